@@ -1,0 +1,230 @@
+//! Server functions of identity. Thin: who is calling, which state, then the service.
+
+use super::{AcceptInviteInput, CurrentUser, ResetPasswordInput};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::server::respond;
+
+/// What the invitation page shows before the invitee picks a password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InviteInfo {
+    pub email: String,
+    pub name: String,
+    pub org_name: String,
+}
+
+#[server(endpoint = "get_current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    let locale = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::i18n::Locale>().copied())
+        .unwrap_or_default();
+    Ok(super::caller().ok().map(|c| CurrentUser {
+        name: c.name,
+        email: c.email,
+        role: c.role,
+        org_name: c.org_name,
+        org_slug: c.org_slug,
+        vendor: c.vendor,
+        locale,
+    }))
+}
+
+#[server(endpoint = "get_invite_info")]
+pub async fn get_invite_info(token: String) -> Result<InviteInfo, AppError> {
+    respond(service::get_invite_info(&token).await)
+}
+
+#[server(endpoint = "accept_invite")]
+pub async fn accept_invite(input: AcceptInviteInput) -> Result<(), AppError> {
+    respond(service::accept_invite(input).await)
+}
+
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    respond(service::request_password_reset(&email).await)
+}
+
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
+    respond(service::reset_password(input).await)
+}
+
+/// Sets the reader's language: stored on the user when signed in, and in a cookie.
+#[server(endpoint = "set_locale")]
+pub async fn set_locale(code: String) -> Result<(), AppError> {
+    respond(service::set_locale(&code).await)
+}
+
+#[cfg(feature = "ssr")]
+mod service {
+    use super::*;
+    use crate::auth::server::{
+        TokenKind, consume_token, end_user_sessions, issue_token, peek_token,
+    };
+    use crate::domain::{Email, check_new_password, parse_person_name};
+    use crate::error::{Problems, internal};
+    use crate::i18n::Locale;
+    use crate::server::audit::{self, AuditEvent};
+    use crate::server::mail::{self, Mail};
+    use crate::server::now;
+    use crate::server::security::hash_password;
+    use crate::server::state::app_state;
+    use sqlx::Row;
+
+    pub async fn get_invite_info(token: &str) -> Result<InviteInfo, AppError> {
+        let state = app_state()?;
+        let user_id = peek_token(&state.db, token, TokenKind::Invite)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let row = sqlx::query(
+            "SELECT u.email, u.name, o.name AS org_name FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = $1",
+        )
+        .bind(user_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+        Ok(InviteInfo {
+            email: row.try_get("email")?,
+            name: row.try_get("name")?,
+            org_name: row.try_get("org_name")?,
+        })
+    }
+
+    fn check_passwords(p: &mut Problems, password: &str, confirm: &str) {
+        if p.check("password", check_new_password(password)).is_some() && password != confirm {
+            p.add("password_confirm", "err.password_mismatch");
+        }
+    }
+
+    pub async fn accept_invite(input: AcceptInviteInput) -> Result<(), AppError> {
+        let state = app_state()?;
+        let mut p = Problems::new();
+        let name = p.check("name", parse_person_name(&input.name));
+        check_passwords(&mut p, &input.password, &input.password_confirm);
+        p.into_result()?;
+        let name = name.unwrap_or_default();
+        let hash = hash_password(&input.password)?;
+        let mut tx = state.db.pool.begin().await?;
+        let user_id = consume_token(&mut *tx, &input.token, TokenKind::Invite)
+            .await?
+            .ok_or_else(|| AppError::field("token", "err.link_expired"))?;
+        sqlx::query("UPDATE users SET name = $1, password_hash = $2, active = 1, updated_at = $3 WHERE id = $4")
+            .bind(&name)
+            .bind(&hash.0)
+            .bind(now())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut *tx,
+            AuditEvent {
+                actor: None,
+                actor_label: "invitee",
+                org_id: None,
+                action: "user.accept_invite",
+                entity_type: "user",
+                entity_id: user_id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "name": name, "password": "set" })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn request_password_reset(email: &str) -> Result<(), AppError> {
+        let state = app_state()?;
+        let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
+        let row = sqlx::query("SELECT id, locale FROM users WHERE email = $1 AND active = 1 AND password_hash IS NOT NULL")
+            .bind(email.as_str())
+            .fetch_optional(&state.db.pool)
+            .await?;
+        // The answer is the same whether or not the account exists.
+        let Some(row) = row else { return Ok(()) };
+        let user_id: i64 = row.try_get("id")?;
+        let locale: Option<String> = row.try_get("locale")?;
+        let locale = locale
+            .as_deref()
+            .and_then(Locale::parse)
+            .unwrap_or_default();
+        let mut conn = state.db.pool.acquire().await?;
+        let token = issue_token(&mut conn, user_id, TokenKind::Reset, None).await?;
+        let link = format!("{}/reset/{token}", state.config.public_url);
+        mail::send(
+            &state,
+            Mail {
+                to: email.as_str().to_string(),
+                subject: locale.text("mail.reset_subject").to_string(),
+                body: locale.text("mail.reset_body").replace("{link}", &link),
+            },
+        )
+        .await
+    }
+
+    pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
+        let state = app_state()?;
+        let mut p = Problems::new();
+        check_passwords(&mut p, &input.password, &input.password_confirm);
+        p.into_result()?;
+        let hash = hash_password(&input.password)?;
+        let mut tx = state.db.pool.begin().await?;
+        let user_id = consume_token(&mut *tx, &input.token, TokenKind::Reset)
+            .await?
+            .ok_or_else(|| AppError::field("token", "err.link_expired"))?;
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(&hash.0)
+            .bind(now())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        end_user_sessions(&mut *tx, user_id).await?;
+        audit::record(
+            &mut *tx,
+            AuditEvent {
+                actor: None,
+                actor_label: "password reset link",
+                org_id: None,
+                action: "user.reset_password",
+                entity_type: "user",
+                entity_id: user_id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "password": "changed", "sessions": "ended" })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_locale(code: &str) -> Result<(), AppError> {
+        let state = app_state()?;
+        let locale =
+            Locale::parse(code).ok_or_else(|| AppError::field("locale", "err.choice_invalid"))?;
+        if let Ok(c) = crate::auth::caller() {
+            sqlx::query("UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3")
+                .bind(locale.code())
+                .bind(now())
+                .bind(c.user_id)
+                .execute(&state.db.pool)
+                .await?;
+        }
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+            let cookie = format!(
+                "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{}",
+                crate::auth::LOCALE_COOKIE,
+                locale.code(),
+                if state.config.secure_cookies {
+                    "; Secure"
+                } else {
+                    ""
+                }
+            );
+            let value = http::HeaderValue::from_str(&cookie).map_err(internal)?;
+            opts.append_header(http::header::SET_COOKIE, value);
+        }
+        Ok(())
+    }
+}

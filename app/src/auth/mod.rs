@@ -1,0 +1,53 @@
+//! Identity and access: sign-in, sessions, invitations, password reset and the caller.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "ssr")]
+pub use server::{Caller, caller};
+
+use crate::domain::Role;
+use crate::i18n::Locale;
+use serde::{Deserialize, Serialize};
+
+/// Who is signed in, as the UI sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub org_name: String,
+    pub org_slug: String,
+    pub vendor: bool,
+    pub locale: Locale,
+}
+
+impl CurrentUser {
+    pub fn can(&self, action: crate::domain::Action) -> bool {
+        crate::domain::role_allows(self.role, action)
+    }
+}
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "trellis_session";
+/// The name of the cookie that remembers a signed-out visitor's language choice.
+pub const LOCALE_COOKIE: &str = "trellis_locale";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AcceptInviteInput {
+    pub token: String,
+    pub name: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResetPasswordInput {
+    pub token: String,
+    pub password: String,
+    pub password_confirm: String,
+}

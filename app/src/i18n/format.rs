@@ -1,0 +1,141 @@
+//! Locale-aware formatting of dates, numbers and money. Small and dependency-free so the
+//! browser bundle stays light; unit-tested against the conventions of each locale.
+
+use super::Locale;
+use time::OffsetDateTime;
+
+fn group(int_part: u64, sep: char) -> String {
+    let digits = int_part.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn seps(locale: Locale) -> (char, char) {
+    match locale {
+        Locale::En => (',', '.'),
+        Locale::De => ('.', ','),
+    }
+}
+
+/// An integer with grouping: 1,234,567 / 1.234.567.
+pub fn integer(locale: Locale, n: i64) -> String {
+    let (g, _) = seps(locale);
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", group(n.unsigned_abs(), g))
+}
+
+/// A decimal with `places` fraction digits: 1,234.50 / 1.234,50.
+pub fn decimal(locale: Locale, value: f64, places: usize) -> String {
+    let (g, d) = seps(locale);
+    let sign = if value < 0.0 { "-" } else { "" };
+    let scale = 10u64.pow(places as u32);
+    let scaled = (value.abs() * scale as f64).round() as u64;
+    let int_part = scaled / scale;
+    let frac = scaled % scale;
+    if places == 0 {
+        format!("{sign}{}", group(int_part, g))
+    } else {
+        format!("{sign}{}{d}{:0places$}", group(int_part, g), frac)
+    }
+}
+
+/// Money from integer minor units and an ISO 4217 code: $1,234.50 / 1.234,50 $.
+pub fn money(locale: Locale, minor_units: i64, currency: &str) -> String {
+    let places = match currency {
+        "JPY" | "KRW" => 0,
+        _ => 2,
+    };
+    let value = minor_units as f64 / 10f64.powi(places as i32);
+    let amount = decimal(locale, value, places);
+    let symbol = match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "JPY" => "¥",
+        other => other,
+    };
+    match locale {
+        Locale::En if symbol.len() <= 2 || symbol.chars().count() == 1 => {
+            if let Some(rest) = amount.strip_prefix('-') {
+                format!("-{symbol}{rest}")
+            } else {
+                format!("{symbol}{amount}")
+            }
+        }
+        Locale::En => format!("{symbol} {amount}"),
+        Locale::De => format!("{amount}\u{a0}{symbol}"),
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A date from UTC epoch seconds: Nov 21, 2026 / 21.11.2026.
+pub fn date(locale: Locale, epoch_secs: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(epoch_secs) else {
+        return String::new();
+    };
+    let (y, m, d) = (t.year(), u8::from(t.month()), t.day());
+    match locale {
+        Locale::En => format!("{} {d}, {y}", MONTHS_EN[(m - 1) as usize]),
+        Locale::De => format!("{d:02}.{m:02}.{y}"),
+    }
+}
+
+/// A date and time (UTC) from epoch seconds: Nov 21, 2026, 14:05 UTC / 21.11.2026, 14:05 UTC.
+pub fn date_time(locale: Locale, epoch_secs: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(epoch_secs) else {
+        return String::new();
+    };
+    format!(
+        "{}, {:02}:{:02} UTC",
+        date(locale, epoch_secs),
+        t.hour(),
+        t.minute()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_group_per_locale() {
+        assert_eq!(integer(Locale::En, 1234567), "1,234,567");
+        assert_eq!(integer(Locale::De, 1234567), "1.234.567");
+        assert_eq!(integer(Locale::En, -1000), "-1,000");
+        assert_eq!(integer(Locale::En, 999), "999");
+    }
+
+    #[test]
+    fn decimals_use_the_locale_separator() {
+        assert_eq!(decimal(Locale::En, 1234.5, 2), "1,234.50");
+        assert_eq!(decimal(Locale::De, 1234.5, 2), "1.234,50");
+        assert_eq!(decimal(Locale::De, 0.05, 1), "0,1");
+    }
+
+    #[test]
+    fn money_places_the_symbol_per_locale() {
+        assert_eq!(money(Locale::En, 123450, "USD"), "$1,234.50");
+        assert_eq!(money(Locale::De, 123450, "EUR"), "1.234,50\u{a0}€");
+        assert_eq!(money(Locale::En, -500, "EUR"), "-€5.00");
+        assert_eq!(money(Locale::En, 1000, "JPY"), "¥1,000");
+        assert_eq!(money(Locale::En, 1000, "CHF"), "CHF 10.00");
+    }
+
+    #[test]
+    fn dates_follow_locale_order() {
+        // 2026-11-21T14:05:00Z
+        let t = 1_795_269_900;
+        assert_eq!(date(Locale::En, t), "Nov 21, 2026");
+        assert_eq!(date(Locale::De, t), "21.11.2026");
+        assert_eq!(date_time(Locale::De, t), "21.11.2026, 14:05 UTC");
+    }
+}

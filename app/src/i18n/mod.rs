@@ -1,0 +1,152 @@
+//! The i18n layer: every user-facing string goes through `I18n::t`. Catalogues are flat
+//! key → text tables per locale; a unit test proves each locale has every key, and the
+//! formatters render dates, numbers and money per locale.
+
+mod de;
+mod en;
+pub mod format;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    De,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::De];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::De => "de",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Locale> {
+        match raw.trim().to_ascii_lowercase().get(..2)? {
+            "en" => Some(Locale::En),
+            "de" => Some(Locale::De),
+            _ => None,
+        }
+    }
+
+    /// The best supported locale for an `Accept-Language` header, honouring q-values.
+    pub fn from_accept_language(header: &str) -> Option<Locale> {
+        let mut best: Option<(f32, Locale)> = None;
+        for part in header.split(',') {
+            let mut bits = part.split(';');
+            let tag = bits.next().unwrap_or_default();
+            let q = bits
+                .find_map(|b| b.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(loc) = Locale::parse(tag)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, loc));
+            }
+        }
+        best.map(|(_, l)| l)
+    }
+
+    fn table(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Locale::En => en::TEXTS,
+            Locale::De => de::TEXTS,
+        }
+    }
+
+    /// The text for `key`; falls back to English, then to the key itself.
+    pub fn text(self, key: &str) -> &'static str {
+        lookup(self.table(), key)
+            .or_else(|| lookup(en::TEXTS, key))
+            .unwrap_or("…")
+    }
+}
+
+fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// The reader's locale, provided as context by the app root.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n(pub Locale);
+
+impl I18n {
+    pub fn t(&self, key: &str) -> &'static str {
+        self.0.text(key)
+    }
+
+    /// Text with `{name}` placeholders filled in.
+    pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+
+    pub fn locale(&self) -> Locale {
+        self.0
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().unwrap_or(I18n(Locale::En))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(t: &[(&str, &str)]) -> BTreeSet<String> {
+        t.iter().map(|(k, _)| k.to_string()).collect()
+    }
+
+    #[test]
+    fn every_locale_has_every_key_once() {
+        let en = keys(en::TEXTS);
+        let de = keys(de::TEXTS);
+        assert_eq!(en.len(), en::TEXTS.len(), "duplicate key in en");
+        assert_eq!(de.len(), de::TEXTS.len(), "duplicate key in de");
+        let missing_de: Vec<_> = en.difference(&de).collect();
+        let missing_en: Vec<_> = de.difference(&en).collect();
+        assert!(missing_de.is_empty(), "missing in de: {missing_de:?}");
+        assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
+    }
+
+    #[test]
+    fn no_text_is_empty() {
+        for (k, v) in en::TEXTS.iter().chain(de::TEXTS) {
+            assert!(!v.trim().is_empty(), "{k} is empty");
+        }
+    }
+
+    #[test]
+    fn accept_language_prefers_highest_quality_supported_tag() {
+        assert_eq!(
+            Locale::from_accept_language("de-DE,de;q=0.9,en;q=0.8"),
+            Some(Locale::De)
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr-FR,en;q=0.5,de;q=0.7"),
+            Some(Locale::De)
+        );
+        assert_eq!(Locale::from_accept_language("fr-FR"), None);
+        assert_eq!(Locale::from_accept_language("en-GB"), Some(Locale::En));
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let i = I18n(Locale::En);
+        assert_eq!(
+            i.tf("shell.signed_in_as", &[("name", "Ann"), ("org", "Acme")]),
+            "Ann · Acme"
+        );
+    }
+}

@@ -1,0 +1,120 @@
+//! Server functions for organisations and teams: the caller, the state, then the repo.
+
+use super::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{auth::caller, server::respond, server::state::app_state};
+
+/// The page of the partner list: up to this many rows, with the total.
+pub const LIST_LIMIT: i64 = 200;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerPage {
+    pub rows: Vec<PartnerSummary>,
+    pub total: i64,
+}
+
+#[server(endpoint = "list_partners")]
+pub async fn list_partners(filter: PartnerFilter) -> Result<PartnerPage, AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            let (rows, total) = repo::list_partners(&s.db, &c, &filter, LIST_LIMIT).await?;
+            Ok(PartnerPage { rows, total })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "get_org")]
+pub async fn get_org(slug: String) -> Result<OrgDetail, AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            let org = repo::visible_org(&s.db, &c, &slug).await?;
+            Ok(repo::detail(&c, org))
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "list_channel_managers")]
+pub async fn list_channel_managers() -> Result<Vec<ChannelManager>, AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            repo::channel_managers(&s.db, &c).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "create_partner")]
+pub async fn create_partner(input: PartnerInput) -> Result<String, AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            c.require(crate::domain::Action::ManagePartners)?;
+            let valid = repo::validate_partner(&s.db, &input).await?;
+            repo::create_partner(&s.db, Some(&c), valid).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "update_org")]
+pub async fn update_org(slug: String, input: PartnerInput) -> Result<(), AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            repo::update_org(&s.db, &c, &slug, &input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "list_members")]
+pub async fn list_members(slug: String) -> Result<Vec<Member>, AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            repo::members(&s.db, &c, &slug).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "invite_member")]
+pub async fn invite_member(input: InviteInput) -> Result<Member, AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            repo::invite(&s, Some(&c), &input).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "change_member_role")]
+pub async fn change_member_role(user_id: i64, role: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            repo::change_role(&s.db, &c, user_id, &role).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "set_member_active")]
+pub async fn set_member_active(user_id: i64, active: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            repo::set_active(&s.db, &c, user_id, active).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,626 @@
+//! Pages of the partner feature: the list with filters, create and edit forms, and the
+//! organisation page with its team.
+
+use super::api::*;
+use super::*;
+use crate::domain::{Action, OrgStatus, PartnerType, Region, Role, Tier};
+use crate::i18n::{I18n, format, use_i18n};
+use crate::shell::use_user;
+use crate::ui::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use std::sync::Arc;
+
+fn options<T: Copy>(
+    i: I18n,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    prefix: &str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| {
+            let c = code(*v);
+            (c.to_string(), i.t(&format!("{prefix}.{c}")).to_string())
+        })
+        .collect()
+}
+
+fn type_options(i: I18n) -> Vec<(String, String)> {
+    options(i, PartnerType::ALL, PartnerType::code, "ptype")
+}
+fn tier_options(i: I18n) -> Vec<(String, String)> {
+    options(i, Tier::ALL, Tier::code, "tier")
+}
+fn region_options(i: I18n) -> Vec<(String, String)> {
+    options(i, Region::ALL, Region::code, "region")
+}
+fn status_options(i: I18n) -> Vec<(String, String)> {
+    options(i, OrgStatus::ALL, OrgStatus::code, "status")
+}
+
+fn types_text(i: I18n, types: &[PartnerType]) -> String {
+    types
+        .iter()
+        .map(|t| i.t(&format!("ptype.{}", t.code())))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn label<T: Copy>(i: I18n, v: Option<T>, code: fn(T) -> &'static str, prefix: &str) -> String {
+    v.map(|v| i.t(&format!("{prefix}.{}", code(v))).to_string())
+        .unwrap_or_else(|| "—".to_string())
+}
+
+#[component]
+fn FilterSelect(
+    name: &'static str,
+    label_key: &'static str,
+    current: String,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let id = format!("filter-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{i.t(label_key)}</label>
+            <select id=id name=name>
+                <option value="">{i.t("filter.any")}</option>
+                {options
+                    .into_iter()
+                    .map(|(v, l)| {
+                        let sel = v == current;
+                        view! { <option value=v selected=sel>{l}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+pub fn PartnerListPage() -> impl IntoView {
+    let i = use_i18n();
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|m| PartnerFilter {
+            q: m.get("q").unwrap_or_default(),
+            partner_type: m.get("type").unwrap_or_default(),
+            tier: m.get("tier").unwrap_or_default(),
+            region: m.get("region").unwrap_or_default(),
+            status: m.get("status").unwrap_or_default(),
+        })
+    };
+    let data = Resource::new(filter, list_partners);
+    let user = use_user();
+    let f0 = filter();
+    view! {
+        <Title text=i.t("partners.title") />
+        <div class="page-head">
+            <h1>{i.t("partners.title")}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    user.await.ok().flatten().filter(|u| u.can(Action::ManagePartners)).map(|_| view! {
+                        <A href="/partners/new" attr:class="btn primary">{i.t("partners.new")}</A>
+                    })
+                })}
+            </Suspense>
+        </div>
+        <Form method="GET" action="" attr:class="filters" attr:role="search">
+            <div class="field">
+                <label for="filter-q">{i.t("filter.search")}</label>
+                <input id="filter-q" type="search" name="q" value=f0.q.clone() />
+            </div>
+            <FilterSelect name="type" label_key="field.types" current=f0.partner_type.clone() options=type_options(i) />
+            <FilterSelect name="tier" label_key="field.tier" current=f0.tier.clone() options=tier_options(i) />
+            <FilterSelect name="region" label_key="field.region" current=f0.region.clone() options=region_options(i) />
+            <FilterSelect name="status" label_key="field.status" current=f0.status.clone() options=status_options(i) />
+            <button type="submit" class="btn">{i.t("filter.apply")}</button>
+        </Form>
+        <Transition fallback=|| view! { <Skeleton lines=6 /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(page) => partner_table(i, page).into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn partner_table(i: I18n, page: PartnerPage) -> impl IntoView {
+    if page.rows.is_empty() {
+        return view! { <EmptyState title="partners.none" body="partners.none_hint" /> }.into_any();
+    }
+    let shown = page.rows.len() as i64;
+    let count = if shown < page.total {
+        i.tf(
+            "partners.count_capped",
+            &[
+                ("shown", &format::integer(i.locale(), shown)),
+                ("total", &format::integer(i.locale(), page.total)),
+            ],
+        )
+    } else {
+        i.tf(
+            "partners.count",
+            &[("total", &format::integer(i.locale(), page.total))],
+        )
+    };
+    let columns: Vec<Column<PartnerSummary>> = vec![
+        Column::new("field.name", |p: &PartnerSummary| {
+            let href = format!("/partners/{}", p.slug);
+            let name = p.name.clone();
+            view! { <A href=href>{name}</A> }.into_any()
+        })
+        .sort_by(|p| SortKey::Text(p.name.to_lowercase())),
+        Column::new("field.types", move |p: &PartnerSummary| {
+            types_text(i, &p.types).into_any()
+        }),
+        Column::new("field.tier", move |p: &PartnerSummary| {
+            label(i, p.tier, Tier::code, "tier").into_any()
+        })
+        .sort_by(|p| SortKey::Num(p.tier.map(|t| t as i64).unwrap_or(-1))),
+        Column::new("field.region", move |p: &PartnerSummary| {
+            label(i, p.region, Region::code, "region").into_any()
+        })
+        .sort_by(|p| SortKey::Text(p.region.map(|r| r.code()).unwrap_or("").into())),
+        Column::new("field.status", move |p: &PartnerSummary| {
+            let cls = format!("badge status-{}", p.status.code());
+            view! { <span class=cls>{i.t(&format!("status.{}", p.status.code()))}</span> }
+                .into_any()
+        })
+        .sort_by(|p| SortKey::Num(p.status as i64)),
+        Column::new("field.channel_manager", |p: &PartnerSummary| {
+            p.channel_manager
+                .clone()
+                .unwrap_or_else(|| "—".into())
+                .into_any()
+        })
+        .sort_by(|p| SortKey::Text(p.channel_manager.clone().unwrap_or_default())),
+        Column::new("partners.users", move |p: &PartnerSummary| {
+            format::integer(i.locale(), p.users).into_any()
+        })
+        .sort_by(|p| SortKey::Num(p.users)),
+    ];
+    let filter_text: Arc<dyn Fn(&PartnerSummary) -> String + Send + Sync> =
+        Arc::new(|p: &PartnerSummary| {
+            format!(
+                "{} {}",
+                p.name,
+                p.channel_manager.clone().unwrap_or_default()
+            )
+        });
+    view! {
+        <p class="count" role="status">{count}</p>
+        <DataTable rows=page.rows columns caption="partners.title" filter_text />
+    }
+    .into_any()
+}
+
+/// The form state of a partner organisation.
+#[derive(Clone, Copy)]
+struct PartnerFields {
+    name: RwSignal<String>,
+    types: RwSignal<Vec<String>>,
+    tier: RwSignal<String>,
+    region: RwSignal<String>,
+    status: RwSignal<String>,
+    cm: RwSignal<String>,
+    website: RwSignal<String>,
+    description: RwSignal<String>,
+}
+
+impl PartnerFields {
+    fn new(v: PartnerInput) -> Self {
+        PartnerFields {
+            name: RwSignal::new(v.name),
+            types: RwSignal::new(v.types),
+            tier: RwSignal::new(v.tier),
+            region: RwSignal::new(v.region),
+            status: RwSignal::new(v.status),
+            cm: RwSignal::new(v.channel_manager_id),
+            website: RwSignal::new(v.website),
+            description: RwSignal::new(v.description),
+        }
+    }
+
+    fn input(&self) -> PartnerInput {
+        PartnerInput {
+            name: self.name.get_untracked(),
+            types: self.types.get_untracked(),
+            tier: self.tier.get_untracked(),
+            region: self.region.get_untracked(),
+            status: self.status.get_untracked(),
+            channel_manager_id: self.cm.get_untracked(),
+            website: self.website.get_untracked(),
+            description: self.description.get_untracked(),
+        }
+    }
+}
+
+#[component]
+fn PartnerFormFields(
+    f: PartnerFields,
+    err: Signal<Option<crate::error::AppError>>,
+    program: bool,
+) -> impl IntoView {
+    let i = use_i18n();
+    let cms = Resource::new(
+        || (),
+        move |_| async move {
+            if program {
+                list_channel_managers().await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        },
+    );
+    let cm_options = Signal::derive(move || {
+        cms.get()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| (c.id.to_string(), c.name))
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <TextField label="field.org_name" name="name" value=f.name required=true autocomplete="organization" errors=field_errors(err, "name") />
+        {program.then(|| view! {
+            <CheckboxGroup label="field.types" name="types" chosen=f.types options=type_options(i) errors=field_errors(err, "types") />
+            <div class="field-row">
+                <SelectField label="field.tier" name="tier" value=f.tier options=tier_options(i) empty="ui.choose" required=true errors=field_errors(err, "tier") />
+                <SelectField label="field.region" name="region" value=f.region options=region_options(i) empty="region.global" errors=field_errors(err, "region") />
+                <SelectField label="field.status" name="status" value=f.status options=status_options(i) required=true errors=field_errors(err, "status") />
+            </div>
+            <Transition fallback=|| ()>
+                <SelectField label="field.channel_manager" name="channel_manager_id" value=f.cm options=cm_options empty="ui.none" errors=field_errors(err, "channel_manager_id") />
+            </Transition>
+        })}
+        <TextField label="field.website" name="website" value=f.website input_type="url" autocomplete="url" errors=field_errors(err, "website") />
+        <TextArea label="field.description" name="description" value=f.description errors=field_errors(err, "description") />
+    }
+}
+
+#[component]
+pub fn PartnerCreatePage() -> impl IntoView {
+    let i = use_i18n();
+    let f = PartnerFields::new(PartnerInput {
+        status: "onboarding".into(),
+        ..Default::default()
+    });
+    let action = ServerAction::<CreatePartner>::new();
+    let err = action_error(action);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(slug)) = action.value().get() {
+            toast(i.t("partners.created").to_string());
+            navigate(&format!("/partners/{slug}"), Default::default());
+        }
+    });
+    view! {
+        <Title text=i.t("partners.new") />
+        <h1>{i.t("partners.new")}</h1>
+        <form
+            class="form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                action.dispatch(CreatePartner { input: f.input() });
+            }
+        >
+            <FormAlert error=err />
+            <PartnerFormFields f err program=true />
+            <div class="actions">
+                <SubmitButton label="partners.create" pending=action.pending() />
+                <A href="/partners" attr:class="btn">{i.t("ui.cancel")}</A>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn OrgEditPage() -> impl IntoView {
+    let i = use_i18n();
+    let params = use_params_map();
+    let slug = params.with_untracked(|p| p.get("slug")).unwrap_or_default();
+    let org = Resource::new(move || slug.clone(), get_org);
+    view! {
+        <Title text=i.t("org.edit") />
+        <Suspense fallback=|| view! { <Skeleton lines=8 /> }>
+            {move || Suspend::new(async move {
+                match org.await {
+                    Ok(o) if o.can_edit => view! { <OrgEditForm org=o /> }.into_any(),
+                    Ok(_) => view! { <ErrorPage code=403 /> }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn OrgEditForm(org: OrgDetail) -> impl IntoView {
+    let i = use_i18n();
+    let f = PartnerFields::new(PartnerInput {
+        name: org.name.clone(),
+        types: org.types.iter().map(|t| t.code().to_string()).collect(),
+        tier: org.tier.map(|t| t.code().to_string()).unwrap_or_default(),
+        region: org.region.map(|t| t.code().to_string()).unwrap_or_default(),
+        status: org.status.code().to_string(),
+        channel_manager_id: org
+            .channel_manager_id
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        website: org.website.clone(),
+        description: org.description.clone(),
+    });
+    let action = ServerAction::<UpdateOrg>::new();
+    let err = action_error(action);
+    let navigate = use_navigate();
+    let slug = org.slug.clone();
+    let back = if org.vendor || org.can_edit_program {
+        format!("/partners/{slug}")
+    } else {
+        "/org".to_string()
+    };
+    let back2 = back.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            toast(i.t("org.saved").to_string());
+            navigate(&back, Default::default());
+        }
+    });
+    view! {
+        <h1>{i.tf("org.edit_named", &[("name", &org.name)])}</h1>
+        <form
+            class="form"
+            novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                action.dispatch(UpdateOrg { slug: slug.clone(), input: f.input() });
+            }
+        >
+            <FormAlert error=err />
+            <PartnerFormFields f err program=org.can_edit_program />
+            <div class="actions">
+                <SubmitButton label="ui.save" pending=action.pending() />
+                <A href=back2 attr:class="btn">{i.t("ui.cancel")}</A>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+pub fn MyOrgPage() -> impl IntoView {
+    let user = use_user();
+    view! {
+        <Suspense fallback=|| view! { <Skeleton lines=8 /> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) => view! { <OrgView slug=u.org_slug /> }.into_any(),
+                    _ => view! { <ErrorPage code=401 /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn OrgPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = params.with_untracked(|p| p.get("slug")).unwrap_or_default();
+    view! { <OrgView slug /> }
+}
+
+#[component]
+fn OrgView(slug: String) -> impl IntoView {
+    let i = use_i18n();
+    let s2 = slug.clone();
+    let org = Resource::new(move || s2.clone(), get_org);
+    view! {
+        <Suspense fallback=|| view! { <Skeleton lines=8 /> }>
+            {move || Suspend::new(async move {
+                match org.await {
+                    Ok(o) => {
+                        let edit_href = format!("/partners/{}/edit", o.slug);
+                        let loc = i.locale();
+                        view! {
+                            <Title text=o.name.clone() />
+                            <div class="page-head">
+                                <h1>{o.name.clone()}</h1>
+                                {o.can_edit.then(|| view! { <A href=edit_href attr:class="btn">{i.t("org.edit")}</A> })}
+                            </div>
+                            {(!o.vendor).then(|| view! {
+                                <dl class="facts">
+                                    <dt>{i.t("field.types")}</dt><dd>{types_text(i, &o.types)}</dd>
+                                    <dt>{i.t("field.tier")}</dt><dd>{label(i, o.tier, Tier::code, "tier")}</dd>
+                                    <dt>{i.t("field.region")}</dt><dd>{label(i, o.region, Region::code, "region")}</dd>
+                                    <dt>{i.t("field.status")}</dt><dd>{i.t(&format!("status.{}", o.status.code()))}</dd>
+                                    <dt>{i.t("field.channel_manager")}</dt><dd>{o.channel_manager.clone().unwrap_or_else(|| "—".into())}</dd>
+                                    <dt>{i.t("field.website")}</dt><dd>{o.website.clone()}</dd>
+                                    <dt>{i.t("org.since")}</dt><dd>{format::date(loc, o.created_at)}</dd>
+                                </dl>
+                            })}
+                            {(!o.description.is_empty()).then(|| view! { <p class="description">{o.description.clone()}</p> })}
+                            <TeamSection slug=o.slug.clone() vendor=o.vendor can_manage=o.can_manage_team />
+                        }
+                            .into_any()
+                    }
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TeamSection(slug: String, vendor: bool, can_manage: bool) -> impl IntoView {
+    let i = use_i18n();
+    let invite = ServerAction::<InviteMember>::new();
+    let role_change = ServerAction::<ChangeMemberRole>::new();
+    let active_change = ServerAction::<SetMemberActive>::new();
+    let s2 = slug.clone();
+    let members = Resource::new(
+        move || {
+            (
+                s2.clone(),
+                invite.version().get(),
+                role_change.version().get(),
+                active_change.version().get(),
+            )
+        },
+        |(s, _, _, _)| list_members(s),
+    );
+    let change_err = Signal::derive(move || {
+        role_change
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| active_change.value().get().and_then(|r| r.err()))
+    });
+    let pending_deactivate = RwSignal::new(None::<(i64, String)>);
+    let dialog_open = RwSignal::new(false);
+    let user = use_user();
+    view! {
+        <section class="team" aria-labelledby="team-h">
+            <h2 id="team-h">{i.t("team.title")}</h2>
+            <FormAlert error=change_err />
+            <Transition fallback=|| view! { <Skeleton /> }>
+                {move || Suspend::new(async move {
+                    let me = user.await.ok().flatten().map(|u| u.email).unwrap_or_default();
+                    let me2 = me.clone();
+                    match members.await {
+                        Ok(list) if list.is_empty() => view! { <EmptyState title="team.none" /> }.into_any(),
+                        Ok(list) => {
+                            let columns: Vec<Column<Member>> = vec![
+                                Column::new("field.name", |m: &Member| m.name.clone().into_any()).sort_by(|m| SortKey::Text(m.name.to_lowercase())),
+                                Column::new("field.email", |m: &Member| m.email.clone().into_any()).sort_by(|m| SortKey::Text(m.email.clone())),
+                                Column::new("field.role", move |m: &Member| {
+                                    if can_manage && m.email != me {
+                                        let id = m.id;
+                                        let current = m.role.code();
+                                        let sel_id = format!("role-{id}");
+                                        let label = i.tf("team.role_of", &[("name", &m.name)]);
+                                        view! {
+                                            <label class="visually-hidden" for=sel_id.clone()>{label}</label>
+                                            <select id=sel_id on:change=move |ev| {
+                                                role_change.dispatch(ChangeMemberRole { user_id: id, role: event_target_value(&ev) });
+                                            }>
+                                                {Role::for_side(vendor).iter().map(|r| {
+                                                    view! { <option value=r.code() selected=r.code() == current>{i.t(&format!("role.{}", r.code()))}</option> }
+                                                }).collect_view()}
+                                            </select>
+                                        }.into_any()
+                                    } else {
+                                        i.t(&format!("role.{}", m.role.code())).into_any()
+                                    }
+                                }),
+                                Column::new("field.status", move |m: &Member| {
+                                    let k = if !m.active { "team.inactive" } else if m.invited { "team.invited" } else { "team.active" };
+                                    i.t(k).into_any()
+                                }),
+                                Column::new("ui.actions", move |m: &Member| {
+                                    if !can_manage || m.email == me2 {
+                                        return ().into_any();
+                                    }
+                                    let (id, name, active) = (m.id, m.name.clone(), m.active);
+                                    if active {
+                                        let label = i.tf("team.deactivate_named", &[("name", &name)]);
+                                        view! {
+                                            <button class="btn small danger" aria-label=label on:click=move |_| {
+                                                pending_deactivate.set(Some((id, name.clone())));
+                                                dialog_open.set(true);
+                                            }>{i.t("team.deactivate")}</button>
+                                        }.into_any()
+                                    } else {
+                                        view! {
+                                            <button class="btn small" on:click=move |_| {
+                                                active_change.dispatch(SetMemberActive { user_id: id, active: true });
+                                            }>{i.t("team.reactivate")}</button>
+                                        }.into_any()
+                                    }
+                                }),
+                            ];
+                            view! { <DataTable rows=list columns caption="team.title" /> }.into_any()
+                        }
+                        Err(e) => error_view(e),
+                    }
+                })}
+            </Transition>
+            <ConfirmDialog
+                open=dialog_open
+                title=i.t("team.deactivate_title")
+                body=i.t("team.deactivate_body")
+                confirm_label="team.deactivate"
+                on_confirm=Callback::new(move |_| {
+                    if let Some((id, _)) = pending_deactivate.get_untracked() {
+                        active_change.dispatch(SetMemberActive { user_id: id, active: false });
+                    }
+                })
+            />
+            {can_manage.then(|| view! { <InviteForm slug=slug.clone() vendor action=invite /> })}
+        </section>
+    }
+}
+
+#[component]
+fn InviteForm(slug: String, vendor: bool, action: ServerAction<InviteMember>) -> impl IntoView {
+    let i = use_i18n();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let default_role = if vendor {
+        "channel_manager"
+    } else {
+        "partner_admin"
+    };
+    let role = RwSignal::new(default_role.to_string());
+    let err = action_error(action);
+    Effect::new(move |_| {
+        if let Some(Ok(m)) = action.value().get() {
+            toast(i.tf("team.invited_toast", &[("email", &m.email)]));
+            email.set(String::new());
+            name.set(String::new());
+        }
+    });
+    let role_options: Vec<(String, String)> = Role::for_side(vendor)
+        .iter()
+        .map(|r| {
+            let code = match r {
+                Role::VendorMarketer | Role::PartnerMarketer => "marketer",
+                other => other.code(),
+            };
+            (
+                code.to_string(),
+                i.t(&format!("role.{}", r.code())).to_string(),
+            )
+        })
+        .collect();
+    view! {
+        <form
+            class="form invite"
+            novalidate
+            aria-labelledby="invite-h"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                action.dispatch(InviteMember {
+                    input: InviteInput {
+                        org_slug: slug.clone(),
+                        email: email.get_untracked(),
+                        name: name.get_untracked(),
+                        role: role.get_untracked(),
+                    },
+                });
+            }
+        >
+            <h3 id="invite-h">{i.t("team.invite")}</h3>
+            <FormAlert error=err />
+            <div class="field-row">
+                <TextField label="field.email" name="email" value=email input_type="email" required=true errors=field_errors(err, "email") />
+                <TextField label="field.name" name="name" value=name required=true errors=field_errors(err, "name") />
+                <SelectField label="field.role" name="role" value=role options=role_options required=true errors=field_errors(err, "role") />
+            </div>
+            <SubmitButton label="team.send_invite" pending=action.pending() />
+        </form>
+    }
+}

@@ -1,0 +1,848 @@
+//! Data access for organisations and their people. Every function takes the `Caller` and
+//! scopes its SQL by it: an organisation the caller may not see is `NotFound`, exactly like
+//! one that does not exist, so ids and slugs reveal nothing.
+
+use super::*;
+use crate::auth::Caller;
+use crate::auth::server::{TokenKind, end_user_sessions, issue_token};
+use crate::domain::{
+    Action, Email, Slug, parse_optional_text, parse_org_name, parse_person_name, parse_website,
+};
+use crate::error::{AppError, Problems, internal};
+use crate::i18n::Locale;
+use crate::server::audit::{self, AuditEvent, snapshot};
+use crate::server::db::{Db, like_pattern};
+use crate::server::mail::{self, Mail};
+use crate::server::{AppState, now};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+const ORG_COLUMNS: &str = "o.id, o.slug, o.name, o.kind, o.partner_types, o.tier, o.region, o.status, \
+     o.channel_manager_id, cm.name AS cm_name, o.website, o.description, o.created_at, o.updated_at";
+
+/// An organisation row with its database id, for the server only.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub vendor: bool,
+    pub types: Vec<PartnerType>,
+    pub tier: Option<Tier>,
+    pub region: Option<Region>,
+    pub status: OrgStatus,
+    pub channel_manager_id: Option<i64>,
+    #[serde(skip)]
+    pub channel_manager: Option<String>,
+    pub website: String,
+    pub description: String,
+    #[serde(skip)]
+    pub created_at: i64,
+    #[serde(skip)]
+    pub updated_at: i64,
+}
+
+fn parse_types(raw: &str) -> Vec<PartnerType> {
+    raw.split(',')
+        .filter_map(|t| PartnerType::parse(t).ok())
+        .collect()
+}
+
+fn join_types(types: &[PartnerType]) -> String {
+    types.iter().map(|t| t.code()).collect::<Vec<_>>().join(",")
+}
+
+fn org_from_row(r: &AnyRow) -> Result<OrgRow, AppError> {
+    let kind: String = r.try_get("kind")?;
+    let tier: Option<String> = r.try_get("tier")?;
+    let region: Option<String> = r.try_get("region")?;
+    let status: String = r.try_get("status")?;
+    Ok(OrgRow {
+        id: r.try_get("id")?,
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        vendor: kind == "vendor",
+        types: parse_types(&r.try_get::<String, _>("partner_types")?),
+        tier: tier.as_deref().and_then(|t| Tier::parse(t).ok()),
+        region: region.as_deref().and_then(|t| Region::parse(t).ok()),
+        status: OrgStatus::parse(&status).map_err(internal)?,
+        channel_manager_id: r.try_get("channel_manager_id")?,
+        channel_manager: r.try_get("cm_name")?,
+        website: r.try_get("website")?,
+        description: r.try_get("description")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// The organisation with this slug, if the caller may see it: vendor staff see every
+/// organisation, partner users only their own.
+pub async fn visible_org(db: &Db, caller: &Caller, slug: &str) -> Result<OrgRow, AppError> {
+    let sees_all = caller.vendor && caller.role.is_vendor();
+    let sql = format!(
+        "SELECT {ORG_COLUMNS} FROM orgs o LEFT JOIN users cm ON cm.id = o.channel_manager_id \
+         WHERE o.slug = $1 AND ($2 = 1 OR o.id = $3)"
+    );
+    let row = sqlx::query(&sql)
+        .bind(slug)
+        .bind(if sees_all { 1i64 } else { 0 })
+        .bind(caller.org_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    org_from_row(&row)
+}
+
+/// May the caller invite, re-role and deactivate people of this organisation?
+pub fn can_manage_team(caller: &Caller, org: &OrgRow) -> bool {
+    use crate::domain::Role;
+    match caller.role {
+        Role::Admin => true,
+        Role::ChannelManager => !org.vendor,
+        Role::PartnerAdmin => org.id == caller.org_id,
+        _ => false,
+    }
+}
+
+fn can_edit_profile(caller: &Caller, org: &OrgRow) -> bool {
+    if org.vendor {
+        caller.role == crate::domain::Role::Admin
+    } else {
+        crate::domain::role_allows(caller.role, Action::ManagePartners)
+            || (caller.role == crate::domain::Role::PartnerAdmin && org.id == caller.org_id)
+    }
+}
+
+pub fn detail(caller: &Caller, org: OrgRow) -> OrgDetail {
+    OrgDetail {
+        can_edit: can_edit_profile(caller, &org),
+        can_edit_program: !org.vendor
+            && crate::domain::role_allows(caller.role, Action::ManagePartners),
+        can_manage_team: can_manage_team(caller, &org),
+        slug: org.slug,
+        name: org.name,
+        vendor: org.vendor,
+        types: org.types,
+        tier: org.tier,
+        region: org.region,
+        status: org.status,
+        channel_manager_id: org.channel_manager_id,
+        channel_manager: org.channel_manager,
+        website: org.website,
+        description: org.description,
+        created_at: org.created_at,
+        updated_at: org.updated_at,
+    }
+}
+
+/// Lists partner organisations for vendor staff, filtered and capped at `limit`. Returns the
+/// rows and the total number of matches.
+pub async fn list_partners(
+    db: &Db,
+    caller: &Caller,
+    f: &PartnerFilter,
+    limit: i64,
+) -> Result<(Vec<PartnerSummary>, i64), AppError> {
+    caller.require(Action::ViewAllPartners)?;
+    let mut p = Problems::new();
+    let ptype = opt(&mut p, "partner_type", &f.partner_type, PartnerType::parse);
+    let tier = opt(&mut p, "tier", &f.tier, Tier::parse);
+    let region = opt(&mut p, "region", &f.region, Region::parse);
+    let status = opt(&mut p, "status", &f.status, OrgStatus::parse);
+    if f.q.chars().count() > 100 {
+        p.add("q", "err.too_long");
+    }
+    p.into_result()?;
+    let q = f.q.trim();
+    let where_sql = "o.kind = 'partner' \
+         AND ($1 = '' OR LOWER(o.name) LIKE $2 ESCAPE '\\' OR o.slug LIKE $2 ESCAPE '\\') \
+         AND ($3 = '' OR (',' || o.partner_types || ',') LIKE $4) \
+         AND ($5 = '' OR o.tier = $5) AND ($6 = '' OR o.region = $6) AND ($7 = '' OR o.status = $7)";
+    let ptype_code = ptype.map(|t| t.code()).unwrap_or("");
+    let binds = [
+        q.to_string(),
+        like_pattern(q),
+        ptype_code.to_string(),
+        format!("%,{ptype_code},%"),
+        tier.map(|t| t.code()).unwrap_or("").to_string(),
+        region.map(|t| t.code()).unwrap_or("").to_string(),
+        status.map(|t| t.code()).unwrap_or("").to_string(),
+    ];
+    let count_sql = format!("SELECT COUNT(*) FROM orgs o WHERE {where_sql}");
+    let mut cq = sqlx::query(&count_sql);
+    for b in &binds {
+        cq = cq.bind(b.clone());
+    }
+    let total: i64 = cq.fetch_one(&db.pool).await?.try_get(0)?;
+    let sql = format!(
+        "SELECT {ORG_COLUMNS}, (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS users \
+         FROM orgs o LEFT JOIN users cm ON cm.id = o.channel_manager_id \
+         WHERE {where_sql} ORDER BY LOWER(o.name), o.id LIMIT $8"
+    );
+    let mut lq = sqlx::query(&sql);
+    for b in &binds {
+        lq = lq.bind(b.clone());
+    }
+    let rows = lq.bind(limit).fetch_all(&db.pool).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let org = org_from_row(r)?;
+        out.push(PartnerSummary {
+            slug: org.slug,
+            name: org.name,
+            types: org.types,
+            tier: org.tier,
+            region: org.region,
+            status: org.status,
+            channel_manager: org.channel_manager,
+            users: r.try_get("users")?,
+            created_at: org.created_at,
+        });
+    }
+    Ok((out, total))
+}
+
+fn opt<T>(
+    p: &mut Problems,
+    field: &str,
+    raw: &str,
+    parse: fn(&str) -> Result<T, &'static str>,
+) -> Option<T> {
+    if raw.trim().is_empty() {
+        None
+    } else {
+        p.check(field, parse(raw))
+    }
+}
+
+/// Vendor users who can be assigned as a partner's channel manager.
+pub async fn channel_managers(db: &Db, caller: &Caller) -> Result<Vec<ChannelManager>, AppError> {
+    caller.require(Action::ViewAllPartners)?;
+    let rows = sqlx::query(
+        "SELECT u.id, u.name FROM users u JOIN orgs o ON o.id = u.org_id \
+         WHERE o.kind = 'vendor' AND u.active = 1 AND u.role IN ('admin', 'channel_manager') ORDER BY u.name",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ChannelManager {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
+/// The validated program fields of a partner form.
+pub struct ValidPartner {
+    pub name: String,
+    pub types: Vec<PartnerType>,
+    pub tier: Tier,
+    pub region: Option<Region>,
+    pub status: OrgStatus,
+    pub channel_manager_id: Option<i64>,
+    pub website: String,
+    pub description: String,
+}
+
+pub async fn validate_partner(db: &Db, input: &PartnerInput) -> Result<ValidPartner, AppError> {
+    let mut p = Problems::new();
+    let name = p.check("name", parse_org_name(&input.name));
+    let mut types = Vec::new();
+    if input.types.len() > PartnerType::ALL.len() {
+        p.add("types", "err.choice_invalid");
+    }
+    for t in &input.types {
+        if let Some(t) = p.check("types", PartnerType::parse(t))
+            && !types.contains(&t)
+        {
+            types.push(t);
+        }
+    }
+    if input.types.is_empty() {
+        p.add("types", "err.pick_one");
+    }
+    let tier = p.check("tier", required(&input.tier).and_then(Tier::parse));
+    let region = opt(&mut p, "region", &input.region, Region::parse);
+    let status = p.check("status", required(&input.status).and_then(OrgStatus::parse));
+    let website = p.check("website", parse_website(&input.website));
+    let description = p.check("description", parse_optional_text(&input.description, 2000));
+    let mut cm = None;
+    if !input.channel_manager_id.trim().is_empty() {
+        match input.channel_manager_id.trim().parse::<i64>() {
+            Ok(id) => {
+                let ok = sqlx::query(
+                    "SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = $1 \
+                     AND o.kind = 'vendor' AND u.active = 1 AND u.role IN ('admin', 'channel_manager')",
+                )
+                .bind(id)
+                .fetch_one(&db.pool)
+                .await?
+                .try_get::<i64, _>(0)?;
+                if ok == 1 {
+                    cm = Some(id);
+                } else {
+                    p.add("channel_manager_id", "err.choice_invalid");
+                }
+            }
+            Err(_) => p.add("channel_manager_id", "err.choice_invalid"),
+        }
+    }
+    p.into_result()?;
+    match (name, tier, status, website, description) {
+        (Some(name), Some(tier), Some(status), Some(website), Some(description)) => {
+            Ok(ValidPartner {
+                name,
+                types,
+                tier,
+                region,
+                status,
+                channel_manager_id: cm,
+                website,
+                description,
+            })
+        }
+        _ => Err(internal("validated partner has a missing field")),
+    }
+}
+
+fn required(raw: &str) -> Result<&str, &'static str> {
+    if raw.trim().is_empty() {
+        Err("err.required")
+    } else {
+        Ok(raw)
+    }
+}
+
+async fn free_slug(db: &Db, name: &str) -> Result<String, AppError> {
+    let base = Slug::from_name(name).as_str().to_string();
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM orgs WHERE slug = $1")
+            .bind(&candidate)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?;
+        if taken == 0 {
+            return Ok(candidate);
+        }
+    }
+    Err(AppError::Conflict("slug".into()))
+}
+
+/// Creates a partner organisation; returns its slug. `caller` is `None` for the CLI.
+pub async fn create_partner(
+    db: &Db,
+    caller: Option<&Caller>,
+    v: ValidPartner,
+) -> Result<String, AppError> {
+    if let Some(c) = caller {
+        c.require(Action::ManagePartners)?;
+    }
+    let slug = free_slug(db, &v.name).await?;
+    let t = now();
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO orgs (slug, name, kind, partner_types, tier, region, status, channel_manager_id, \
+         website, description, created_at, updated_at) \
+         VALUES ($1, $2, 'partner', $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(&slug)
+    .bind(&v.name)
+    .bind(join_types(&v.types))
+    .bind(v.tier.code())
+    .bind(v.region.map(|r| r.code()))
+    .bind(v.status.code())
+    .bind(v.channel_manager_id)
+    .bind(&v.website)
+    .bind(&v.description)
+    .bind(t)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    let after = serde_json::json!({
+        "slug": slug, "name": v.name, "types": join_types(&v.types), "tier": v.tier.code(),
+        "region": v.region.map(|r| r.code()), "status": v.status.code(),
+        "channel_manager_id": v.channel_manager_id, "website": v.website,
+    });
+    audit::record(
+        &mut *tx,
+        AuditEvent {
+            actor: caller,
+            actor_label: "cli",
+            org_id: Some(id),
+            action: "org.create",
+            entity_type: "org",
+            entity_id: slug.clone(),
+            before: None,
+            after: Some(after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(slug)
+}
+
+/// Updates an organisation. Program fields (types, tier, region, status, channel manager)
+/// change only when the caller manages partners; a partner admin edits the profile.
+pub async fn update_org(
+    db: &Db,
+    caller: &Caller,
+    slug: &str,
+    input: &PartnerInput,
+) -> Result<(), AppError> {
+    let org = visible_org(db, caller, slug).await?;
+    if !can_edit_profile(caller, &org) {
+        return Err(AppError::Forbidden);
+    }
+    let program = !org.vendor && crate::domain::role_allows(caller.role, Action::ManagePartners);
+    let (name, website, description, types, tier, region, status, cm) = if program {
+        let v = validate_partner(db, input).await?;
+        (
+            v.name,
+            v.website,
+            v.description,
+            v.types,
+            Some(v.tier),
+            v.region,
+            v.status,
+            v.channel_manager_id,
+        )
+    } else {
+        let mut p = Problems::new();
+        let name = p.check("name", parse_org_name(&input.name));
+        let website = p.check("website", parse_website(&input.website));
+        let description = p.check("description", parse_optional_text(&input.description, 2000));
+        p.into_result()?;
+        (
+            name.unwrap_or_default(),
+            website.unwrap_or_default(),
+            description.unwrap_or_default(),
+            org.types.clone(),
+            org.tier,
+            org.region,
+            org.status,
+            org.channel_manager_id,
+        )
+    };
+    let after = OrgRow {
+        name,
+        website,
+        description,
+        types,
+        tier,
+        region,
+        status,
+        channel_manager_id: cm,
+        ..org.clone()
+    };
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "UPDATE orgs SET name = $1, partner_types = $2, tier = $3, region = $4, status = $5, \
+         channel_manager_id = $6, website = $7, description = $8, updated_at = $9 WHERE id = $10",
+    )
+    .bind(&after.name)
+    .bind(join_types(&after.types))
+    .bind(after.tier.map(|t| t.code()))
+    .bind(after.region.map(|r| r.code()))
+    .bind(after.status.code())
+    .bind(after.channel_manager_id)
+    .bind(&after.website)
+    .bind(&after.description)
+    .bind(now())
+    .bind(org.id)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(caller),
+            actor_label: "",
+            org_id: Some(org.id),
+            action: "org.update",
+            entity_type: "org",
+            entity_id: org.slug.clone(),
+            before: snapshot(&org),
+            after: snapshot(&after),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn members(db: &Db, caller: &Caller, slug: &str) -> Result<Vec<Member>, AppError> {
+    let org = visible_org(db, caller, slug).await?;
+    let rows = sqlx::query(
+        "SELECT id, name, email, role, active, password_hash IS NULL AS invited FROM users \
+         WHERE org_id = $1 ORDER BY LOWER(name), id",
+    )
+    .bind(org.id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(member_from_row).collect()
+}
+
+fn member_from_row(r: &AnyRow) -> Result<Member, AppError> {
+    let role: String = r.try_get("role")?;
+    let active: i64 = r.try_get("active")?;
+    let invited: bool = match r.try_get::<i64, _>("invited") {
+        Ok(v) => v != 0,
+        Err(_) => r.try_get::<bool, _>("invited")?,
+    };
+    Ok(Member {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+        role: crate::domain::Role::parse(&role).map_err(internal)?,
+        active: active == 1,
+        invited,
+    })
+}
+
+/// A person and the organisation they belong to, if the caller may manage that team.
+async fn managed_member(
+    db: &Db,
+    caller: &Caller,
+    user_id: i64,
+) -> Result<(OrgRow, Member), AppError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.name, u.email, u.role, u.active, u.password_hash IS NULL AS invited, o.slug \
+         FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let slug: String = row.try_get("slug")?;
+    let org = visible_org(db, caller, &slug).await?;
+    if !can_manage_team(caller, &org) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((org, member_from_row(&row)?))
+}
+
+/// Invites a person: creates the user without a password and emails a single-use link.
+/// `caller` is `None` for the CLI.
+pub async fn invite(
+    state: &AppState,
+    caller: Option<&Caller>,
+    input: &InviteInput,
+) -> Result<Member, AppError> {
+    let db = &state.db;
+    let org = match caller {
+        Some(c) => {
+            let org = visible_org(db, c, &input.org_slug).await?;
+            if !can_manage_team(c, &org) {
+                return Err(AppError::Forbidden);
+            }
+            org
+        }
+        None => org_by_slug(db, &input.org_slug).await?,
+    };
+    let mut p = Problems::new();
+    let email = p.check("email", Email::parse(&input.email));
+    let name = p.check("name", parse_person_name(&input.name));
+    let role = p.check(
+        "role",
+        crate::domain::Role::parse_for_side(&input.role, org.vendor),
+    );
+    if let (Some(c), Some(r)) = (caller, role)
+        && c.role != crate::domain::Role::Admin
+        && r == crate::domain::Role::Admin
+    {
+        p.add("role", "err.choice_invalid");
+    }
+    if let Some(e) = &email {
+        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE email = $1")
+            .bind(e.as_str())
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?;
+        if taken > 0 {
+            p.add("email", "err.email_taken");
+        }
+    }
+    p.into_result()?;
+    let (Some(email), Some(name), Some(role)) = (email, name, role) else {
+        return Err(internal("validated invite has a missing field"));
+    };
+    let t = now();
+    let mut tx = db.pool.begin().await?;
+    let user_id: i64 = sqlx::query(
+        "INSERT INTO users (org_id, email, name, role, password_hash, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, NULL, 1, $5, $5) RETURNING id",
+    )
+    .bind(org.id)
+    .bind(email.as_str())
+    .bind(&name)
+    .bind(role.code())
+    .bind(t)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    let token = issue_token(
+        &mut tx,
+        user_id,
+        TokenKind::Invite,
+        caller.map(|c| c.user_id),
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEvent {
+            actor: caller,
+            actor_label: "cli",
+            org_id: Some(org.id),
+            action: "user.invite",
+            entity_type: "user",
+            entity_id: user_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "email": email.as_str(), "name": name, "role": role.code(), "org": org.slug })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let locale = caller.and_then(|c| c.locale).unwrap_or(Locale::En);
+    let link = format!("{}/invite/{token}", state.config.public_url);
+    let inviter = caller
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| "Trellis".into());
+    mail::send(
+        state,
+        Mail {
+            to: email.as_str().to_string(),
+            subject: locale
+                .text("mail.invite_subject")
+                .replace("{org}", &org.name),
+            body: locale
+                .text("mail.invite_body")
+                .replace("{name}", &name)
+                .replace("{inviter}", &inviter)
+                .replace("{org}", &org.name)
+                .replace("{link}", &link),
+        },
+    )
+    .await?;
+    Ok(Member {
+        id: user_id,
+        name,
+        email: email.as_str().to_string(),
+        role,
+        active: true,
+        invited: true,
+    })
+}
+
+pub async fn org_by_slug(db: &Db, slug: &str) -> Result<OrgRow, AppError> {
+    let sql = format!(
+        "SELECT {ORG_COLUMNS} FROM orgs o LEFT JOIN users cm ON cm.id = o.channel_manager_id WHERE o.slug = $1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(slug)
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    org_from_row(&row)
+}
+
+pub async fn change_role(
+    db: &Db,
+    caller: &Caller,
+    user_id: i64,
+    role: &str,
+) -> Result<(), AppError> {
+    let (org, member) = managed_member(db, caller, user_id).await?;
+    let role = crate::domain::Role::parse_for_side(role, org.vendor)
+        .map_err(|m| AppError::field("role", m))?;
+    if user_id == caller.user_id {
+        return Err(AppError::field("role", "err.not_self"));
+    }
+    if caller.role != crate::domain::Role::Admin && role == crate::domain::Role::Admin {
+        return Err(AppError::field("role", "err.choice_invalid"));
+    }
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+        .bind(role.code())
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(caller),
+            actor_label: "",
+            org_id: Some(org.id),
+            action: "user.change_role",
+            entity_type: "user",
+            entity_id: user_id.to_string(),
+            before: Some(serde_json::json!({ "role": member.role.code() })),
+            after: Some(serde_json::json!({ "role": role.code() })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deactivates (ending every session at once) or reactivates a person.
+pub async fn set_active(
+    db: &Db,
+    caller: &Caller,
+    user_id: i64,
+    active: bool,
+) -> Result<(), AppError> {
+    let (org, member) = managed_member(db, caller, user_id).await?;
+    if user_id == caller.user_id {
+        return Err(AppError::field("active", "err.not_self"));
+    }
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
+        .bind(if active { 1i64 } else { 0 })
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if !active {
+        end_user_sessions(&mut *tx, user_id).await?;
+    }
+    audit::record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(caller),
+            actor_label: "",
+            org_id: Some(org.id),
+            action: if active {
+                "user.reactivate"
+            } else {
+                "user.deactivate"
+            },
+            entity_type: "user",
+            entity_id: user_id.to_string(),
+            before: Some(serde_json::json!({ "active": member.active })),
+            after: Some(serde_json::json!({ "active": active })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Creates a user with a password (operators and demo data; people normally arrive by
+/// invitation). The role is named as on the CLI: `marketer` means the org's side.
+pub async fn create_user_with_password(
+    db: &Db,
+    org_slug: &str,
+    email: &str,
+    name: &str,
+    role: &str,
+    password: &str,
+) -> Result<i64, AppError> {
+    let org = org_by_slug(db, org_slug).await.map_err(|e| match e {
+        AppError::NotFound => AppError::field("org", "err.not_found"),
+        other => other,
+    })?;
+    let mut p = Problems::new();
+    let email = p.check("email", Email::parse(email));
+    let name = p.check("name", parse_person_name(name));
+    let role = p.check(
+        "role",
+        crate::domain::Role::parse_for_side(role, org.vendor),
+    );
+    p.check("password", crate::domain::check_new_password(password));
+    if let Some(e) = &email {
+        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE email = $1")
+            .bind(e.as_str())
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?;
+        if taken > 0 {
+            p.add("email", "err.email_taken");
+        }
+    }
+    p.into_result()?;
+    let (Some(email), Some(name), Some(role)) = (email, name, role) else {
+        return Err(internal("validated user has a missing field"));
+    };
+    let pw = password.to_string();
+    let hash = tokio::task::spawn_blocking(move || crate::server::security::hash_password(&pw))
+        .await
+        .map_err(internal)??;
+    let t = now();
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (org_id, email, name, role, password_hash, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+    )
+    .bind(org.id)
+    .bind(email.as_str())
+    .bind(&name)
+    .bind(role.code())
+    .bind(&hash.0)
+    .bind(t)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    audit::record(
+        &mut *tx,
+        AuditEvent {
+            actor: None,
+            actor_label: "cli",
+            org_id: Some(org.id),
+            action: "user.create",
+            entity_type: "user",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "email": email.as_str(), "name": name, "role": role.code(), "org": org.slug })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The vendor organisation, created on first use. There is exactly one.
+pub async fn ensure_vendor(db: &Db, name: &str) -> Result<String, AppError> {
+    if let Some(row) = sqlx::query("SELECT slug FROM orgs WHERE kind = 'vendor'")
+        .fetch_optional(&db.pool)
+        .await?
+    {
+        return Ok(row.try_get(0)?);
+    }
+    let name = parse_org_name(name).map_err(|m| AppError::field("name", m))?;
+    let slug = free_slug(db, &name).await?;
+    let t = now();
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO orgs (slug, name, kind, status, created_at, updated_at) \
+         VALUES ($1, $2, 'vendor', 'active', $3, $3) RETURNING id",
+    )
+    .bind(&slug)
+    .bind(&name)
+    .bind(t)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    audit::record(
+        &mut *tx,
+        AuditEvent {
+            actor: None,
+            actor_label: "cli",
+            org_id: Some(id),
+            action: "org.create",
+            entity_type: "org",
+            entity_id: slug.clone(),
+            before: None,
+            after: Some(serde_json::json!({ "slug": slug, "name": name, "kind": "vendor" })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(slug)
+}

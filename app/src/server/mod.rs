@@ -1,0 +1,30 @@
+//! Server-only infrastructure shared by the features: database, state, security helpers,
+//! email and audit. Never compiled into the browser bundle.
+
+pub mod audit;
+pub mod db;
+pub mod mail;
+pub mod security;
+pub mod state;
+
+pub use state::{AppConfig, AppState};
+
+/// Seconds since the Unix epoch, UTC. All stored times use this.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// Passes a server function's result through, giving the HTTP response the error's status
+/// (404, 403, 422, …) so callers outside the app see what happened.
+pub fn respond<T>(r: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
+    if let Err(e) = &r
+        && let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(code) = http::StatusCode::from_u16(e.status())
+    {
+        opts.set_status(code);
+    }
+    r
+}

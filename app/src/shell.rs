@@ -1,0 +1,104 @@
+//! The app shell: header with navigation for desktop and phone, who is signed in and where,
+//! and the toast region.
+
+use crate::auth::CurrentUser;
+use crate::auth::api::get_current_user;
+use crate::domain::Action;
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::ui::ToastRegion;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+pub type UserResource = Resource<Result<Option<CurrentUser>, AppError>>;
+
+pub fn provide_user() {
+    let r: UserResource = Resource::new(|| (), |_| get_current_user());
+    provide_context(r);
+}
+
+pub fn use_user() -> UserResource {
+    use_context::<UserResource>().unwrap_or_else(|| Resource::new(|| (), |_| get_current_user()))
+}
+
+#[component]
+fn NavLinks(user: CurrentUser) -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <ul class="nav-links">
+            <li><A href="/">{i.t("nav.home")}</A></li>
+            {user.can(Action::ViewAllPartners).then(|| view! { <li><A href="/partners">{i.t("nav.partners")}</A></li> })}
+            {(!user.vendor).then(|| view! { <li><A href="/org">{i.t("nav.my_org")}</A></li> })}
+            {user.vendor.then(|| {
+                let href = format!("/partners/{}", user.org_slug);
+                view! { <li><A href=href>{i.t("nav.vendor_team")}</A></li> }
+            })}
+            {user.can(Action::Administer).then(|| view! {
+                <li><A href="/admin/outbox">{i.t("nav.outbox")}</A></li>
+                <li><A href="/admin/audit">{i.t("nav.audit")}</A></li>
+            })}
+            <li><A href="/settings">{i.t("nav.settings")}</A></li>
+        </ul>
+    }
+}
+
+#[component]
+fn UserBox(user: CurrentUser) -> impl IntoView {
+    let i = use_i18n();
+    let who = i.tf(
+        "shell.signed_in_as",
+        &[("name", &user.name), ("org", &user.org_name)],
+    );
+    view! {
+        <div class="user-box">
+            <span class="who" data-testid="who">{who}</span>
+            <form method="post" action="/logout">
+                <button type="submit" class="btn link">{i.t("nav.sign_out")}</button>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let i = use_i18n();
+    let user = use_user();
+    let nav = move || {
+        Suspend::new(async move {
+            match user.await {
+                Ok(Some(u)) => {
+                    let u2 = u.clone();
+                    let u3 = u.clone();
+                    view! {
+                        <nav class="nav-desktop" aria-label=i.t("nav.main")>
+                            <NavLinks user=u />
+                        </nav>
+                        <details class="nav-phone">
+                            <summary aria-label=i.t("nav.menu")>
+                                <span aria-hidden="true">"☰"</span>
+                                <span class="visually-hidden">{i.t("nav.menu")}</span>
+                            </summary>
+                            <nav aria-label=i.t("nav.main_phone")>
+                                <NavLinks user=u2 />
+                            </nav>
+                        </details>
+                        <UserBox user=u3 />
+                    }
+                    .into_any()
+                }
+                _ => {
+                    view! { <a class="btn link" href="/login">{i.t("nav.sign_in")}</a> }.into_any()
+                }
+            }
+        })
+    };
+    view! {
+        <a class="skip-link" href="#main">{i.t("nav.skip")}</a>
+        <header class="app-header">
+            <a class="brand" href="/">"Trellis"</a>
+            <Transition fallback=|| ()>{nav}</Transition>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <ToastRegion />
+    }
+}

@@ -1,0 +1,247 @@
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+
+/// The messages for one field of the latest error, as a signal.
+pub fn field_errors(err: Signal<Option<AppError>>, field: &'static str) -> Signal<Vec<String>> {
+    Signal::derive(move || {
+        err.get()
+            .map(|e| e.field_messages(field))
+            .unwrap_or_default()
+    })
+}
+
+/// The error of an action's latest result, as a signal.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+#[component]
+fn FieldErrors(id: String, errors: Signal<Vec<String>>) -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <ul class="field-errors" id=id>
+            {move || {
+                errors
+                    .get()
+                    .into_iter()
+                    .map(|k| view! { <li>{i.t(&k)}</li> })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}
+
+/// A labelled text input that keeps what the user typed and shows the server's messages.
+#[component]
+pub fn TextField(
+    /// i18n key of the label.
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into, optional)] errors: Signal<Vec<String>>,
+    #[prop(optional)] input_type: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    /// i18n key of a hint under the field.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-err");
+    let hint_id = format!("{id}-hint");
+    let described = if hint.is_some() {
+        format!("{err_id} {hint_id}")
+    } else {
+        err_id.clone()
+    };
+    let invalid = move || {
+        if errors.get().is_empty() {
+            "false"
+        } else {
+            "true"
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || !errors.get().is_empty()>
+            <label for=id.clone()>{i.t(label)}{required.then_some(" *")}</label>
+            <input
+                id=id
+                name=name
+                type=input_type.unwrap_or("text")
+                autocomplete=autocomplete
+                required=required
+                aria-invalid=invalid
+                aria-describedby=described
+                prop:value=move || value.get()
+                value=value.get_untracked()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{i.t(h)}</p> })}
+            <FieldErrors id=err_id errors />
+        </div>
+    }
+}
+
+/// A labelled multi-line text input.
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into, optional)] errors: Signal<Vec<String>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-err");
+    view! {
+        <div class="field" class:has-error=move || !errors.get().is_empty()>
+            <label for=id.clone()>{i.t(label)}</label>
+            <textarea
+                id=id
+                name=name
+                rows="4"
+                aria-describedby=err_id.clone()
+                aria-invalid=move || if errors.get().is_empty() { "false" } else { "true" }
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            >
+                {value.get_untracked()}
+            </textarea>
+            <FieldErrors id=err_id errors />
+        </div>
+    }
+}
+
+/// A labelled select. `options` are (value, i18n key or literal label) pairs.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into, optional)] errors: Signal<Vec<String>>,
+    /// i18n key of the empty choice, if any.
+    #[prop(optional)]
+    empty: Option<&'static str>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let i = use_i18n();
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-err");
+    view! {
+        <div class="field" class:has-error=move || !errors.get().is_empty()>
+            <label for=id.clone()>{i.t(label)}{required.then_some(" *")}</label>
+            <select
+                id=id
+                name=name
+                aria-describedby=err_id.clone()
+                aria-invalid=move || if errors.get().is_empty() { "false" } else { "true" }
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {empty.map(|e| view! { <option value="" selected=move || value.get().is_empty()>{i.t(e)}</option> })}
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, l)| {
+                            let v2 = v.clone();
+                            view! {
+                                <option value=v selected=move || value.get() == v2>{l}</option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <FieldErrors id=err_id errors />
+        </div>
+    }
+}
+
+/// A group of checkboxes bound to a list of chosen values.
+#[component]
+pub fn CheckboxGroup(
+    label: &'static str,
+    name: &'static str,
+    chosen: RwSignal<Vec<String>>,
+    options: Vec<(String, String)>,
+    #[prop(into, optional)] errors: Signal<Vec<String>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let err_id = format!("f-{name}-err");
+    let described = err_id.clone();
+    view! {
+        <fieldset class="field checkbox-group" class:has-error=move || !errors.get().is_empty() aria-describedby=described>
+            <legend>{i.t(label)}" *"</legend>
+            {options
+                .into_iter()
+                .map(|(v, l)| {
+                    let v_check = v.clone();
+                    let v_toggle = v.clone();
+                    view! {
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                name=name
+                                value=v
+                                prop:checked=move || chosen.get().contains(&v_check)
+                                on:change=move |_| {
+                                    chosen.update(|c| {
+                                        if let Some(pos) = c.iter().position(|x| *x == v_toggle) {
+                                            c.remove(pos);
+                                        } else {
+                                            c.push(v_toggle.clone());
+                                        }
+                                    })
+                                }
+                            />
+                            {l}
+                        </label>
+                    }
+                })
+                .collect_view()}
+            <FieldErrors id=err_id errors />
+        </fieldset>
+    }
+}
+
+/// A submit button that shows it is working and cannot be pressed twice.
+#[component]
+pub fn SubmitButton(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <button type="submit" class="btn primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+            {move || if pending.get() { i.t("ui.working") } else { i.t(label) }}
+        </button>
+    }
+}
+
+/// The message of an error that is not about one field.
+pub fn error_text(e: &AppError) -> String {
+    let i = use_i18n();
+    match e {
+        AppError::Validation(_) => i.t("err.fix_fields").to_string(),
+        AppError::NotFound => i.t("err.not_found").to_string(),
+        AppError::Unauthorized => i.t("err.signed_out").to_string(),
+        AppError::Forbidden => i.t("err.forbidden").to_string(),
+        AppError::Conflict(_) => i.t("err.conflict").to_string(),
+        AppError::RateLimited => i.t("err.rate_limited").to_string(),
+        AppError::Internal(id) => i.tf("err.internal", &[("id", id)]),
+        AppError::Transport(_) => i.t("err.network").to_string(),
+    }
+}
+
+/// A summary of the latest error at the top of a form, announced to screen readers.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            view! { <div class="alert error" role="alert">{error_text(&e)}</div> }
+        })
+    }
+}

@@ -1,0 +1,66 @@
+//! Typed configuration from the environment. Secrets have no defaults.
+
+use anyhow::{Context, Result, bail};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub addr: SocketAddr,
+    pub site_root: String,
+    pub public_url: String,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub trust_proxy: bool,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config> {
+        let data_dir = PathBuf::from(var("TRELLIS_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = match var("DATABASE_URL") {
+            Some(url) => url,
+            None => {
+                std::fs::create_dir_all(&data_dir).with_context(|| {
+                    format!("cannot create the data directory {}", data_dir.display())
+                })?;
+                format!("sqlite://{}/trellis.db", data_dir.display())
+            }
+        };
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            bail!("DATABASE_URL must start with sqlite:// or postgres:// (got {database_url:?})");
+        }
+        let addr: SocketAddr = var("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .context("LEPTOS_SITE_ADDR must be an address like 127.0.0.1:3000")?;
+        let public_url = var("TRELLIS_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("TRELLIS_PUBLIC_URL must start with http:// or https://");
+        }
+        Ok(Config {
+            database_url,
+            data_dir,
+            addr,
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            public_url,
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Trellis <no-reply@trellis.local>".into()),
+            trust_proxy: var("TRELLIS_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"),
+        })
+    }
+
+    pub fn app_config(&self) -> app::server::AppConfig {
+        let mut c = app::server::AppConfig::for_public_url(&self.public_url);
+        c.smtp_url = self.smtp_url.clone();
+        c.mail_from = self.mail_from.clone();
+        c.trust_proxy = self.trust_proxy;
+        c
+    }
+}

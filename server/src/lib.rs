@@ -1,0 +1,133 @@
+//! The `trellis` server: configuration, startup, router, middleware and CLI. Domain logic
+//! lives in the `app` crate.
+
+pub mod config;
+pub mod metrics;
+pub mod middleware;
+pub mod routes;
+pub mod seed;
+
+use anyhow::{Context, Result};
+use app::server::db::Db;
+use app::server::{AppConfig, AppState};
+use axum::Router;
+use axum::routing::{get, post};
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub use config::Config;
+
+/// Connects to the database and migrates it.
+pub async fn connect(database_url: &str) -> Result<Db> {
+    let db = Db::connect(database_url)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(database_url)))?;
+    db.migrate().await.context("database migration failed")?;
+    Ok(db)
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://…@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_string(),
+    }
+}
+
+pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("trellis")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// The largest request body accepted (forms and server functions); larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The whole app as an axum router.
+pub fn router(state: AppState) -> Router {
+    let metrics = metrics::Metrics::default();
+    let routes = generate_route_list(app::App);
+    let opts = state.leptos_options.clone();
+    let metrics_for_route = metrics.clone();
+    let site = Router::new()
+        .route("/login", post(routes::sign_in))
+        .route("/logout", post(routes::sign_out))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(routes::ready))
+        .leptos_routes(&state, routes, move || app::shell(opts.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::session,
+        ))
+        .layer(axum::middleware::from_fn(middleware::same_origin))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            MAX_BODY_BYTES,
+        ))
+        .with_state(state);
+    Router::new()
+        .route(
+            "/metrics",
+            get(move || async move { metrics_for_route.render() }),
+        )
+        .merge(site)
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            metrics::track,
+        ))
+}
+
+/// Builds the state for a configuration: database connected and migrated.
+pub async fn state(config: &Config, addr: SocketAddr) -> Result<AppState> {
+    let db = connect(&config.database_url).await?;
+    let mut app_config: AppConfig = config.app_config();
+    if config.public_url.is_empty() {
+        app_config.public_url = format!("http://{addr}");
+    }
+    Ok(AppState {
+        db,
+        config: Arc::new(app_config),
+        leptos_options: leptos_options(&config.site_root, addr),
+    })
+}
+
+/// Serves on a bound listener until the process ends. TCP_NODELAY matters: without it every
+/// streamed page waits ~40 ms for Nagle and delayed ACKs.
+pub async fn serve(listener: TcpListener, app: Router) -> Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .context("server failed")
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,232 @@
+//! `trellis`: serve the app, migrate, load demo data, and administer users and orgs.
+
+use anyhow::{Context, Result, bail};
+use app::error::AppError;
+use app::partners::{PartnerInput, repo};
+use clap::{Parser, Subcommand};
+use std::io::Read;
+use std::process::ExitCode;
+use trellis::{Config, seed};
+
+#[derive(Parser)]
+#[command(name = "trellis", version, about = "Trellis partner portal")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Create or update the database schema.
+    Migrate,
+    /// Load data.
+    Seed {
+        /// The demo vendor, staff and partners (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage partner organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin, channel_manager or marketer (vendor staff, no --org); partner_admin,
+        /// sales or marketer (with --org).
+        #[arg(long)]
+        role: String,
+        /// The partner organisation's slug.
+        #[arg(long)]
+        org: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create a partner organisation and print its slug.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Partner type(s), comma-separated: reseller, var, msp, isv, si, referral, cosell,
+        /// marketplace, influence.
+        #[arg(long = "type")]
+        partner_type: String,
+        #[arg(long, default_value = "registered")]
+        tier: String,
+        #[arg(long, default_value = "")]
+        region: String,
+        #[arg(long, default_value = "onboarding")]
+        status: String,
+    },
+}
+
+fn init_tracing() {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let json = std::env::var("TRELLIS_LOG_FORMAT").is_ok_and(|v| v == "json");
+    let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// Turns a validation error into sentences for the terminal.
+fn explain(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Validation(fields) => {
+            let en = app::i18n::Locale::En;
+            let msgs: Vec<String> = fields
+                .iter()
+                .flat_map(|(f, ms)| ms.iter().map(move |m| format!("--{f}: {}", en.text(m))))
+                .collect();
+            anyhow::anyhow!(msgs.join("\n"))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    init_tracing();
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = Config::from_env()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let listener = tokio::net::TcpListener::bind(config.addr)
+                .await
+                .with_context(|| format!("cannot listen on {}", config.addr))?;
+            let addr = listener.local_addr()?;
+            let state = trellis::state(&config, addr).await?;
+            tracing::info!(%addr, database = %trellis::redact(&config.database_url), "Trellis is serving on http://{addr}");
+            trellis::serve(listener, trellis::router(state)).await
+        }
+        Command::Migrate => {
+            trellis::connect(&config.database_url).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            if !demo {
+                bail!("nothing to seed: pass --demo");
+            }
+            let db = trellis::connect(&config.database_url).await?;
+            let logins = seed::demo(&db).await?;
+            println!(
+                "Demo data loaded. Sign in at {}/login with password {:?}:",
+                config.public_url,
+                seed::DEMO_PASSWORD
+            );
+            for l in logins {
+                println!("  {:<28} {:<16} {}", l.email, l.role, l.org);
+            }
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    role,
+                    org,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("cannot read the password from stdin")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let db = trellis::connect(&config.database_url).await?;
+            let vendor = role_is_vendor(&role, org.is_some())?;
+            let slug = match (vendor, org) {
+                (true, None) => repo::ensure_vendor(&db, "Acme Cloud")
+                    .await
+                    .map_err(explain)?,
+                (false, Some(o)) => o,
+                (true, Some(_)) => {
+                    bail!("--org is only for partner users; vendor roles take no --org")
+                }
+                (false, None) => bail!("partner roles need --org SLUG"),
+            };
+            repo::create_user_with_password(&db, &slug, &email, &name, &role, password)
+                .await
+                .map_err(|e| match e {
+                    AppError::Validation(ref f) if f.contains_key("org") => {
+                        anyhow::anyhow!("--org: no organisation with slug {slug:?}")
+                    }
+                    other => explain(other),
+                })?;
+            println!("created {email}");
+            Ok(())
+        }
+        Command::Org {
+            command:
+                OrgCommand::Create {
+                    name,
+                    partner_type,
+                    tier,
+                    region,
+                    status,
+                },
+        } => {
+            let db = trellis::connect(&config.database_url).await?;
+            let input = PartnerInput {
+                name,
+                types: partner_type
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                tier,
+                region,
+                status,
+                ..Default::default()
+            };
+            let valid = repo::validate_partner(&db, &input).await.map_err(explain)?;
+            let slug = repo::create_partner(&db, None, valid)
+                .await
+                .map_err(explain)?;
+            println!("{slug}");
+            Ok(())
+        }
+    }
+}
+
+/// Which side a CLI role belongs to; `marketer` is decided by `--org`.
+fn role_is_vendor(role: &str, has_org: bool) -> Result<bool> {
+    match role {
+        "admin" | "channel_manager" => Ok(true),
+        "partner_admin" | "sales" => Ok(false),
+        "marketer" => Ok(!has_org),
+        other => bail!(
+            "--role: unknown role {other:?}; use admin, channel_manager, marketer, partner_admin or sales"
+        ),
+    }
+}

@@ -1,0 +1,229 @@
+//! Request middleware: who is calling (session → caller, locale), same-origin enforcement
+//! for state changes, security headers and the sign-in redirect for pages.
+
+use app::auth::{LOCALE_COOKIE, SESSION_COOKIE};
+use app::i18n::Locale;
+use app::server::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The client's IP: the socket peer, or the address our proxy appended to
+/// `X-Forwarded-For` when `TRELLIS_TRUST_PROXY` is set.
+pub fn client_ip(state: &AppState, req: &Request) -> String {
+    if state.config.trust_proxy
+        && let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+    {
+        return ip.trim().to_string();
+    }
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// Resolves the session into a `Caller` and the reader's `Locale`, both request extensions
+/// that server functions and pages read. Pages that need a session redirect to sign-in.
+pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let caller = match cookie(req.headers(), SESSION_COOKIE) {
+        Some(token) if token.len() <= 128 => {
+            match app::auth::server::load_session(&state.db, &state.config, &token).await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = ?e, "session lookup failed");
+                    return StatusCode::SERVICE_UNAVAILABLE.into_response();
+                }
+            }
+        }
+        _ => None,
+    };
+    let locale = caller
+        .as_ref()
+        .and_then(|c| c.locale)
+        .or_else(|| cookie(req.headers(), LOCALE_COOKIE).and_then(|v| Locale::parse(&v)))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        })
+        .unwrap_or_default();
+    req.extensions_mut().insert(locale);
+    let path = req.uri().path().to_string();
+    if caller.is_none() && req.method() == Method::GET && needs_session(&path) {
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        return Redirect::to(&format!(
+            "/login?next={}",
+            app::auth::pages::urlencode(&next)
+        ))
+        .into_response();
+    }
+    if let Some(c) = caller {
+        req.extensions_mut().insert(c);
+    }
+    next.run(req).await
+}
+
+/// Pages behind sign-in: everything but the public pages, the API, health and assets.
+fn needs_session(path: &str) -> bool {
+    const PUBLIC: [&str; 8] = [
+        "/login", "/logout", "/forgot", "/reset/", "/invite/", "/api/", "/pkg/", "/healthz",
+    ];
+    let last = path.rsplit('/').next().unwrap_or_default();
+    !(PUBLIC.iter().any(|p| path == *p || path.starts_with(p))
+        || path == "/readyz"
+        || path == "/metrics"
+        || last.contains('.'))
+}
+
+/// Rejects state-changing requests from other origins. Server functions accept form posts,
+/// which browsers send cross-site without a preflight, so `SameSite=Lax` alone is not
+/// enough: we check `Sec-Fetch-Site`, then `Origin` against `Host`.
+pub async fn same_origin(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && !is_same_origin(req.headers()) {
+        tracing::warn!(path = %req.uri().path(), "cross-origin state change rejected");
+        return (StatusCode::FORBIDDEN, "cross-origin request rejected").into_response();
+    }
+    next.run(req).await
+}
+
+pub fn is_same_origin(h: &HeaderMap) -> bool {
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    match h
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or("invalid"))
+    {
+        None => true,
+        Some("null") | Some("invalid") => false,
+        Some(origin) => {
+            let host = h
+                .get("x-forwarded-host")
+                .or_else(|| h.get(header::HOST))
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let origin_host = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"))
+                .unwrap_or("");
+            !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+        }
+    }
+}
+
+/// Security headers on every response. Pages carry their own nonce-based CSP; anything
+/// else gets a CSP that allows nothing.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        );
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn same_origin_accepts_our_host_and_non_browser_clients() {
+        assert!(is_same_origin(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "http://127.0.0.1:3000")
+        ])));
+        assert!(is_same_origin(&headers(&[("host", "127.0.0.1:3000")])));
+        assert!(is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+    }
+
+    #[test]
+    fn cross_site_requests_are_refused() {
+        assert!(!is_same_origin(&headers(&[
+            ("host", "127.0.0.1:3000"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(!is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(!is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
+        assert!(!is_same_origin(&headers(&[
+            ("host", "a"),
+            ("origin", "null")
+        ])));
+    }
+
+    #[test]
+    fn public_paths_and_assets_need_no_session() {
+        assert!(!needs_session("/login"));
+        assert!(!needs_session("/invite/abc"));
+        assert!(!needs_session("/pkg/trellis.wasm"));
+        assert!(!needs_session("/favicon.svg"));
+        assert!(needs_session("/"));
+        assert!(needs_session("/partners"));
+        assert!(needs_session("/admin/audit"));
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let h = headers(&[("cookie", "a=1; trellis_session=xyz; b=2")]);
+        assert_eq!(cookie(&h, "trellis_session").as_deref(), Some("xyz"));
+        assert_eq!(cookie(&h, "missing"), None);
+    }
+}

@@ -1,0 +1,272 @@
+//! Test harness: starts the real server on port 0 with a fresh database (SQLite always,
+//! Postgres when `TRELLIS_TEST_POSTGRES_URL` is set), seeds the demo data, and talks HTTP.
+
+#![allow(dead_code)]
+
+pub mod smtp;
+
+use app::server::db::Db;
+use app::server::{AppConfig, AppState};
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub const PASSWORD: &str = trellis::seed::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub db: Db,
+    _dir: tempfile::TempDir,
+    pg_schema: Option<(String, String)>,
+}
+
+/// The Postgres URL for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TRELLIS_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
+async fn database_url(
+    backend: Backend,
+    dir: &std::path::Path,
+) -> (String, Option<(String, String)>) {
+    match backend {
+        Backend::Sqlite => (format!("sqlite://{}/test.db", dir.display()), None),
+        Backend::Postgres => {
+            let base = postgres_url().expect("TRELLIS_TEST_POSTGRES_URL");
+            let schema = unique("t");
+            let admin = Db::connect(&base).await.expect("connect to postgres");
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&admin.pool)
+                .await
+                .expect("create schema");
+            admin.pool.close().await;
+            let sep = if base.contains('?') { '&' } else { '?' };
+            (
+                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                Some((base, schema)),
+            )
+        }
+    }
+}
+
+/// Starts an app. `smtp_url` sends email through a real SMTP server.
+pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, pg_schema) = database_url(backend, dir.path()).await;
+    let db = trellis::connect(&url).await.expect("connect and migrate");
+    trellis::seed::demo(&db).await.expect("seed demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
+    let mut config = AppConfig::for_public_url(&base);
+    config.smtp_url = smtp_url;
+    config.trust_proxy = true;
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(config),
+        leptos_options: trellis::leptos_options("target/site", addr),
+    };
+    let router = trellis::router(state);
+    tokio::spawn(async move {
+        let _ = trellis::serve(listener, router).await;
+    });
+    TestApp {
+        addr,
+        base,
+        db,
+        _dir: dir,
+        pg_schema,
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, None).await
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = self.pg_schema.take() {
+            // Best effort: drop the schema on a separate runtime thread.
+            std::thread::spawn(move || {
+                if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    rt.block_on(async move {
+                        if let Ok(db) = Db::connect(&base).await {
+                            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                                .execute(&db.pool)
+                                .await;
+                        }
+                    });
+                }
+            })
+            .join()
+            .ok();
+        }
+    }
+}
+
+/// A browser-like client with its own cookie jar, not following redirects.
+pub fn client() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Percent-encodes for a form body.
+pub fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A form body; keys are sent as they are (server functions read `input[field]` keys).
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Signs in through the HTML form; returns the redirect target.
+    pub async fn sign_in_from(&self, c: &Client, email: &str, password: &str, ip: &str) -> String {
+        let res = c
+            .post(self.url("/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", ip)
+            .body(form(&[
+                ("email", email),
+                ("password", password),
+                ("next", "/"),
+            ]))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        res.headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub async fn sign_in(&self, c: &Client, email: &str, password: &str) -> String {
+        self.sign_in_from(c, email, password, "10.0.0.1").await
+    }
+
+    /// A signed-in client.
+    pub async fn as_user(&self, email: &str) -> Client {
+        let c = client();
+        assert_eq!(
+            self.sign_in(&c, email, PASSWORD).await,
+            "/",
+            "sign-in of {email}"
+        );
+        c
+    }
+
+    /// Calls a server function by its endpoint; returns the status and the JSON body.
+    pub async fn call(
+        &self,
+        c: &Client,
+        endpoint: &str,
+        pairs: &[(&str, &str)],
+    ) -> (StatusCode, serde_json::Value) {
+        let res = c
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form(pairs))
+            .send()
+            .await
+            .expect("server fn");
+        let status = res.status();
+        let text = res.text().await.unwrap_or_default();
+        let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        (status, json)
+    }
+
+    pub async fn get(&self, c: &Client, path: &str) -> (StatusCode, String) {
+        let res = c.get(self.url(path)).send().await.expect("get");
+        let status = res.status();
+        (status, res.text().await.unwrap_or_default())
+    }
+
+    pub async fn scalar(&self, sql: &str, bind: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(sql)
+            .bind(bind)
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("scalar")
+            .try_get(0)
+            .expect("i64")
+    }
+}
+
+/// Runs a test body on SQLite, and on Postgres when it is configured.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if $crate::common::postgres_url().is_none() {
+                        eprintln!("TRELLIS_TEST_POSTGRES_URL not set: Postgres variant not run");
+                        return;
+                    }
+                    super::$name($crate::common::Backend::Postgres).await;
+                }
+            )+
+        }
+    };
+}

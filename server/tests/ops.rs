@@ -1,0 +1,182 @@
+//! Operations and transport security: health, metrics, headers, cross-origin posts.
+
+mod common;
+
+use common::{Backend, client, spawn_app};
+use reqwest::StatusCode;
+
+async fn health_readiness_and_metrics(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = client();
+    assert_eq!(app.get(&c, "/healthz").await, (StatusCode::OK, "ok".into()));
+    assert_eq!(
+        app.get(&c, "/readyz").await,
+        (StatusCode::OK, "ready".into())
+    );
+    let (status, text) = app.get(&c, "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.contains("trellis_http_requests_total{method=\"GET\",status=\"200\"}"),
+        "{text}"
+    );
+    assert!(text.contains("trellis_http_request_duration_seconds_count"));
+}
+
+async fn cross_origin_posts_are_rejected(b: Backend) {
+    let app = spawn_app(b).await;
+    let cam = app.as_user("cam@acme.example").await;
+    let body = common::form(&[
+        ("input[name]", "Evil Corp"),
+        ("input[types][0]", "msp"),
+        ("input[tier]", "gold"),
+        ("input[region]", ""),
+        ("input[status]", "active"),
+        ("input[channel_manager_id]", ""),
+        ("input[website]", ""),
+        ("input[description]", ""),
+    ]);
+    for (h, v) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ] {
+        let res = cam
+            .post(app.url("/api/create_partner"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header(h, v)
+            .body(body.clone())
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{h}: {v}");
+    }
+    // Sign-out and sign-in forms are protected the same way.
+    let res = cam
+        .post(app.url("/logout"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let n = app
+        .scalar("SELECT COUNT(*) FROM orgs WHERE name = $1", "Evil Corp")
+        .await;
+    assert_eq!(n, 0);
+    // The same request from our own origin works.
+    let res = cam
+        .post(app.url("/api/create_partner"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", app.base.clone())
+        .header("sec-fetch-site", "same-origin")
+        .body(body)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+async fn pages_carry_security_headers_and_a_nonce_csp(b: Backend) {
+    let app = spawn_app(b).await;
+    let res = client().get(app.url("/login")).send().await.expect("get");
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    let csp = h["content-security-policy"]
+        .to_str()
+        .expect("csp")
+        .to_string();
+    assert!(
+        csp.contains("'nonce-")
+            && csp.contains("'wasm-unsafe-eval'")
+            && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+    let html = res.text().await.expect("html");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "scripts carry the nonce"
+    );
+    // Unknown pages are a 404 page.
+    let c = app.as_user("admin@acme.example").await;
+    let (status, body) = app.get(&c, "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("Page not found"));
+}
+
+async fn locale_follows_browser_then_user_setting(b: Backend) {
+    let app = spawn_app(b).await;
+    let res = client()
+        .get(app.url("/login"))
+        .header("accept-language", "de-DE,de;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .expect("get");
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains("<html lang=\"de\"") && html.contains("Bei Trellis anmelden"),
+        "German from the browser"
+    );
+    let c = app.as_user("carla@contoso.example").await;
+    let (status, _) = app.call(&c, "set_locale", &[("code", "de")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let res = c
+        .get(app.url("/org"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .expect("get");
+    let html = res.text().await.expect("html");
+    assert!(
+        html.contains("Profil bearbeiten"),
+        "the user's setting overrides the browser"
+    );
+    let (status, _) = app.call(&c, "set_locale", &[("code", "xx")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn oversized_and_malformed_input_is_refused_cleanly(b: Backend) {
+    let app = spawn_app(b).await;
+    let cam = app.as_user("cam@acme.example").await;
+    let huge = "a".repeat(3 * 1024 * 1024);
+    let res = cam
+        .post(app.url("/api/create_partner"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("input[name]={huge}"))
+        .send()
+        .await;
+    // The server answers 413 before reading the body; the client may see the reset instead.
+    if let Ok(res) = res {
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    let res = cam
+        .post(app.url("/api/create_partner"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("input[types]=%%%&&&==")
+        .send()
+        .await
+        .expect("post");
+    assert!(!res.status().is_success(), "{}", res.status());
+    let (status, _) = app
+        .call(&cam, "get_org", &[("slug", "../../etc/passwd")])
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Sign-in with a giant password is simply invalid.
+    let c = client();
+    let to = app.sign_in(&c, "cam@acme.example", &"p".repeat(5000)).await;
+    assert!(to.contains("error=invalid"), "{to}");
+}
+
+both_backends!(
+    health_readiness_and_metrics,
+    cross_origin_posts_are_rejected,
+    pages_carry_security_headers_and_a_nonce_csp,
+    locale_follows_browser_then_user_setting,
+    oversized_and_malformed_input_is_refused_cleanly,
+);
