@@ -63,6 +63,7 @@ fn UserBox(user: CurrentUser) -> impl IntoView {
 pub fn Shell(children: Children) -> impl IntoView {
     let i = use_i18n();
     let user = use_user();
+    focus_main_on_navigation();
     let nav = move || {
         Suspend::new(async move {
             match user.await {
@@ -101,4 +102,29 @@ pub fn Shell(children: Children) -> impl IntoView {
         <main id="main" tabindex="-1">{children()}</main>
         <ToastRegion />
     }
+}
+
+/// After a client-side navigation, moves focus to the main region (so screen readers and
+/// keyboard users start at the new content) and closes the phone menu.
+fn focus_main_on_navigation() {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |prev: Option<String>| {
+        let path = location.pathname.get();
+        #[cfg(feature = "hydrate")]
+        if prev.as_ref().is_some_and(|p| *p != path) {
+            use wasm_bindgen::JsCast;
+            let doc = document();
+            if let Ok(Some(menu)) = doc.query_selector("details.nav-phone") {
+                let _ = menu.remove_attribute("open");
+            }
+            if let Some(main) = doc.get_element_by_id("main")
+                && let Ok(el) = main.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = el.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = prev;
+        path
+    });
 }

@@ -26,6 +26,9 @@ enum Command {
         /// The demo vendor, staff and partners (idempotent).
         #[arg(long)]
         demo: bool,
+        /// Also add this many synthetic partner organisations (for load tests).
+        #[arg(long, default_value_t = 0)]
+        partners: usize,
     },
     /// Manage users.
     User {
@@ -96,7 +99,14 @@ fn explain(e: AppError) -> anyhow::Error {
             let en = app::i18n::Locale::En;
             let msgs: Vec<String> = fields
                 .iter()
-                .flat_map(|(f, ms)| ms.iter().map(move |m| format!("--{f}: {}", en.text(m))))
+                .flat_map(|(f, ms)| {
+                    // Form fields and CLI flags differ in a few names.
+                    let flag = match f.as_str() {
+                        "types" => "type",
+                        other => other,
+                    };
+                    ms.iter().map(move |m| format!("--{flag}: {}", en.text(m)))
+                })
                 .collect();
             anyhow::anyhow!(msgs.join("\n"))
         }
@@ -133,12 +143,16 @@ async fn run(cli: Cli) -> Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Seed { demo } => {
+        Command::Seed { demo, partners } => {
             if !demo {
                 bail!("nothing to seed: pass --demo");
             }
             let db = trellis::connect(&config.database_url).await?;
             let logins = seed::demo(&db).await?;
+            if partners > 0 {
+                seed::synthetic_partners(&db, partners).await?;
+                println!("Added {partners} synthetic partner organisations.");
+            }
             println!(
                 "Demo data loaded. Sign in at {}/login with password {:?}:",
                 config.public_url,
@@ -166,9 +180,12 @@ async fn run(cli: Cli) -> Result<()> {
             let db = trellis::connect(&config.database_url).await?;
             let vendor = role_is_vendor(&role, org.is_some())?;
             let slug = match (vendor, org) {
-                (true, None) => repo::ensure_vendor(&db, "Acme Cloud")
-                    .await
-                    .map_err(explain)?,
+                (true, None) => {
+                    // The vendor organisation is created with the first vendor user.
+                    let name =
+                        std::env::var("TRELLIS_VENDOR_NAME").unwrap_or_else(|_| "Vendor".into());
+                    repo::ensure_vendor(&db, &name).await.map_err(explain)?
+                }
                 (false, Some(o)) => o,
                 (true, Some(_)) => {
                     bail!("--org is only for partner users; vendor roles take no --org")

@@ -116,26 +116,26 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
 }
 
 pub async fn sign_out(State(state): State<AppState>, req: Request) -> Response {
-    if let Some(token) = cookie(req.headers(), SESSION_COOKIE) {
-        if let Ok(Some(c)) = load_session(&state.db, &state.config, &token).await {
-            let _ = audit::record(
-                &state.db.pool,
-                AuditEvent {
-                    actor: Some(&c),
-                    actor_label: "",
-                    org_id: Some(c.org_id),
-                    action: "session.sign_out",
-                    entity_type: "session",
-                    entity_id: c.user_id.to_string(),
-                    before: None,
-                    after: None,
-                },
-            )
-            .await;
-            if let Err(e) = end_session(&state.db, &c.session_hash).await {
-                tracing::error!(error = %e, "sign-out failed");
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
+    if let Some(token) = cookie(req.headers(), SESSION_COOKIE)
+        && let Ok(Some(c)) = load_session(&state.db, &state.config, &token).await
+    {
+        let _ = audit::record(
+            &state.db.pool,
+            AuditEvent {
+                actor: Some(&c),
+                actor_label: "",
+                org_id: Some(c.org_id),
+                action: "session.sign_out",
+                entity_type: "session",
+                entity_id: c.user_id.to_string(),
+                before: None,
+                after: None,
+            },
+        )
+        .await;
+        if let Err(e) = end_session(&state.db, &c.session_hash).await {
+            tracing::error!(error = %e, "sign-out failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     }
     let mut res = Redirect::to("/login?signed_out=1").into_response();

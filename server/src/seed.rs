@@ -162,3 +162,32 @@ pub async fn demo(db: &Db) -> Result<Vec<DemoLogin>> {
     }
     Ok(logins)
 }
+
+/// Synthetic partner organisations for load tests: `n` partners with varied types, tiers,
+/// regions and statuses, inserted in one transaction. Returns how many were added.
+pub async fn synthetic_partners(db: &Db, n: usize) -> Result<usize> {
+    use app::domain::{OrgStatus, PartnerType, Region, Tier};
+    let t = app::server::now();
+    let mut tx = db.pool.begin().await?;
+    for i in 0..n {
+        let ptype = PartnerType::ALL[i % PartnerType::ALL.len()].code();
+        let tier = Tier::ALL[i % Tier::ALL.len()].code();
+        let region = Region::ALL[(i / 3) % Region::ALL.len()].code();
+        let status = OrgStatus::ALL[(i / 7) % OrgStatus::ALL.len()].code();
+        sqlx::query(
+            "INSERT INTO orgs (slug, name, kind, partner_types, tier, region, status, created_at, updated_at) \
+             VALUES ($1, $2, 'partner', $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(format!("load-partner-{t}-{i}"))
+        .bind(format!("Load Partner {i:05}"))
+        .bind(ptype)
+        .bind(tier)
+        .bind(region)
+        .bind(status)
+        .bind(t)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(n)
+}

@@ -121,9 +121,8 @@ fn audit_table(i: I18n, list: Vec<AuditEntry>) -> impl IntoView {
                 .into_any()
         }),
     ];
-    let filter_text: Arc<dyn Fn(&AuditEntry) -> String + Send + Sync> =
-        Arc::new(|e: &AuditEntry| {
-            format!("{} {} {} {}", e.actor, e.action, e.entity_type, e.entity_id)
-        });
+    let filter_text: FilterText<AuditEntry> = Arc::new(|e: &AuditEntry| {
+        format!("{} {} {} {}", e.actor, e.action, e.entity_type, e.entity_id)
+    });
     view! { <DataTable rows=list columns caption="audit.title" filter_text /> }
 }

@@ -181,7 +181,7 @@ async fn record_attempt(db: &Db, email: &str, ip: &str, success: bool) -> Result
 
 /// Checks the credentials and opens a new session (a fresh id: rotation at sign-in).
 /// Returns the cookie value. The error never says whether the email exists.
-#[tracing::instrument(skip(db, cfg, password), err(Debug))]
+#[tracing::instrument(skip(db, cfg, password))]
 pub async fn sign_in(
     db: &Db,
     cfg: &AppConfig,

@@ -28,11 +28,17 @@ pub async fn list_partners(filter: PartnerFilter) -> Result<PartnerPage, AppErro
     )
 }
 
+/// An organisation by slug; an empty slug means the caller's own.
 #[server(endpoint = "get_org")]
 pub async fn get_org(slug: String) -> Result<OrgDetail, AppError> {
     respond(
         async {
             let (c, s) = (caller()?, app_state()?);
+            let slug = if slug.is_empty() {
+                c.org_slug.clone()
+            } else {
+                slug
+            };
             let org = repo::visible_org(&s.db, &c, &slug).await?;
             Ok(repo::detail(&c, org))
         }

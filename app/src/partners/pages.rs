@@ -184,14 +184,13 @@ fn partner_table(i: I18n, page: PartnerPage) -> impl IntoView {
         })
         .sort_by(|p| SortKey::Num(p.users)),
     ];
-    let filter_text: Arc<dyn Fn(&PartnerSummary) -> String + Send + Sync> =
-        Arc::new(|p: &PartnerSummary| {
-            format!(
-                "{} {}",
-                p.name,
-                p.channel_manager.clone().unwrap_or_default()
-            )
-        });
+    let filter_text: FilterText<PartnerSummary> = Arc::new(|p: &PartnerSummary| {
+        format!(
+            "{} {}",
+            p.name,
+            p.channel_manager.clone().unwrap_or_default()
+        )
+    });
     view! {
         <p class="count" role="status">{count}</p>
         <DataTable rows=page.rows columns caption="partners.title" filter_text />
@@ -391,19 +390,11 @@ fn OrgEditForm(org: OrgDetail) -> impl IntoView {
     }
 }
 
+/// The signed-in user's own organisation. The server resolves "own" (empty slug), so no
+/// resource is created after an await, which would break hydration.
 #[component]
 pub fn MyOrgPage() -> impl IntoView {
-    let user = use_user();
-    view! {
-        <Suspense fallback=|| view! { <Skeleton lines=8 /> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(u)) => view! { <OrgView slug=u.org_slug /> }.into_any(),
-                    _ => view! { <ErrorPage code=401 /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <OrgView slug=String::new() /> }
 }
 
 #[component]

@@ -505,6 +505,50 @@ fn member_from_row(r: &AnyRow) -> Result<Member, AppError> {
     })
 }
 
+/// Adds `err.email_taken` when an account with this email exists.
+async fn check_email_free(
+    db: &Db,
+    p: &mut Problems,
+    email: Option<&Email>,
+) -> Result<(), AppError> {
+    if let Some(e) = email {
+        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE email = $1")
+            .bind(e.as_str())
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?;
+        if taken > 0 {
+            p.add("email", "err.email_taken");
+        }
+    }
+    Ok(())
+}
+
+/// Inserts an active user; without a password hash the user is invited, not yet joined.
+async fn insert_user(
+    conn: &mut sqlx::AnyConnection,
+    org_id: i64,
+    email: &Email,
+    name: &str,
+    role: crate::domain::Role,
+    password_hash: Option<&str>,
+) -> Result<i64, AppError> {
+    let t = now();
+    Ok(sqlx::query(
+        "INSERT INTO users (org_id, email, name, role, password_hash, active, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(email.as_str())
+    .bind(name)
+    .bind(role.code())
+    .bind(password_hash)
+    .bind(t)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?)
+}
+
 /// A person and the organisation they belong to, if the caller may manage that team.
 async fn managed_member(
     db: &Db,
@@ -558,34 +602,13 @@ pub async fn invite(
     {
         p.add("role", "err.choice_invalid");
     }
-    if let Some(e) = &email {
-        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE email = $1")
-            .bind(e.as_str())
-            .fetch_one(&db.pool)
-            .await?
-            .try_get(0)?;
-        if taken > 0 {
-            p.add("email", "err.email_taken");
-        }
-    }
+    check_email_free(db, &mut p, email.as_ref()).await?;
     p.into_result()?;
     let (Some(email), Some(name), Some(role)) = (email, name, role) else {
         return Err(internal("validated invite has a missing field"));
     };
-    let t = now();
     let mut tx = db.pool.begin().await?;
-    let user_id: i64 = sqlx::query(
-        "INSERT INTO users (org_id, email, name, role, password_hash, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, NULL, 1, $5, $5) RETURNING id",
-    )
-    .bind(org.id)
-    .bind(email.as_str())
-    .bind(&name)
-    .bind(role.code())
-    .bind(t)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
+    let user_id = insert_user(&mut tx, org.id, &email, &name, role, None).await?;
     let token = issue_token(
         &mut tx,
         user_id,
@@ -756,16 +779,7 @@ pub async fn create_user_with_password(
         crate::domain::Role::parse_for_side(role, org.vendor),
     );
     p.check("password", crate::domain::check_new_password(password));
-    if let Some(e) = &email {
-        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE email = $1")
-            .bind(e.as_str())
-            .fetch_one(&db.pool)
-            .await?
-            .try_get(0)?;
-        if taken > 0 {
-            p.add("email", "err.email_taken");
-        }
-    }
+    check_email_free(db, &mut p, email.as_ref()).await?;
     p.into_result()?;
     let (Some(email), Some(name), Some(role)) = (email, name, role) else {
         return Err(internal("validated user has a missing field"));
@@ -774,21 +788,8 @@ pub async fn create_user_with_password(
     let hash = tokio::task::spawn_blocking(move || crate::server::security::hash_password(&pw))
         .await
         .map_err(internal)??;
-    let t = now();
     let mut tx = db.pool.begin().await?;
-    let id: i64 = sqlx::query(
-        "INSERT INTO users (org_id, email, name, role, password_hash, active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
-    )
-    .bind(org.id)
-    .bind(email.as_str())
-    .bind(&name)
-    .bind(role.code())
-    .bind(&hash.0)
-    .bind(t)
-    .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
+    let id = insert_user(&mut tx, org.id, &email, &name, role, Some(&hash.0)).await?;
     audit::record(
         &mut *tx,
         AuditEvent {

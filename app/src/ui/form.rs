@@ -36,6 +36,19 @@ fn FieldErrors(id: String, errors: Signal<Vec<String>>) -> impl IntoView {
     }
 }
 
+/// Text typed into the server-rendered page before the WASM app took over is kept: at
+/// hydration the field's DOM value wins over the (empty) signal.
+fn keep_typed_before_hydration(node: NodeRef<leptos::html::Input>, value: RwSignal<String>) {
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            let typed = el.value();
+            if !typed.is_empty() && typed != value.get_untracked() {
+                value.set(typed);
+            }
+        }
+    });
+}
+
 /// A labelled text input that keeps what the user typed and shows the server's messages.
 #[component]
 pub fn TextField(
@@ -67,10 +80,13 @@ pub fn TextField(
             "true"
         }
     };
+    let node = NodeRef::<leptos::html::Input>::new();
+    keep_typed_before_hydration(node, value);
     view! {
         <div class="field" class:has-error=move || !errors.get().is_empty()>
             <label for=id.clone()>{i.t(label)}{required.then_some(" *")}</label>
             <input
+                node_ref=node
                 id=id
                 name=name
                 type=input_type.unwrap_or("text")
@@ -134,10 +150,21 @@ pub fn SelectField(
     let i = use_i18n();
     let id = format!("f-{name}");
     let err_id = format!("{id}-err");
+    let node = NodeRef::<leptos::html::Select>::new();
+    Effect::new(move |_| {
+        // A choice made before hydration wins over the initial signal value.
+        if let Some(el) = node.get() {
+            let chosen = el.value();
+            if !chosen.is_empty() && chosen != value.get_untracked() {
+                value.set(chosen);
+            }
+        }
+    });
     view! {
         <div class="field" class:has-error=move || !errors.get().is_empty()>
             <label for=id.clone()>{i.t(label)}{required.then_some(" *")}</label>
             <select
+                node_ref=node
                 id=id
                 name=name
                 aria-describedby=err_id.clone()
@@ -210,12 +237,16 @@ pub fn CheckboxGroup(
     }
 }
 
-/// A submit button that shows it is working and cannot be pressed twice.
+/// A submit button that shows it is working and cannot be pressed twice. It is disabled
+/// in the server-rendered page until the app is interactive, so an early tap cannot fall
+/// back to a native form submission that would lose the input.
 #[component]
 pub fn SubmitButton(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
     let i = use_i18n();
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     view! {
-        <button type="submit" class="btn primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+        <button type="submit" class="btn primary" disabled=move || pending.get() || !ready.get() aria-busy=move || pending.get().to_string()>
             {move || if pending.get() { i.t("ui.working") } else { i.t(label) }}
         </button>
     }

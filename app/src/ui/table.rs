@@ -12,6 +12,8 @@ pub enum SortKey {
 
 type Cell<T> = Arc<dyn Fn(&T) -> AnyView + Send + Sync>;
 type Sorter<T> = Arc<dyn Fn(&T) -> SortKey + Send + Sync>;
+/// The text a row is filtered by.
+pub type FilterText<T> = Arc<dyn Fn(&T) -> String + Send + Sync>;
 
 /// One column of a `DataTable`.
 pub struct Column<T> {
@@ -56,7 +58,7 @@ pub fn DataTable<T>(
     caption: &'static str,
     /// Text a row is filtered by; no filter box without it.
     #[prop(optional)]
-    filter_text: Option<Arc<dyn Fn(&T) -> String + Send + Sync>>,
+    filter_text: Option<FilterText<T>>,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,

@@ -1,0 +1,63 @@
+import { defineConfig, devices } from "@playwright/test";
+import path from "node:path";
+
+// Runs against the release build (only it catches a broken wasm-opt), on a fresh database,
+// in Debian's Chromium: no browser is downloaded.
+const root = path.resolve(__dirname, "..");
+const target = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
+const bin = path.join(target, "release", "trellis");
+const dataDir = path.join(target, "e2e-data");
+const port = process.env.TRELLIS_E2E_PORT ?? "3100";
+const baseURL = `http://127.0.0.1:${port}`;
+
+const chromium = {
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    launchOptions: chromium,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, launchOptions: chromium } },
+    {
+      name: "phone",
+      use: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, launchOptions: chromium },
+    },
+    { name: "no-js", testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false, viewport: { width: 1280, height: 800 }, launchOptions: chromium } },
+  ],
+  webServer: {
+    command: `rm -rf "${dataDir}" && "${bin}" seed --demo >/dev/null && exec "${bin}" serve`,
+    cwd: root,
+    url: `${baseURL}/readyz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    env: {
+      TRELLIS_DATA_DIR: dataDir,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+      DATABASE_URL: "",
+      SMTP_URL: "",
+      RUST_LOG: "warn",
+    },
+  },
+});

@@ -1,0 +1,27 @@
+import { test, expect } from "@playwright/test";
+import { hydrated, signIn } from "./helpers";
+
+// Every page, loaded directly (server-rendered, then hydrated), must hydrate without a
+// single error: a mismatch between server and browser rendering shows up here.
+const pages: Record<string, string[]> = {
+  "admin@acme.example": ["/", "/partners", "/partners/northwind-msp", "/partners/acme-cloud", "/partners/new", "/partners/northwind-msp/edit", "/settings", "/admin/audit", "/admin/outbox", "/org"],
+  "nina@northwind.example": ["/", "/org", "/partners/northwind-msp/edit", "/settings"],
+};
+
+for (const [email, paths] of Object.entries(pages)) {
+  test(`pages hydrate without errors for ${email}`, async ({ page }) => {
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await signIn(page, email);
+    for (const path of paths) {
+      await page.goto(path);
+      await hydrated(page);
+      await expect(page.locator("main h1").first()).toBeVisible();
+      // Buttons that need the app are enabled once their part of the page has hydrated.
+      for (const button of await page.locator("main button[type=submit].primary").all()) {
+        await expect(button).toBeEnabled();
+      }
+      expect(errors, `${path}: ${errors.join(" | ")}`).toEqual([]);
+    }
+  });
+}
