@@ -10,6 +10,11 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 target_dir() { echo "${CARGO_TARGET_DIR:-$ROOT/target}"; }
 
+# Where cargo-leptos put the site (JS, WASM, CSS, assets): `target/site` in the checkout.
+site_root() {
+  if [ -d "$ROOT/target/site/pkg" ]; then echo "$ROOT/target/site"; else echo "$(target_dir)/site"; fi
+}
+
 need() {
   command -v "$1" >/dev/null 2>&1 || { echo "error: '$1' is required. $2" >&2; exit 1; }
 }
