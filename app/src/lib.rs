@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod deals;
 pub mod domain;
 pub mod error;
 pub mod home;
