@@ -335,6 +335,161 @@ impl Role {
     }
 }
 
+code_enum!(
+    /// Where a deal registration is in its lifecycle.
+    DealStatus {
+        Draft = "draft",
+        Submitted = "submitted",
+        UnderReview = "under_review",
+        InfoRequested = "info_requested",
+        Approved = "approved",
+        Rejected = "rejected",
+        Won = "won",
+        Lost = "lost",
+        Expired = "expired",
+    }
+);
+
+impl DealStatus {
+    /// Statuses in which a registration claims its customer.
+    pub fn claims(self) -> bool {
+        matches!(
+            self,
+            DealStatus::Submitted
+                | DealStatus::UnderReview
+                | DealStatus::InfoRequested
+                | DealStatus::Approved
+        )
+    }
+
+    /// Statuses a channel manager decides from.
+    pub fn decidable(self) -> bool {
+        matches!(
+            self,
+            DealStatus::Submitted | DealStatus::UnderReview | DealStatus::InfoRequested
+        )
+    }
+}
+
+code_enum!(
+    DealStage {
+        Qualify = "qualify",
+        Discovery = "discovery",
+        Proposal = "proposal",
+        Negotiation = "negotiation",
+        Closing = "closing",
+    }
+);
+
+code_enum!(
+    Currency {
+        Usd = "USD",
+        Eur = "EUR",
+        Gbp = "GBP",
+        Chf = "CHF",
+        Cad = "CAD",
+        Aud = "AUD",
+        Jpy = "JPY",
+    }
+);
+
+impl Currency {
+    pub fn minor_digits(self) -> u32 {
+        if self == Currency::Jpy { 0 } else { 2 }
+    }
+}
+
+/// Parses an amount typed by a person ("12,500.50", "12500", "12.500,50") into minor
+/// units of the currency. Positive, at most 1e12 major units.
+pub fn parse_money(raw: &str, currency: Currency) -> Result<i64, &'static str> {
+    let s: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\'' && *c != '\u{a0}')
+        .collect();
+    if s.is_empty() {
+        return Err("err.required");
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return Err("err.money_invalid");
+    }
+    // The last separator followed by 1 or 2 digits is the decimal point; others group.
+    let last_sep = s.rfind(['.', ',']);
+    let (int_part, frac_part) = match last_sep {
+        Some(i) if s.len() - i - 1 <= 2 && s.len() - i > 1 => (&s[..i], &s[i + 1..]),
+        _ => (s.as_str(), ""),
+    };
+    // Grouping must be well-formed: one separator kind, groups of three, and not the
+    // decimal separator ("12.5.5,0" is refused rather than guessed).
+    let group_seps: Vec<char> = int_part.chars().filter(|c| !c.is_ascii_digit()).collect();
+    if let Some(g) = group_seps.first() {
+        let dec = last_sep
+            .filter(|_| !frac_part.is_empty())
+            .map(|i| s.as_bytes()[i] as char);
+        let groups: Vec<&str> = int_part.split(*g).collect();
+        let ok = group_seps.iter().all(|c| c == g)
+            && dec != Some(*g)
+            && (1..=3).contains(&groups[0].len())
+            && groups[1..].iter().all(|x| x.len() == 3);
+        if !ok {
+            return Err("err.money_invalid");
+        }
+    }
+    let int_digits: String = int_part.chars().filter(|c| c.is_ascii_digit()).collect();
+    if int_digits.is_empty() && frac_part.is_empty() {
+        return Err("err.money_invalid");
+    }
+    let digits = currency.minor_digits() as usize;
+    if frac_part.len() > digits {
+        return Err("err.money_invalid");
+    }
+    let major: i64 = if int_digits.is_empty() {
+        0
+    } else {
+        int_digits.parse().map_err(|_| "err.money_invalid")?
+    };
+    if major > 1_000_000_000_000 {
+        return Err("err.too_large");
+    }
+    let mut frac = frac_part.to_string();
+    while frac.len() < digits {
+        frac.push('0');
+    }
+    let minor: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().map_err(|_| "err.money_invalid")?
+    };
+    let total = major * 10i64.pow(digits as u32) + minor;
+    if total <= 0 {
+        Err("err.must_be_positive")
+    } else {
+        Ok(total)
+    }
+}
+
+/// A calendar date as YYYY-MM-DD.
+pub fn parse_date(raw: &str) -> Result<time::Date, &'static str> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err("err.required");
+    }
+    let mut parts = s.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err("err.date_invalid");
+    };
+    let y: i32 = y.parse().map_err(|_| "err.date_invalid")?;
+    let m: u8 = m.parse().map_err(|_| "err.date_invalid")?;
+    let d: u8 = d.parse().map_err(|_| "err.date_invalid")?;
+    let month = time::Month::try_from(m).map_err(|_| "err.date_invalid")?;
+    time::Date::from_calendar_date(y, month, d).map_err(|_| "err.date_invalid")
+}
+
 /// What a caller may do. Decided here, in one place, and enforced by the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -348,6 +503,12 @@ pub enum Action {
     ManageOwnTeam,
     /// Read the email outbox and the audit log.
     Administer,
+    /// Register deals for the caller's own organisation.
+    RegisterDeals,
+    /// Review and decide deal registrations.
+    DecideDeals,
+    /// Change the rules of engagement.
+    SetRules,
 }
 
 pub fn role_allows(role: Role, action: Action) -> bool {
@@ -359,6 +520,9 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         EditOwnOrg => matches!(role, Admin | PartnerAdmin),
         ManageOwnTeam => matches!(role, Admin | PartnerAdmin),
         Administer => matches!(role, Admin),
+        RegisterDeals => matches!(role, PartnerAdmin | Sales),
+        DecideDeals => matches!(role, Admin | ChannelManager),
+        SetRules => matches!(role, Admin),
     }
 }
 
@@ -490,6 +654,50 @@ mod tests {
         assert!(!role_allows(Role::ChannelManager, Action::Administer));
         assert!(role_allows(Role::PartnerAdmin, Action::ManageOwnTeam));
         assert!(!role_allows(Role::PartnerAdmin, Action::ManagePartners));
+    }
+
+    #[test]
+    fn money_is_parsed_into_minor_units_in_either_notation() {
+        assert_eq!(parse_money("12,500.50", Currency::Usd), Ok(1_250_050));
+        assert_eq!(parse_money("12.500,50", Currency::Eur), Ok(1_250_050));
+        assert_eq!(parse_money("12500", Currency::Usd), Ok(1_250_000));
+        assert_eq!(parse_money("1,000", Currency::Usd), Ok(100_000));
+        assert_eq!(parse_money("1000", Currency::Jpy), Ok(1000));
+        assert_eq!(parse_money("10.5", Currency::Jpy), Err("err.money_invalid"));
+        assert_eq!(parse_money("-5", Currency::Usd), Err("err.money_invalid"));
+        assert_eq!(
+            parse_money("12.5.5,0", Currency::Eur),
+            Err("err.money_invalid")
+        );
+        assert_eq!(
+            parse_money("1,00,000", Currency::Usd),
+            Err("err.money_invalid")
+        );
+        assert_eq!(parse_money("1,000,000.5", Currency::Usd), Ok(100_000_050));
+        assert_eq!(parse_money("0", Currency::Usd), Err("err.must_be_positive"));
+        assert_eq!(parse_money("", Currency::Usd), Err("err.required"));
+        assert_eq!(
+            parse_money("99999999999999", Currency::Usd),
+            Err("err.too_large")
+        );
+    }
+
+    #[test]
+    fn dates_are_iso_calendar_dates() {
+        assert!(parse_date("2027-02-28").is_ok());
+        assert_eq!(parse_date("2027-02-30"), Err("err.date_invalid"));
+        assert_eq!(parse_date("28.02.2027"), Err("err.date_invalid"));
+        assert_eq!(parse_date(""), Err("err.required"));
+    }
+
+    #[test]
+    fn only_partner_sellers_register_and_only_managers_decide() {
+        assert!(role_allows(Role::Sales, Action::RegisterDeals));
+        assert!(!role_allows(Role::PartnerMarketer, Action::RegisterDeals));
+        assert!(!role_allows(Role::ChannelManager, Action::RegisterDeals));
+        assert!(role_allows(Role::ChannelManager, Action::DecideDeals));
+        assert!(!role_allows(Role::PartnerAdmin, Action::DecideDeals));
+        assert!(!role_allows(Role::ChannelManager, Action::SetRules));
     }
 
     #[test]

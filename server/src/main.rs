@@ -40,6 +40,19 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Import data from files.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Upsert the direct pipeline and named accounts from a CSV file with the columns
+    /// external_id, company, domain, street, city, region, postcode, country, phone,
+    /// contact_email. All rows are checked first; nothing is written if any row is wrong.
+    Pipeline { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -201,6 +214,49 @@ async fn run(cli: Cli) -> Result<()> {
                     other => explain(other),
                 })?;
             println!("created {email}");
+            Ok(())
+        }
+        Command::Import {
+            command: ImportCommand::Pipeline { file },
+        } => {
+            let data =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let rows = match app::deals::pipeline::parse_csv(&data) {
+                Ok(rows) => rows,
+                Err(errors) => {
+                    for e in errors.iter().take(50) {
+                        eprintln!("{}:{}: {}: {}", file.display(), e.line, e.field, e.message);
+                    }
+                    if errors.len() > 50 {
+                        eprintln!("… and {} more problems", errors.len() - 50);
+                    }
+                    bail!(
+                        "nothing was imported: {} problem(s) in {}",
+                        errors.len(),
+                        file.display()
+                    );
+                }
+            };
+            let db = trellis::connect(&config.database_url).await?;
+            let total = rows.len();
+            let start = std::time::Instant::now();
+            let stats = app::deals::pipeline::upsert(&db, &rows, |done| {
+                eprint!(
+                    "\rimporting: {done}/{total} rows ({:.0}%)",
+                    done as f64 * 100.0 / total.max(1) as f64
+                );
+            })
+            .await
+            .map_err(explain)?;
+            let secs = start.elapsed().as_secs_f64();
+            eprintln!();
+            println!(
+                "imported {} rows ({} new, {} updated) in {secs:.1}s, {:.0} rows/s",
+                stats.rows,
+                stats.inserted,
+                stats.updated,
+                stats.rows as f64 / secs.max(1e-9)
+            );
             Ok(())
         }
         Command::Org {

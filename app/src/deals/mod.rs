@@ -4,6 +4,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod matching;
+#[cfg(feature = "ssr")]
+pub mod pipeline;
 
 use serde::{Deserialize, Serialize};
 
@@ -37,4 +39,171 @@ pub struct Reason {
     pub code: String,
     pub detail: String,
     pub weight: f64,
+}
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use crate::domain::{DealStage, DealStatus};
+
+/// The registration form as typed. Amounts are text so nothing the user typed is lost.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DealInput {
+    pub company: String,
+    pub domain: String,
+    pub street: String,
+    pub city: String,
+    pub region: String,
+    pub postcode: String,
+    pub country: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub products: String,
+    pub value: String,
+    pub currency: String,
+    pub expected_close: String,
+    pub stage: String,
+    pub notes: String,
+    pub cosell: bool,
+}
+
+impl DealInput {
+    pub fn customer(&self) -> Customer {
+        Customer {
+            company: self.company.clone(),
+            domain: self.domain.clone(),
+            street: self.street.clone(),
+            city: self.city.clone(),
+            region: self.region.clone(),
+            postcode: self.postcode.clone(),
+            country: self.country.clone(),
+            phone: self.contact_phone.clone(),
+            contact_email: self.contact_email.clone(),
+        }
+    }
+}
+
+/// What a partner learns from a check: never another partner's name, deal or values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedactedVerdict {
+    Clear,
+    MayBeRegistered,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealSummary {
+    pub id: i64,
+    pub company: String,
+    pub org_name: String,
+    pub status: DealStatus,
+    pub stage: DealStage,
+    pub value_minor: i64,
+    pub currency: String,
+    pub expected_close: String,
+    /// The matcher's verdict; vendor staff only.
+    pub verdict: Option<Verdict>,
+    pub submitted_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealEventView {
+    pub at: i64,
+    pub actor: String,
+    pub kind: String,
+    pub from_status: Option<DealStatus>,
+    pub to_status: Option<DealStatus>,
+    pub body: String,
+    pub internal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DealDetail {
+    pub summary: DealSummary,
+    pub input: DealInput,
+    pub protected_until: Option<i64>,
+    pub decision_reason: String,
+    pub events: Vec<DealEventView>,
+    pub can_edit: bool,
+    pub can_decide: bool,
+    pub can_close: bool,
+}
+
+/// A match as a reviewer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatchView {
+    pub kind: String,
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub label: String,
+    pub detail: String,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// What the rules of engagement recommend, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub action: String,
+    pub reasons: Vec<String>,
+    pub roe_version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub deal: DealDetail,
+    pub verdict: Verdict,
+    pub matches: Vec<MatchView>,
+    pub recommendation: Recommendation,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DecisionInput {
+    pub deal_id: i64,
+    /// approve, reject or request_info
+    pub decision: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DealFilter {
+    pub q: String,
+    pub status: String,
+}
+
+/// The rules of engagement as edited by the vendor admin.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RulesInput {
+    pub protection_days: String,
+    pub extension_days: String,
+    pub max_extensions: String,
+    pub first_to_register: bool,
+    pub named_accounts_direct_only: bool,
+    pub cosell_allowed: bool,
+    pub min_deal: String,
+    pub min_deal_currency: String,
+    pub auto_expire: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rules {
+    pub version: i64,
+    pub protection_days: i64,
+    pub extension_days: i64,
+    pub max_extensions: i64,
+    pub first_to_register: bool,
+    pub named_accounts_direct_only: bool,
+    pub cosell_allowed: bool,
+    pub min_deal_minor: i64,
+    pub min_deal_currency: String,
+    pub auto_expire: bool,
+    pub created_at: i64,
 }

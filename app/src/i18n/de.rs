@@ -23,6 +23,7 @@ pub static TEXTS: &[(&str, &str)] = &[
     ),
     ("err.choice_invalid", "Wählen Sie eine der Optionen."),
     ("err.pick_one", "Wählen Sie mindestens eine Option."),
+    ("err.row_invalid", "Eine Zeile des Imports ist ungültig."),
     (
         "err.role_side",
         "Diese Rolle gibt es auf dieser Seite des Programms nicht.",
@@ -63,6 +64,49 @@ pub static TEXTS: &[(&str, &str)] = &[
         "err.network",
         "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     ),
+    (
+        "err.money_invalid",
+        "Geben Sie einen Betrag wie 12.500,00 ein.",
+    ),
+    (
+        "err.must_be_positive",
+        "Geben Sie einen Betrag über null ein.",
+    ),
+    ("err.too_large", "Diese Zahl ist zu groß."),
+    (
+        "err.date_invalid",
+        "Geben Sie ein Datum als JJJJ-MM-TT ein.",
+    ),
+    (
+        "err.date_past",
+        "Das Datum darf nicht in der Vergangenheit liegen.",
+    ),
+    (
+        "err.domain_invalid",
+        "Geben Sie eine Domain wie example.com ein.",
+    ),
+    (
+        "err.country_invalid",
+        "Verwenden Sie einen zweistelligen Ländercode wie DE oder US.",
+    ),
+    (
+        "err.phone_invalid",
+        "Geben Sie eine Telefonnummer mit 7 bis 15 Ziffern ein.",
+    ),
+    (
+        "err.domain_or_email",
+        "Geben Sie die Website des Kunden oder eine Kontakt-E-Mail bei ihm an.",
+    ),
+    ("err.reason_required", "Nennen Sie dem Partner einen Grund."),
+    (
+        "err.question_required",
+        "Sagen Sie, welche Informationen Sie brauchen.",
+    ),
+    (
+        "err.out_of_range",
+        "Diese Zahl liegt außerhalb des zulässigen Bereichs.",
+    ),
+    ("err.number_invalid", "Geben Sie eine ganze Zahl ein."),
     ("nav.main", "Hauptnavigation"),
     ("nav.main_phone", "Hauptnavigation (Menü)"),
     ("nav.menu", "Menü"),

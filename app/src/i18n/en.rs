@@ -27,6 +27,7 @@ pub static TEXTS: &[(&str, &str)] = &[
     ),
     ("err.choice_invalid", "Choose one of the options."),
     ("err.pick_one", "Choose at least one."),
+    ("err.row_invalid", "A row of the import is invalid."),
     (
         "err.role_side",
         "This role does not exist on this side of the program.",
@@ -61,6 +62,28 @@ pub static TEXTS: &[(&str, &str)] = &[
         "err.network",
         "We could not reach the server. Check your connection and try again.",
     ),
+    ("err.money_invalid", "Enter an amount like 12,500.00."),
+    ("err.must_be_positive", "Enter an amount above zero."),
+    ("err.too_large", "This number is too large."),
+    ("err.date_invalid", "Enter a date as YYYY-MM-DD."),
+    ("err.date_past", "The date must not be in the past."),
+    ("err.domain_invalid", "Enter a domain like example.com."),
+    (
+        "err.country_invalid",
+        "Use a two-letter country code like DE or US.",
+    ),
+    (
+        "err.phone_invalid",
+        "Enter a phone number with 7 to 15 digits.",
+    ),
+    (
+        "err.domain_or_email",
+        "Give the customer's website or a contact email at their company.",
+    ),
+    ("err.reason_required", "Give the partner a reason."),
+    ("err.question_required", "Say what information you need."),
+    ("err.out_of_range", "This number is out of range."),
+    ("err.number_invalid", "Enter a whole number."),
     // Shell and navigation
     ("nav.main", "Main"),
     ("nav.main_phone", "Main (menu)"),

@@ -1,0 +1,81 @@
+//! Server functions of deal registration: thin; the caller, the state, then the service.
+
+use super::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{auth::caller, server::respond, server::state::app_state};
+
+#[server(endpoint = "save_deal_draft")]
+pub async fn save_deal_draft(id: Option<i64>, input: DealInput) -> Result<i64, AppError> {
+    respond(async { service::save_draft(&app_state()?.db, &caller()?, id, &input).await }.await)
+}
+
+#[server(endpoint = "submit_deal")]
+pub async fn submit_deal(id: i64) -> Result<RedactedVerdict, AppError> {
+    respond(async { service::submit(&app_state()?.db, &caller()?, id).await }.await)
+}
+
+/// The check while typing: for partners only "clear" or "may be registered".
+#[server(endpoint = "check_deal")]
+pub async fn check_deal(input: DealInput, id: Option<i64>) -> Result<RedactedVerdict, AppError> {
+    respond(
+        async {
+            Ok(service::check_for(&app_state()?.db, &caller()?, &input, id)
+                .await?
+                .0)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "list_deals")]
+pub async fn list_deals(filter: DealFilter) -> Result<Vec<DealSummary>, AppError> {
+    respond(async { service::list(&app_state()?.db, &caller()?, &filter).await }.await)
+}
+
+#[server(endpoint = "get_deal")]
+pub async fn get_deal(id: i64) -> Result<DealDetail, AppError> {
+    respond(async { service::detail(&app_state()?.db, &caller()?, id).await }.await)
+}
+
+#[server(endpoint = "get_deal_review")]
+pub async fn get_deal_review(id: i64) -> Result<ReviewView, AppError> {
+    respond(async { service::review(&app_state()?.db, &caller()?, id).await }.await)
+}
+
+#[server(endpoint = "decide_deal")]
+pub async fn decide_deal(input: DecisionInput) -> Result<(), AppError> {
+    respond(async { service::decide(&app_state()?.db, &caller()?, &input).await }.await)
+}
+
+#[server(endpoint = "post_deal_message")]
+pub async fn post_deal_message(id: i64, body: String, internal: bool) -> Result<(), AppError> {
+    respond(
+        async { service::post_message(&app_state()?.db, &caller()?, id, &body, internal).await }
+            .await,
+    )
+}
+
+#[server(endpoint = "close_deal")]
+pub async fn close_deal(id: i64, won: bool) -> Result<(), AppError> {
+    respond(async { service::close(&app_state()?.db, &caller()?, id, won).await }.await)
+}
+
+#[server(endpoint = "get_rules")]
+pub async fn get_rules() -> Result<Rules, AppError> {
+    respond(
+        async {
+            let c = caller()?;
+            c.require(crate::domain::Action::DecideDeals)?;
+            service::rules(&app_state()?.db).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "set_rules")]
+pub async fn set_rules(input: RulesInput) -> Result<Rules, AppError> {
+    respond(async { service::set_rules(&app_state()?.db, &caller()?, &input).await }.await)
+}

@@ -1,0 +1,1 @@
+//! Pages of deal registration. (Filled in by the UI commit.)

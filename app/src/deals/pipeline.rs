@@ -1,0 +1,523 @@
+//! The vendor's direct pipeline: validated bulk upsert by `external_id` with the matching
+//! index kept in the same transaction, and the check of a customer against it.
+
+use super::matching::{blocking_keys, compare, fingerprint, shown, verdict_for};
+use super::{Customer, Reason, Verdict};
+use crate::error::{AppError, internal};
+use crate::server::db::Db;
+use crate::server::now;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+/// The columns of a pipeline file, in order.
+pub const COLUMNS: [&str; 10] = [
+    "external_id",
+    "company",
+    "domain",
+    "street",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "phone",
+    "contact_email",
+];
+
+/// Most candidates scored per check: the ones sharing the most index keys.
+const MAX_CANDIDATES: i64 = 300;
+/// Records written per statement during an import.
+const BATCH: usize = 400;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PipelineRow {
+    pub external_id: String,
+    #[serde(flatten)]
+    pub customer: Customer,
+}
+
+/// A problem with one row of an import; `line` counts the header as line 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowError {
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+fn check_len(errors: &mut Vec<RowError>, line: usize, field: &str, value: &str, max: usize) {
+    if value.chars().count() > max {
+        errors.push(RowError {
+            line,
+            field: field.into(),
+            message: format!("longer than {max} characters"),
+        });
+    }
+    if value.chars().any(|c| c.is_control()) {
+        errors.push(RowError {
+            line,
+            field: field.into(),
+            message: "contains control characters".into(),
+        });
+    }
+}
+
+/// Validates rows; every problem is reported, with its line.
+pub fn validate(rows: &[PipelineRow], first_line: usize) -> Vec<RowError> {
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashMap::new();
+    for (i, r) in rows.iter().enumerate() {
+        let line = first_line + i;
+        if r.external_id.trim().is_empty() {
+            errors.push(RowError {
+                line,
+                field: "external_id".into(),
+                message: "is required".into(),
+            });
+        } else if let Some(prev) = seen.insert(r.external_id.trim().to_string(), line) {
+            errors.push(RowError {
+                line,
+                field: "external_id".into(),
+                message: format!("repeats line {prev}"),
+            });
+        }
+        if r.customer.company.trim().is_empty() {
+            errors.push(RowError {
+                line,
+                field: "company".into(),
+                message: "is required".into(),
+            });
+        }
+        check_len(&mut errors, line, "external_id", &r.external_id, 64);
+        let c = &r.customer;
+        for (field, value, max) in [
+            ("company", &c.company, 200),
+            ("domain", &c.domain, 255),
+            ("street", &c.street, 200),
+            ("city", &c.city, 100),
+            ("region", &c.region, 100),
+            ("postcode", &c.postcode, 20),
+            ("country", &c.country, 56),
+            ("phone", &c.phone, 40),
+            ("contact_email", &c.contact_email, 254),
+        ] {
+            check_len(&mut errors, line, field, value, max);
+        }
+    }
+    errors
+}
+
+/// Parses a pipeline CSV. The header must name the columns (any order; extra columns are
+/// refused so a mistyped header is caught). Errors are per line.
+pub fn parse_csv(data: &[u8]) -> Result<Vec<PipelineRow>, Vec<RowError>> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(data);
+    let headers = match rdr.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            return Err(vec![RowError {
+                line: 1,
+                field: "header".into(),
+                message: e.to_string(),
+            }]);
+        }
+    };
+    let mut errors = Vec::new();
+    let mut pos = [usize::MAX; 10];
+    for (i, h) in headers.iter().enumerate() {
+        match COLUMNS
+            .iter()
+            .position(|c| *c == h.trim().trim_start_matches('\u{feff}'))
+        {
+            Some(p) => pos[p] = i,
+            None => errors.push(RowError {
+                line: 1,
+                field: h.to_string(),
+                message: format!("unknown column; expected {}", COLUMNS.join(", ")),
+            }),
+        }
+    }
+    for (p, c) in COLUMNS.iter().enumerate().take(2) {
+        if pos[p] == usize::MAX {
+            errors.push(RowError {
+                line: 1,
+                field: (*c).into(),
+                message: "column is missing".into(),
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut rows = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let line = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(RowError {
+                    line,
+                    field: "row".into(),
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let get = |p: usize| {
+            if pos[p] == usize::MAX {
+                String::new()
+            } else {
+                rec.get(pos[p]).unwrap_or_default().trim().to_string()
+            }
+        };
+        rows.push(PipelineRow {
+            external_id: get(0),
+            customer: Customer {
+                company: get(1),
+                domain: get(2),
+                street: get(3),
+                city: get(4),
+                region: get(5),
+                postcode: get(6),
+                country: get(7),
+                phone: get(8),
+                contact_email: get(9),
+            },
+        });
+    }
+    errors.extend(validate(&rows, 2));
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportStats {
+    pub rows: usize,
+    pub inserted: usize,
+    pub updated: usize,
+}
+
+fn placeholders(rows: usize, cols: usize, start: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (0..cols)
+                .map(|c| format!("${}", start + r * cols + c + 1))
+                .collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Upserts rows by `external_id` in one transaction, re-filing each under its index keys.
+/// Either every row is written or none. `progress` is called with rows done.
+pub async fn upsert(
+    db: &Db,
+    rows: &[PipelineRow],
+    mut progress: impl FnMut(usize),
+) -> Result<ImportStats, AppError> {
+    let errors = validate(rows, 1);
+    if let Some(e) = errors.first() {
+        return Err(AppError::field(&e.field, "err.row_invalid"));
+    }
+    let t = now();
+    let mut stats = ImportStats {
+        rows: rows.len(),
+        ..Default::default()
+    };
+    let mut tx = db.pool.begin().await?;
+    for chunk in rows.chunks(BATCH) {
+        let ids: Vec<&str> = chunk.iter().map(|r| r.external_id.trim()).collect();
+        let existing: i64 = {
+            let sql = format!(
+                "SELECT COUNT(*) FROM pipeline_records WHERE external_id IN ({})",
+                (1..=ids.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for id in &ids {
+                q = q.bind(*id);
+            }
+            q.fetch_one(&mut *tx).await?.try_get(0)?
+        };
+        stats.updated += existing as usize;
+        stats.inserted += chunk.len() - existing as usize;
+        let sql = format!(
+            "INSERT INTO pipeline_records (external_id, company, domain, street, city, region, postcode, country, phone, contact_email, created_at, updated_at) \
+             VALUES {} ON CONFLICT (external_id) DO UPDATE SET company = excluded.company, domain = excluded.domain, \
+             street = excluded.street, city = excluded.city, region = excluded.region, postcode = excluded.postcode, \
+             country = excluded.country, phone = excluded.phone, contact_email = excluded.contact_email, updated_at = excluded.updated_at \
+             RETURNING id, external_id",
+            placeholders(chunk.len(), 12, 0)
+        );
+        let mut q = sqlx::query(&sql);
+        for r in chunk {
+            let c = &r.customer;
+            q = q
+                .bind(r.external_id.trim())
+                .bind(&c.company)
+                .bind(&c.domain)
+                .bind(&c.street)
+                .bind(&c.city)
+                .bind(&c.region)
+                .bind(&c.postcode)
+                .bind(&c.country)
+                .bind(&c.phone)
+                .bind(&c.contact_email)
+                .bind(t)
+                .bind(t);
+        }
+        let returned = q.fetch_all(&mut *tx).await?;
+        let mut id_of = std::collections::HashMap::with_capacity(returned.len());
+        for row in &returned {
+            id_of.insert(
+                row.try_get::<String, _>("external_id")?,
+                row.try_get::<i64, _>("id")?,
+            );
+        }
+        let record_ids: Vec<i64> = chunk
+            .iter()
+            .filter_map(|r| id_of.get(r.external_id.trim()).copied())
+            .collect();
+        if record_ids.len() != chunk.len() {
+            return Err(internal("upsert returned fewer ids than rows"));
+        }
+        let del = format!(
+            "DELETE FROM match_keys WHERE kind = 'pipeline' AND record_id IN ({})",
+            (1..=record_ids.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut q = sqlx::query(&del);
+        for id in &record_ids {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *tx).await?;
+        let mut keys: Vec<(String, i64)> = Vec::new();
+        for (r, id) in chunk.iter().zip(&record_ids) {
+            for k in blocking_keys(&fingerprint(&r.customer)) {
+                keys.push((k, *id));
+            }
+        }
+        for kchunk in keys.chunks(BATCH * 2) {
+            let sql = format!(
+                "INSERT INTO match_keys (key, kind, record_id) VALUES {} ON CONFLICT DO NOTHING",
+                (0..kchunk.len())
+                    .map(|i| format!("(${}, 'pipeline', ${})", 2 * i + 1, 2 * i + 2))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (k, id) in kchunk {
+                q = q.bind(k.as_str()).bind(*id);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        progress(stats.inserted + stats.updated);
+    }
+    tx.commit().await?;
+    Ok(stats)
+}
+
+/// One record that looks like the checked customer, with the reasons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Match {
+    /// `pipeline` or `registration`.
+    pub kind: String,
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+    /// Server-side facts for rules and reviewers; never sent to partners.
+    #[serde(skip)]
+    pub facts: MatchFacts,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MatchFacts {
+    pub company: String,
+    pub city: String,
+    pub country: String,
+    pub org_id: Option<i64>,
+    pub org_name: Option<String>,
+    pub named_account: bool,
+    pub submitted_at: Option<i64>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub verdict: Verdict,
+    pub matches: Vec<Match>,
+}
+
+fn id_list(start: usize, n: usize) -> String {
+    (start + 1..=start + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn customer_from(r: &sqlx::any::AnyRow) -> Result<Customer, sqlx::Error> {
+    Ok(Customer {
+        company: r.try_get("company")?,
+        domain: r.try_get("domain")?,
+        street: r.try_get("street")?,
+        city: r.try_get("city")?,
+        region: r.try_get("region")?,
+        postcode: r.try_get("postcode")?,
+        country: r.try_get("country")?,
+        phone: r.try_get("phone")?,
+        contact_email: r.try_get("contact_email")?,
+    })
+}
+
+/// Checks a customer against the pipeline and the registrations that claim a customer:
+/// candidates from the index (those sharing the most keys first), each scored with its
+/// reasons; only matches worth a reviewer's time are listed. `exclude_deal` leaves out the
+/// registration being checked.
+pub async fn check(
+    db: &Db,
+    customer: &Customer,
+    exclude_deal: Option<i64>,
+) -> Result<CheckResult, AppError> {
+    let fp = fingerprint(customer);
+    let keys = blocking_keys(&fp);
+    if keys.is_empty() {
+        return Ok(CheckResult {
+            verdict: Verdict::Clear,
+            matches: Vec::new(),
+        });
+    }
+    let sql = format!(
+        "SELECT kind, record_id, COUNT(*) AS hits FROM match_keys WHERE key IN ({}) \
+         GROUP BY kind, record_id ORDER BY hits DESC, record_id LIMIT ${}",
+        id_list(0, keys.len()),
+        keys.len() + 1
+    );
+    let mut q = sqlx::query(&sql);
+    for k in &keys {
+        q = q.bind(k.as_str());
+    }
+    let cands = q.bind(MAX_CANDIDATES).fetch_all(&db.pool).await?;
+    let mut pipeline_ids = Vec::new();
+    let mut deal_ids = Vec::new();
+    for c in &cands {
+        let kind: String = c.try_get("kind")?;
+        let id: i64 = c.try_get("record_id")?;
+        match kind.as_str() {
+            "pipeline" => pipeline_ids.push(id),
+            "registration" if Some(id) != exclude_deal => deal_ids.push(id),
+            _ => {}
+        }
+    }
+    let mut scored = Vec::with_capacity(cands.len());
+    if !pipeline_ids.is_empty() {
+        let sql = format!(
+            "SELECT id, external_id, company, domain, street, city, region, postcode, country, phone, contact_email, named_account \
+             FROM pipeline_records WHERE id IN ({})",
+            id_list(0, pipeline_ids.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in &pipeline_ids {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&db.pool).await? {
+            let other = customer_from(&r)?;
+            let (score, reasons) = compare(&fp, &fingerprint(&other));
+            let named: i64 = r.try_get("named_account")?;
+            scored.push(Match {
+                kind: "pipeline".into(),
+                id: r.try_get("id")?,
+                external_id: Some(r.try_get("external_id")?),
+                score: (score * 1000.0).round() / 1000.0,
+                reasons,
+                facts: MatchFacts {
+                    company: other.company,
+                    city: other.city,
+                    country: other.country,
+                    named_account: named == 1,
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    if !deal_ids.is_empty() {
+        let sql = format!(
+            "SELECT d.id, d.company, d.domain, d.street, d.city, d.region, d.postcode, d.country, \
+             d.contact_phone AS phone, d.contact_email, d.org_id, o.name AS org_name, d.submitted_at, d.status \
+             FROM deals d JOIN orgs o ON o.id = d.org_id \
+             WHERE d.id IN ({}) AND d.status IN ('submitted', 'under_review', 'info_requested', 'approved')",
+            id_list(0, deal_ids.len())
+        );
+        let mut q = sqlx::query(&sql);
+        for id in &deal_ids {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&db.pool).await? {
+            let other = customer_from(&r)?;
+            let (score, reasons) = compare(&fp, &fingerprint(&other));
+            scored.push(Match {
+                kind: "registration".into(),
+                id: r.try_get("id")?,
+                external_id: None,
+                score: (score * 1000.0).round() / 1000.0,
+                reasons,
+                facts: MatchFacts {
+                    company: other.company,
+                    city: other.city,
+                    country: other.country,
+                    org_id: Some(r.try_get("org_id")?),
+                    org_name: Some(r.try_get("org_name")?),
+                    submitted_at: r.try_get("submitted_at")?,
+                    status: Some(r.try_get("status")?),
+                    named_account: false,
+                },
+            });
+        }
+    }
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let keep = shown(&scored.iter().map(|m| m.score).collect::<Vec<_>>());
+    let verdict = verdict_for(scored.first().map(|m| m.score).unwrap_or(0.0));
+    let matches: Vec<Match> = scored
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(m, _)| m)
+        .take(10)
+        .collect();
+    Ok(CheckResult { verdict, matches })
+}
+
+/// Files a registration in the matching index (on submission) under its keys.
+pub async fn index_registration(
+    conn: &mut sqlx::AnyConnection,
+    deal_id: i64,
+    customer: &Customer,
+) -> Result<(), AppError> {
+    unindex_registration(&mut *conn, deal_id).await?;
+    for k in blocking_keys(&fingerprint(customer)) {
+        sqlx::query("INSERT INTO match_keys (key, kind, record_id) VALUES ($1, 'registration', $2) ON CONFLICT DO NOTHING")
+            .bind(k)
+            .bind(deal_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Removes a registration from the index (it no longer claims its customer).
+pub async fn unindex_registration(
+    conn: &mut sqlx::AnyConnection,
+    deal_id: i64,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM match_keys WHERE kind = 'registration' AND record_id = $1")
+        .bind(deal_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

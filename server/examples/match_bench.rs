@@ -1,0 +1,122 @@
+//! Matching at scale: imports a pipeline file (e.g. `gen_companies.py --existing 1000000`)
+//! and times checks of the registrations against it, on SQLite and, when
+//! `TRELLIS_TEST_POSTGRES_URL` is set, on Postgres. Prints import rows/s and check latency
+//! p50/p95/p99.
+//!
+//!     python3 ../shared/tools/gen_companies.py /tmp/m1 --existing 1000000 --incoming 10000
+//!     cargo run --release -p trellis --example match_bench -- /tmp/m1 [--checks 2000]
+
+use app::deals::Customer;
+use app::deals::pipeline::{check, parse_csv, upsert};
+use std::path::Path;
+use std::time::Instant;
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or(0.0)
+}
+
+async fn run(
+    label: &str,
+    url: &str,
+    rows: &[app::deals::pipeline::PipelineRow],
+    checks: &[Customer],
+) -> anyhow::Result<()> {
+    let db = trellis::connect(url).await?;
+    let start = Instant::now();
+    let stats = upsert(&db, rows, |_| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "[{label}] import: {} rows in {secs:.1}s = {:.0} rows/s",
+        stats.rows,
+        stats.rows as f64 / secs
+    );
+    // Warm up, then time each check on its own.
+    for c in checks.iter().take(50) {
+        check(&db, c, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    }
+    let mut ms = Vec::with_capacity(checks.len());
+    let mut flagged = 0;
+    for c in checks {
+        let t = Instant::now();
+        let r = check(&db, c, None)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        flagged += usize::from(!r.matches.is_empty());
+    }
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "[{label}] check: {} checks, p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({flagged} flagged)",
+        ms.len(),
+        pct(&ms, 0.5),
+        pct(&ms, 0.95),
+        pct(&ms, 0.99),
+        ms.last().copied().unwrap_or(0.0)
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = Path::new(args.get(1).map(String::as_str).unwrap_or("/tmp/m1"));
+    let n_checks: usize = args
+        .iter()
+        .position(|a| a == "--checks")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2000);
+    let t = Instant::now();
+    let data = std::fs::read(dir.join("pipeline.csv"))?;
+    let rows = parse_csv(&data).map_err(|e| anyhow::anyhow!("{:?}", e.first()))?;
+    println!(
+        "parsed {} pipeline rows in {:.1}s",
+        rows.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let regs = std::fs::read(dir.join("registrations.csv"))?;
+    let mut rdr = csv::Reader::from_reader(regs.as_slice());
+    let mut checks = Vec::new();
+    for rec in rdr.records().take(n_checks) {
+        let r = rec?;
+        checks.push(Customer {
+            company: r[1].into(),
+            domain: r[2].into(),
+            street: r[3].into(),
+            city: r[4].into(),
+            region: r[5].into(),
+            postcode: r[6].into(),
+            country: r[7].into(),
+            phone: r[8].into(),
+            contact_email: r[9].into(),
+        });
+    }
+    let tmp = tempfile::tempdir()?;
+    run(
+        "sqlite",
+        &format!("sqlite://{}/bench.db", tmp.path().display()),
+        &rows,
+        &checks,
+    )
+    .await?;
+    if let Ok(pg) = std::env::var("TRELLIS_TEST_POSTGRES_URL") {
+        let admin = app::server::db::Db::connect(&pg).await?;
+        let schema = format!("bench_{}", std::process::id());
+        sqlx::query(&format!("CREATE SCHEMA {schema}"))
+            .execute(&admin.pool)
+            .await?;
+        let sep = if pg.contains('?') { '&' } else { '?' };
+        let url = format!("{pg}{sep}options=-c%20search_path%3D{schema}");
+        let r = run("postgres", &url, &rows, &checks).await;
+        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&admin.pool)
+            .await?;
+        r?;
+    }
+    Ok(())
+}

@@ -1,0 +1,480 @@
+//! Deal registration end to end over HTTP: redaction, isolation, review, lifecycle, rules.
+
+mod common;
+
+use app::deals::Customer;
+use app::deals::pipeline::{PipelineRow, upsert};
+use common::{Backend, TestApp, spawn_app};
+use reqwest::StatusCode;
+
+fn deal_form(company: &str, domain: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("input[company]", company.into()),
+        ("input[domain]", domain.into()),
+        ("input[city]", "Berlin".into()),
+        ("input[country]", "de".into()),
+        ("input[contact_name]", "Dana Buyer".into()),
+        ("input[contact_email]", format!("dana@{domain}")),
+        ("input[products]", "Acme Cloud Enterprise".into()),
+        ("input[value]", "48,000.00".into()),
+        ("input[currency]", "EUR".into()),
+        ("input[expected_close]", "2099-06-30".into()),
+        ("input[stage]", "proposal".into()),
+    ]
+}
+
+async fn register(
+    app: &TestApp,
+    c: &reqwest::Client,
+    company: &str,
+    domain: &str,
+) -> (i64, serde_json::Value) {
+    let form = deal_form(company, domain);
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, id) = app.call(c, "save_deal_draft", &pairs).await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    let id = id.as_i64().expect("id");
+    let (status, verdict) = app.call(c, "submit_deal", &[("id", &id.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{verdict}");
+    (id, verdict)
+}
+
+async fn seed_pipeline(app: &TestApp) {
+    let rows = vec![PipelineRow {
+        external_id: "SF-001".into(),
+        customer: Customer {
+            company: "Wayne Enterprises GmbH".into(),
+            domain: "wayne-enterprises.de".into(),
+            city: "Berlin".into(),
+            country: "DE".into(),
+            ..Default::default()
+        },
+    }];
+    upsert(&app.db, &rows, |_| {}).await.expect("pipeline");
+}
+
+async fn conflicts_are_redacted_for_partners_and_explained_to_managers(b: Backend) {
+    let app = spawn_app(b).await;
+    seed_pipeline(&app).await;
+    let sam = app.as_user("sam@northwind.example").await;
+    let carla = app.as_user("carla@contoso.example").await;
+    let cam = app.as_user("cam@acme.example").await;
+
+    // Northwind registers first; a clear customer is clear.
+    let (clear_id, v) = register(&app, &sam, "Stark Industries AG", "stark.de").await;
+    assert_eq!(v, "clear");
+    let (nw_id, v) = register(&app, &sam, "Umbrella Health GmbH", "umbrella-health.de").await;
+    assert_eq!(v, "clear");
+    // Contoso registers the same customer, written differently: redacted warning only.
+    let (status, v) = app
+        .call(
+            &carla,
+            "check_deal",
+            &[
+                ("input[company]", "UMBRELLA HEALTH"),
+                ("input[domain]", "https://www.umbrella-health.de"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(v, "may_be_registered");
+    let (ct_id, v) = register(&app, &carla, "Umbrella Health", "www.umbrella-health.de").await;
+    assert_eq!(v, "may_be_registered");
+    // Nothing about Northwind reaches Contoso, by any path.
+    let (_, detail) = app
+        .call(&carla, "get_deal", &[("id", &ct_id.to_string())])
+        .await;
+    let text = detail.to_string();
+    assert!(
+        !text.contains("Northwind") && !text.contains(&format!("#{nw_id}")),
+        "{text}"
+    );
+    assert_eq!(detail["summary"]["verdict"], serde_json::Value::Null);
+    for (ep, args) in [
+        ("get_deal", vec![("id", nw_id.to_string())]),
+        ("submit_deal", vec![("id", nw_id.to_string())]),
+        (
+            "close_deal",
+            vec![("id", nw_id.to_string()), ("won", "true".into())],
+        ),
+        (
+            "post_deal_message",
+            vec![
+                ("id", nw_id.to_string()),
+                ("body", "hi".into()),
+                ("internal", "false".into()),
+            ],
+        ),
+        (
+            "check_deal",
+            vec![
+                ("input[company]", "Umbrella Health".into()),
+                ("id", nw_id.to_string()),
+            ],
+        ),
+    ] {
+        let pairs: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, body) = app.call(&carla, ep, &pairs).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{ep}: {body}");
+    }
+    let (_, list) = app
+        .call(
+            &carla,
+            "list_deals",
+            &[("filter[q]", ""), ("filter[status]", "")],
+        )
+        .await;
+    assert!(
+        list.as_array()
+            .expect("list")
+            .iter()
+            .all(|d| d["org_name"] == "Contoso Reseller"),
+        "{list}"
+    );
+    let (status, _) = app
+        .call(&carla, "get_deal_review", &[("id", &ct_id.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .call(
+            &carla,
+            "decide_deal",
+            &[
+                ("input[deal_id]", &ct_id.to_string()),
+                ("input[decision]", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The channel manager sees both records with reasons and a recommendation.
+    let (status, review) = app
+        .call(&cam, "get_deal_review", &[("id", &ct_id.to_string())])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    assert_eq!(review["verdict"], "conflict");
+    let m = &review["matches"][0];
+    assert_eq!(m["kind"], "registration");
+    assert_eq!(m["id"], nw_id);
+    assert!(
+        m["label"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Northwind MSP")
+    );
+    let reasons: Vec<&str> = m["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert!(
+        reasons.contains(&"match.domain_equal") && reasons.contains(&"match.name_equal"),
+        "{reasons:?}"
+    );
+    assert_eq!(review["recommendation"]["action"], "reject", "{review}");
+    assert!(
+        review["recommendation"]["reasons"][0]
+            .as_str()
+            .unwrap_or_default()
+            .contains("first"),
+        "{review}"
+    );
+
+    // Rejecting needs a reason; the partner then sees the outcome on the timeline.
+    let (status, body) = app
+        .call(
+            &cam,
+            "decide_deal",
+            &[
+                ("input[deal_id]", &ct_id.to_string()),
+                ("input[decision]", "reject"),
+                ("input[reason]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["Validation"]["reason"][0], "err.reason_required");
+    let (status, _) = app
+        .call(
+            &cam,
+            "decide_deal",
+            &[
+                ("input[deal_id]", &ct_id.to_string()),
+                ("input[decision]", "reject"),
+                ("input[reason]", "Registered earlier by another partner."),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(
+            &cam,
+            "decide_deal",
+            &[
+                ("input[deal_id]", &nw_id.to_string()),
+                ("input[decision]", "approve"),
+                ("input[reason]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, detail) = app
+        .call(&carla, "get_deal", &[("id", &ct_id.to_string())])
+        .await;
+    assert_eq!(detail["summary"]["status"], "rejected");
+    assert_eq!(
+        detail["decision_reason"],
+        "Registered earlier by another partner."
+    );
+    let last = detail["events"]
+        .as_array()
+        .expect("events")
+        .last()
+        .expect("event")
+        .clone();
+    assert_eq!(last["to_status"], "rejected");
+    let (_, detail) = app
+        .call(&sam, "get_deal", &[("id", &nw_id.to_string())])
+        .await;
+    assert_eq!(detail["summary"]["status"], "approved");
+    assert!(detail["protected_until"].as_i64().unwrap_or_default() > 0);
+    assert_eq!(detail["can_close"], true);
+
+    // A registration overlapping the direct pipeline is flagged for review with the record.
+    let (pl_id, v) = register(&app, &sam, "Wayne Enterprises", "wayne-enterprises.de").await;
+    assert_eq!(v, "may_be_registered");
+    let (_, review) = app
+        .call(&cam, "get_deal_review", &[("id", &pl_id.to_string())])
+        .await;
+    assert_eq!(review["matches"][0]["kind"], "pipeline");
+    assert_eq!(review["matches"][0]["external_id"], "SF-001");
+    let _ = clear_id;
+}
+
+async fn lifecycle_validation_rules_and_expiry(b: Backend) {
+    let app = spawn_app(b).await;
+    let sam = app.as_user("sam@northwind.example").await;
+    let cam = app.as_user("cam@acme.example").await;
+    let admin = app.as_user("admin@acme.example").await;
+    // Submission validates strictly, with a message per field; nothing is lost.
+    let (status, id) = app
+        .call(
+            &sam,
+            "save_deal_draft",
+            &[
+                ("input[company]", "Initrode"),
+                ("input[value]", "12.5.5,0"),
+                ("input[expected_close]", "2020-13-01"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{id}");
+    assert_eq!(id["Validation"]["value"][0], "err.money_invalid");
+    assert_eq!(id["Validation"]["expected_close"][0], "err.date_invalid");
+    let (status, id) = app
+        .call(&sam, "save_deal_draft", &[("input[company]", "Initrode")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let id = id.as_i64().expect("id").to_string();
+    let (status, body) = app.call(&sam, "submit_deal", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in [
+        "country",
+        "contact_name",
+        "products",
+        "value",
+        "expected_close",
+        "domain",
+    ] {
+        assert!(body["Validation"][f].is_array(), "{f}: {body}");
+    }
+    let (_, d) = app.call(&sam, "get_deal", &[("id", &id)]).await;
+    assert_eq!(d["input"]["company"], "Initrode");
+    assert_eq!(d["summary"]["status"], "draft");
+    // Drafts stay private to the partner.
+    let (_, list) = app
+        .call(
+            &cam,
+            "list_deals",
+            &[("filter[q]", ""), ("filter[status]", "")],
+        )
+        .await;
+    assert!(list.as_array().expect("list").is_empty(), "{list}");
+
+    // Rules are versioned; a decision records the version it used.
+    let (status, r) = app
+        .call(
+            &admin,
+            "set_rules",
+            &[
+                ("input[protection_days]", "30"),
+                ("input[extension_days]", "15"),
+                ("input[max_extensions]", "1"),
+                ("input[first_to_register]", "true"),
+                ("input[named_accounts_direct_only]", "true"),
+                ("input[cosell_allowed]", "false"),
+                ("input[min_deal]", "10,000"),
+                ("input[min_deal_currency]", "EUR"),
+                ("input[auto_expire]", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let version = r["version"].as_i64().expect("version");
+    assert!(version >= 2);
+    let (status, _) = app
+        .call(&cam, "set_rules", &[("input[protection_days]", "1")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = app
+        .call(
+            &admin,
+            "set_rules",
+            &[
+                ("input[protection_days]", "0"),
+                ("input[min_deal_currency]", "XXX"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    let (small, _) = register(&app, &sam, "Tiny Shop GmbH", "tinyshop.de").await;
+    let (_, review) = app
+        .call(&cam, "get_deal_review", &[("id", &small.to_string())])
+        .await;
+    assert_eq!(
+        review["recommendation"]["action"], "approve",
+        "48k is above the 10k minimum: {review}"
+    );
+    assert_eq!(review["recommendation"]["roe_version"], version);
+    let (status, _) = app
+        .call(
+            &cam,
+            "decide_deal",
+            &[
+                ("input[deal_id]", &small.to_string()),
+                ("input[decision]", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let stored = app
+        .scalar(
+            "SELECT roe_version_id FROM deals WHERE company = $1",
+            "Tiny Shop GmbH",
+        )
+        .await;
+    assert_eq!(stored, version);
+    // Deciding twice is refused.
+    let (status, _) = app
+        .call(
+            &cam,
+            "decide_deal",
+            &[
+                ("input[deal_id]", &small.to_string()),
+                ("input[decision]", "reject"),
+                ("input[reason]", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // Protection ends: the expiry job expires it, once, and frees the customer.
+    sqlx::query("UPDATE deals SET protected_until = 1 WHERE company = 'Tiny Shop GmbH'")
+        .execute(&app.db.pool)
+        .await
+        .expect("age");
+    assert_eq!(
+        app::deals::service::expire_due(&app.db)
+            .await
+            .expect("expire"),
+        1
+    );
+    assert_eq!(
+        app::deals::service::expire_due(&app.db)
+            .await
+            .expect("expire"),
+        0
+    );
+    let (_, d) = app
+        .call(&sam, "get_deal", &[("id", &small.to_string())])
+        .await;
+    assert_eq!(d["summary"]["status"], "expired");
+    let (_, v) = app
+        .call(
+            &sam,
+            "check_deal",
+            &[
+                ("input[company]", "Tiny Shop GmbH"),
+                ("input[domain]", "tinyshop.de"),
+            ],
+        )
+        .await;
+    assert_eq!(v, "clear");
+
+    // Info requested → the partner edits and resubmits; approved deals are won or lost.
+    let (big, _) = register(&app, &sam, "Massive Dynamic SE", "massive.de").await;
+    let (status, _) = app
+        .call(
+            &cam,
+            "decide_deal",
+            &[
+                ("input[deal_id]", &big.to_string()),
+                ("input[decision]", "request_info"),
+                ("input[reason]", "Which products exactly?"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let form = deal_form("Massive Dynamic SE", "massive.de");
+    let mut pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let big_s = big.to_string();
+    pairs.push(("id", &big_s));
+    let (status, _) = app.call(&sam, "save_deal_draft", &pairs).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.call(&sam, "submit_deal", &[("id", &big_s)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(
+            &cam,
+            "decide_deal",
+            &[("input[deal_id]", &big_s), ("input[decision]", "approve")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app
+        .call(&sam, "close_deal", &[("id", &big_s), ("won", "true")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, d) = app.call(&sam, "get_deal", &[("id", &big_s)]).await;
+    let statuses: Vec<&str> = d["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|e| e["to_status"].as_str())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "draft",
+            "submitted",
+            "info_requested",
+            "submitted",
+            "approved",
+            "won"
+        ]
+    );
+    let audited = app
+        .scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE entity_type = $1",
+            "deal",
+        )
+        .await;
+    assert!(audited >= 7, "{audited}");
+}
+
+both_backends!(
+    conflicts_are_redacted_for_partners_and_explained_to_managers,
+    lifecycle_validation_rules_and_expiry
+);

@@ -1,0 +1,167 @@
+//! The pipeline and its matching index, on both backends.
+
+mod common;
+
+use app::deals::pipeline::{PipelineRow, check, parse_csv, upsert};
+use app::deals::{Customer, Verdict};
+use common::{Backend, spawn_app};
+
+fn row(
+    id: &str,
+    company: &str,
+    domain: &str,
+    phone: &str,
+    postcode: &str,
+    street: &str,
+) -> PipelineRow {
+    PipelineRow {
+        external_id: id.into(),
+        customer: Customer {
+            company: company.into(),
+            domain: domain.into(),
+            phone: phone.into(),
+            postcode: postcode.into(),
+            street: street.into(),
+            city: "Berlin".into(),
+            country: "DE".into(),
+            ..Default::default()
+        },
+    }
+}
+
+async fn checks_find_variants_with_reasons_and_follow_updates(b: Backend) {
+    let app = spawn_app(b).await;
+    let rows = vec![
+        row(
+            "P1",
+            "Falcon Bright Networks KG",
+            "falconbright.de",
+            "+49 30 1234 5678",
+            "10830",
+            "9549 Oak Road",
+        ),
+        row(
+            "P2",
+            "Sage Consulting GmbH",
+            "sageconsulting.de",
+            "+49 30 9999 0000",
+            "10115",
+            "1 Linden Street",
+        ),
+        row(
+            "P3",
+            "Lumen Ventures AG",
+            "lumen.de",
+            "",
+            "10117",
+            "5 Elm Lane",
+        ),
+    ];
+    let stats = upsert(&app.db, &rows, |_| {}).await.expect("import");
+    assert_eq!((stats.inserted, stats.updated), (3, 0));
+
+    let variant = Customer {
+        company: "FALCON BRIGHT NETWORKS K.G.".into(),
+        domain: "https://www.falconbright.de".into(),
+        phone: "493012345678".into(),
+        city: "BERLIN".into(),
+        country: "DE".into(),
+        ..Default::default()
+    };
+    let r = check(&app.db, &variant, None).await.expect("check");
+    assert_eq!(r.verdict, Verdict::Conflict);
+    assert_eq!(r.matches.len(), 1, "{r:?}");
+    assert_eq!(r.matches[0].external_id.as_deref(), Some("P1"));
+    let codes: Vec<&str> = r.matches[0]
+        .reasons
+        .iter()
+        .map(|x| x.code.as_str())
+        .collect();
+    assert!(
+        codes.contains(&"match.domain_equal")
+            && codes.contains(&"match.phone")
+            && codes.contains(&"match.name_equal"),
+        "{codes:?}"
+    );
+
+    let unknown = Customer {
+        company: "Quantum Pharma Ltd".into(),
+        country: "GB".into(),
+        ..Default::default()
+    };
+    assert_eq!(
+        check(&app.db, &unknown, None).await.expect("check").verdict,
+        Verdict::Clear
+    );
+
+    // Re-importing an external_id updates the record and re-files it in the index.
+    let moved = vec![row(
+        "P1",
+        "Quantum Pharma GmbH",
+        "quantum-pharma.de",
+        "",
+        "80331",
+        "2 Isar Street",
+    )];
+    let stats = upsert(&app.db, &moved, |_| {}).await.expect("re-import");
+    assert_eq!((stats.inserted, stats.updated), (0, 1));
+    let r = check(&app.db, &variant, None).await.expect("check");
+    assert!(
+        r.matches
+            .iter()
+            .all(|m| m.external_id.as_deref() != Some("P1")),
+        "old index keys are gone: {r:?}"
+    );
+    let r = check(
+        &app.db,
+        &Customer {
+            company: "Quantum Pharma".into(),
+            domain: "quantum-pharma.de".into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .expect("check");
+    assert_eq!(r.matches[0].external_id.as_deref(), Some("P1"));
+    let n = app
+        .scalar(
+            "SELECT COUNT(*) FROM pipeline_records WHERE external_id <> $1",
+            "",
+        )
+        .await;
+    assert_eq!(n, 3);
+}
+
+async fn malformed_files_import_nothing(b: Backend) {
+    let app = spawn_app(b).await;
+    let errors = parse_csv(b"external_id,company\nP1,Acme\nP2\n").expect_err("ragged row");
+    assert_eq!(errors[0].line, 3);
+    let errors =
+        parse_csv("external_id,company\nP1,Bad\u{7}Name\n".as_bytes()).expect_err("control char");
+    assert_eq!(errors[0].field, "company");
+    let long = format!("external_id,company\nP1,{}\n", "x".repeat(300));
+    assert!(parse_csv(long.as_bytes()).is_err());
+    // A bad row in the middle of a batch: nothing at all is written.
+    let mut rows: Vec<PipelineRow> = (0..10)
+        .map(|i| row(&format!("P{i}"), "Acme Corp", "", "", "", ""))
+        .collect();
+    rows[5].customer.company = String::new();
+    assert!(upsert(&app.db, &rows, |_| {}).await.is_err());
+    let n = app
+        .scalar(
+            "SELECT COUNT(*) FROM pipeline_records WHERE external_id <> $1",
+            "",
+        )
+        .await;
+    assert_eq!(n, 0);
+    let k = app
+        .scalar("SELECT COUNT(*) FROM match_keys WHERE kind <> $1", "")
+        .await;
+    assert_eq!(k, 0);
+}
+
+both_backends!(
+    checks_find_variants_with_reasons_and_follow_updates,
+    malformed_files_import_nothing
+);
