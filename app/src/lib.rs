@@ -105,6 +105,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/outbox") view=admin::pages::OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=admin::pages::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=home::SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/deals") view=deals::pages::DealListPage ssr=SsrMode::Async />
+                    <Route path=path!("/deals/new") view=deals::pages::DealNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/deals/:id") view=deals::pages::DealPage ssr=SsrMode::Async />
+                    <Route path=path!("/deals/:id/edit") view=deals::pages::DealEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/deals/:id/review") view=deals::pages::DealReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/rules") view=deals::pages::RulesPage ssr=SsrMode::Async />
                 </Routes>
             </shell::Shell>
         </Router>

@@ -28,6 +28,7 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
         <ul class="nav-links">
             <li><A href="/">{i.t("nav.home")}</A></li>
             {user.can(Action::ViewAllPartners).then(|| view! { <li><A href="/partners">{i.t("nav.partners")}</A></li> })}
+            {(user.can(Action::RegisterDeals) || user.can(Action::ViewAllPartners)).then(|| view! { <li><A href="/deals">{i.t("nav.deals")}</A></li> })}
             {(!user.vendor).then(|| view! { <li><A href="/org">{i.t("nav.my_org")}</A></li> })}
             {user.vendor.then(|| {
                 let href = format!("/partners/{}", user.org_slug);
@@ -36,6 +37,7 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
             {user.can(Action::Administer).then(|| view! {
                 <li><A href="/admin/outbox">{i.t("nav.outbox")}</A></li>
                 <li><A href="/admin/audit">{i.t("nav.audit")}</A></li>
+                <li><A href="/admin/rules">{i.t("nav.rules")}</A></li>
             })}
             <li><A href="/settings">{i.t("nav.settings")}</A></li>
         </ul>

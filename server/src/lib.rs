@@ -100,6 +100,23 @@ pub async fn state(config: &Config, addr: SocketAddr) -> Result<AppState> {
     })
 }
 
+/// Background work: expiring registrations whose protection ended. Every server runs it;
+/// each expiry is a guarded update, so running it on N servers at once is harmless.
+pub fn spawn_workers(state: &AppState) {
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            match app::deals::service::expire_due(&db).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(expired = n, "expired registrations"),
+                Err(e) => tracing::warn!(error = ?e, "expiry run failed"),
+            }
+        }
+    });
+}
+
 /// Serves on a bound listener until the process ends. TCP_NODELAY matters: without it every
 /// streamed page waits ~40 ms for Nagle and delayed ACKs.
 pub async fn serve(listener: TcpListener, app: Router) -> Result<()> {

@@ -148,6 +148,7 @@ async fn run(cli: Cli) -> Result<()> {
                 .with_context(|| format!("cannot listen on {}", config.addr))?;
             let addr = listener.local_addr()?;
             let state = trellis::state(&config, addr).await?;
+            trellis::spawn_workers(&state);
             tracing::info!(%addr, database = %trellis::redact(&config.database_url), "Trellis is serving on http://{addr}");
             trellis::serve(listener, trellis::router(state)).await
         }
