@@ -160,7 +160,170 @@ pub async fn demo(db: &Db) -> Result<Vec<DemoLogin>> {
             });
         }
     }
+    demo_deals(db).await?;
     Ok(logins)
+}
+
+/// Direct pipeline records and registrations with real conflicts to show: a customer two
+/// partners registered, one that overlaps the direct pipeline, a named account.
+async fn demo_deals(db: &Db) -> Result<()> {
+    use app::deals::pipeline::{PipelineRow, upsert};
+    use app::deals::{Customer, DealInput};
+    use sqlx::Row;
+    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM deals")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let pipeline = [
+        (
+            "SF-1001",
+            "Wayne Enterprises Inc",
+            "wayne-enterprises.com",
+            "1007 Mountain Drive",
+            "Gotham",
+            "NJ",
+            "07001",
+            "US",
+            "+1 201 555 0100",
+        ),
+        (
+            "SF-1002",
+            "Cyberdyne Systems Corp",
+            "cyberdyne.example",
+            "18144 El Camino Real",
+            "Sunnyvale",
+            "CA",
+            "94087",
+            "US",
+            "+1 408 555 0199",
+        ),
+        (
+            "SF-1003",
+            "Tyrell GmbH",
+            "tyrell.de",
+            "Friedrichstraße 12",
+            "Berlin",
+            "",
+            "10117",
+            "DE",
+            "+49 30 5550 1234",
+        ),
+    ];
+    let rows: Vec<PipelineRow> = pipeline
+        .iter()
+        .map(
+            |(id, company, domain, street, city, region, postcode, country, phone)| PipelineRow {
+                external_id: (*id).into(),
+                customer: Customer {
+                    company: (*company).into(),
+                    domain: (*domain).into(),
+                    street: (*street).into(),
+                    city: (*city).into(),
+                    region: (*region).into(),
+                    postcode: (*postcode).into(),
+                    country: (*country).into(),
+                    phone: (*phone).into(),
+                    contact_email: String::new(),
+                },
+            },
+        )
+        .collect();
+    upsert(db, &rows, |_| {}).await.map_err(err)?;
+    sqlx::query("UPDATE pipeline_records SET named_account = 1 WHERE external_id = 'SF-1003'")
+        .execute(&db.pool)
+        .await?;
+    let caller = |email: &str| {
+        let email = email.to_string();
+        async move {
+            let row = sqlx::query(
+                "SELECT u.id, u.org_id, u.role, u.name, o.slug, o.name AS org_name FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.email = $1",
+            )
+            .bind(&email)
+            .fetch_one(&db.pool)
+            .await?;
+            let role: String = row.try_get("role")?;
+            anyhow::Ok(app::auth::Caller {
+                user_id: row.try_get("id")?,
+                org_id: row.try_get("org_id")?,
+                org_slug: row.try_get("slug")?,
+                org_name: row.try_get("org_name")?,
+                vendor: false,
+                role: app::domain::Role::parse(&role).map_err(|e| anyhow!(e))?,
+                email,
+                name: row.try_get("name")?,
+                locale: None,
+                session_hash: String::new(),
+            })
+        }
+    };
+    let deal = |company: &str, domain: &str, city: &str, country: &str, value: &str| DealInput {
+        company: company.into(),
+        domain: domain.into(),
+        city: city.into(),
+        country: country.into(),
+        contact_name: "Dana Buyer".into(),
+        contact_email: format!("dana@{domain}"),
+        products: "Acme Cloud Enterprise".into(),
+        value: value.into(),
+        currency: "USD".into(),
+        expected_close: "2099-03-31".into(),
+        stage: "proposal".into(),
+        ..Default::default()
+    };
+    let sam = caller("sam@northwind.example").await?;
+    let carla = caller("carla@contoso.example").await?;
+    let gita = caller("gita@globex.example").await?;
+    use app::deals::service::{save_draft, submit};
+    for (who, d) in [
+        (
+            &sam,
+            deal(
+                "Umbrella Health GmbH",
+                "umbrella-health.de",
+                "Berlin",
+                "DE",
+                "48,000",
+            ),
+        ),
+        (
+            &carla,
+            deal(
+                "UMBRELLA HEALTH",
+                "www.umbrella-health.de",
+                "Berlin",
+                "DE",
+                "52,500",
+            ),
+        ),
+        (
+            &carla,
+            deal(
+                "Wayne Enterprises",
+                "wayne-enterprises.com",
+                "Gotham",
+                "US",
+                "120,000",
+            ),
+        ),
+        (&gita, deal("Tyrell", "tyrell.de", "Berlin", "DE", "75,000")),
+        (
+            &sam,
+            deal(
+                "Stark Industries AG",
+                "stark-industries.de",
+                "Munich",
+                "DE",
+                "30,000",
+            ),
+        ),
+    ] {
+        let id = save_draft(db, who, None, &d).await.map_err(err)?;
+        submit(db, who, id).await.map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Synthetic partner organisations for load tests: `n` partners with varied types, tiers,

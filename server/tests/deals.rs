@@ -43,8 +43,8 @@ async fn seed_pipeline(app: &TestApp) {
     let rows = vec![PipelineRow {
         external_id: "SF-001".into(),
         customer: Customer {
-            company: "Wayne Enterprises GmbH".into(),
-            domain: "wayne-enterprises.de".into(),
+            company: "Soylent Foods GmbH".into(),
+            domain: "soylent.de".into(),
             city: "Berlin".into(),
             country: "DE".into(),
             ..Default::default()
@@ -61,9 +61,9 @@ async fn conflicts_are_redacted_for_partners_and_explained_to_managers(b: Backen
     let cam = app.as_user("cam@acme.example").await;
 
     // Northwind registers first; a clear customer is clear.
-    let (clear_id, v) = register(&app, &sam, "Stark Industries AG", "stark.de").await;
+    let (clear_id, v) = register(&app, &sam, "Initech Robotics AG", "initech-robotics.de").await;
     assert_eq!(v, "clear");
-    let (nw_id, v) = register(&app, &sam, "Umbrella Health GmbH", "umbrella-health.de").await;
+    let (nw_id, v) = register(&app, &sam, "Hooli Health GmbH", "hooli-health.de").await;
     assert_eq!(v, "clear");
     // Contoso registers the same customer, written differently: redacted warning only.
     let (status, v) = app
@@ -78,7 +78,7 @@ async fn conflicts_are_redacted_for_partners_and_explained_to_managers(b: Backen
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(v, "may_be_registered");
-    let (ct_id, v) = register(&app, &carla, "Umbrella Health", "www.umbrella-health.de").await;
+    let (ct_id, v) = register(&app, &carla, "Hooli Health", "www.hooli-health.de").await;
     assert_eq!(v, "may_be_registered");
     // Nothing about Northwind reaches Contoso, by any path.
     let (_, detail) = app
@@ -108,7 +108,7 @@ async fn conflicts_are_redacted_for_partners_and_explained_to_managers(b: Backen
         (
             "check_deal",
             vec![
-                ("input[company]", "Umbrella Health".into()),
+                ("input[company]", "Hooli Health".into()),
                 ("id", nw_id.to_string()),
             ],
         ),
@@ -242,7 +242,7 @@ async fn conflicts_are_redacted_for_partners_and_explained_to_managers(b: Backen
     assert_eq!(detail["can_close"], true);
 
     // A registration overlapping the direct pipeline is flagged for review with the record.
-    let (pl_id, v) = register(&app, &sam, "Wayne Enterprises", "wayne-enterprises.de").await;
+    let (pl_id, v) = register(&app, &sam, "Soylent Foods", "soylent.de").await;
     assert_eq!(v, "may_be_registered");
     let (_, review) = app
         .call(&cam, "get_deal_review", &[("id", &pl_id.to_string())])
@@ -300,7 +300,11 @@ async fn lifecycle_validation_rules_and_expiry(b: Backend) {
             &[("filter[q]", ""), ("filter[status]", "")],
         )
         .await;
-    assert!(list.as_array().expect("list").is_empty(), "{list}");
+    let list = list.as_array().expect("list");
+    assert!(
+        !list.is_empty() && list.iter().all(|d| d["status"] != "draft"),
+        "{list:?}"
+    );
 
     // Rules are versioned; a decision records the version it used.
     let (status, r) = app
