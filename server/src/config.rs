@@ -14,6 +14,7 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub trust_proxy: bool,
+    pub api_rate_per_minute: u32,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -53,6 +54,12 @@ impl Config {
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Trellis <no-reply@trellis.local>".into()),
             trust_proxy: var("TRELLIS_TRUST_PROXY").is_some_and(|v| v == "1" || v == "true"),
+            api_rate_per_minute: match var("TRELLIS_API_RATE_PER_MINUTE") {
+                Some(v) => v
+                    .parse()
+                    .context("TRELLIS_API_RATE_PER_MINUTE must be a whole number")?,
+                None => 300,
+            },
         })
     }
 
@@ -61,6 +68,7 @@ impl Config {
         c.smtp_url = self.smtp_url.clone();
         c.mail_from = self.mail_from.clone();
         c.trust_proxy = self.trust_proxy;
+        c.api_rate_per_minute = self.api_rate_per_minute;
         c
     }
 }

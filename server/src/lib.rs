@@ -1,9 +1,11 @@
 //! The `trellis` server: configuration, startup, router, middleware and CLI. Domain logic
 //! lives in the `app` crate.
 
+pub mod api;
 pub mod config;
 pub mod metrics;
 pub mod middleware;
+pub mod openapi;
 pub mod routes;
 pub mod seed;
 
@@ -56,6 +58,7 @@ pub fn router(state: AppState) -> Router {
     let opts = state.leptos_options.clone();
     let metrics_for_route = metrics.clone();
     let site = Router::new()
+        .merge(api::routes(state.config.api_rate_per_minute))
         .route("/login", post(routes::sign_in))
         .route("/logout", post(routes::sign_out))
         .route("/healthz", get(|| async { "ok" }))

@@ -40,10 +40,26 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Import data from files.
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token acting as the user with this email; prints the token.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "CLI token")]
+        name: String,
     },
 }
 
@@ -215,6 +231,19 @@ async fn run(cli: Cli) -> Result<()> {
                     other => explain(other),
                 })?;
             println!("created {email}");
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { email, name },
+        } => {
+            let db = trellis::connect(&config.database_url).await?;
+            let caller = app::auth::tokens::caller_for_email(&db, &email)
+                .await
+                .map_err(explain)?;
+            let secret = app::auth::tokens::create(&db, &caller, &name)
+                .await
+                .map_err(explain)?;
+            println!("{secret}");
             Ok(())
         }
         Command::Import {

@@ -202,6 +202,32 @@ fn operators_create_orgs_and_users_and_get_clear_errors() {
         text(&out.stderr)
     );
 
+    // Operators create API tokens for a user.
+    let out = trellis(
+        d,
+        &[
+            "token",
+            "create",
+            "--email",
+            "boss@vendor.example",
+            "--name",
+            "CRM sync",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).trim().starts_with("trl_"));
+    let out = trellis(
+        d,
+        &["token", "create", "--email", "ghost@vendor.example"],
+        "",
+    );
+    assert!(
+        text(&out.stderr).contains("No active user with this email."),
+        "{}",
+        text(&out.stderr)
+    );
+
     // Demo data is idempotent and prints the sign-ins.
     let first = trellis(d, &["seed", "--demo"], "");
     assert!(first.status.success(), "{}", text(&first.stderr));

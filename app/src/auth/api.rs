@@ -1,6 +1,6 @@
 //! Server functions of identity. Thin: who is calling, which state, then the service.
 
-use super::{AcceptInviteInput, CurrentUser, ResetPasswordInput};
+use super::{AcceptInviteInput, CurrentUser, ResetPasswordInput, TokenView};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -56,6 +56,47 @@ pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
 #[server(endpoint = "set_locale")]
 pub async fn set_locale(code: String) -> Result<(), AppError> {
     respond(service::set_locale(&code).await)
+}
+
+#[server(endpoint = "list_tokens")]
+pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
+    respond(
+        async {
+            super::tokens::list(&crate::server::state::app_state()?.db, &super::caller()?).await
+        }
+        .await,
+    )
+}
+
+/// Creates an API token for the signed-in user; the secret is returned once.
+#[server(endpoint = "create_token")]
+pub async fn create_token(name: String) -> Result<String, AppError> {
+    respond(
+        async {
+            super::tokens::create(
+                &crate::server::state::app_state()?.db,
+                &super::caller()?,
+                &name,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "revoke_token")]
+pub async fn revoke_token(id: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            super::tokens::revoke(
+                &crate::server::state::app_state()?.db,
+                &super::caller()?,
+                id,
+            )
+            .await
+        }
+        .await,
+    )
 }
 
 #[cfg(feature = "ssr")]

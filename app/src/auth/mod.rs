@@ -4,6 +4,8 @@ pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 
 #[cfg(feature = "ssr")]
 pub use server::{Caller, caller};
@@ -50,4 +52,15 @@ pub struct ResetPasswordInput {
     pub token: String,
     pub password: String,
     pub password_confirm: String,
+}
+
+/// An API token as its owner sees it; the secret itself is shown once, at creation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked: bool,
 }

@@ -453,4 +453,30 @@ pub static TEXTS: &[(&str, &str)] = &[
     ),
     ("rules.save", "Als neue Version speichern"),
     ("rules.saved", "Regeln als neue Version gespeichert."),
+    ("tokens.title", "API-Tokens"),
+    (
+        "tokens.intro",
+        "Mit Tokens nutzt Ihr CRM oder ERP die Trellis-API in Ihrem Namen, mit Ihrer Rolle und Organisation. Behandeln Sie sie wie Passwörter.",
+    ),
+    (
+        "tokens.copy_now",
+        "Kopieren Sie dieses Token jetzt. Es wird nicht noch einmal angezeigt.",
+    ),
+    ("tokens.name", "Name des Tokens"),
+    ("tokens.create", "Token erstellen"),
+    ("tokens.created", "Token erstellt."),
+    ("tokens.none", "Noch keine Tokens."),
+    ("tokens.never", "nie"),
+    ("tokens.revoke", "Widerrufen"),
+    ("tokens.revoke_named", "{name} widerrufen"),
+    ("tokens.revoked", "Widerrufen"),
+    ("tokens.meta", "erstellt {created}, zuletzt benutzt {used}"),
+    (
+        "err.too_many_tokens",
+        "Sie haben 20 aktive Tokens. Widerrufen Sie zuerst eines.",
+    ),
+    (
+        "err.no_such_user",
+        "Kein aktiver Benutzer mit dieser E-Mail-Adresse.",
+    ),
 ];

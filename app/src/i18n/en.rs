@@ -430,4 +430,27 @@ pub static TEXTS: &[(&str, &str)] = &[
     ),
     ("rules.save", "Save as a new version"),
     ("rules.saved", "Rules saved as a new version."),
+    ("tokens.title", "API tokens"),
+    (
+        "tokens.intro",
+        "Tokens let your CRM or ERP use the Trellis API as you, with your role and organisation. Treat them like passwords.",
+    ),
+    (
+        "tokens.copy_now",
+        "Copy this token now. It will not be shown again.",
+    ),
+    ("tokens.name", "Token name"),
+    ("tokens.create", "Create token"),
+    ("tokens.created", "Token created."),
+    ("tokens.none", "No tokens yet."),
+    ("tokens.never", "never"),
+    ("tokens.revoke", "Revoke"),
+    ("tokens.revoke_named", "Revoke {name}"),
+    ("tokens.revoked", "Revoked"),
+    ("tokens.meta", "created {created}, last used {used}"),
+    (
+        "err.too_many_tokens",
+        "You have 20 active tokens. Revoke one first.",
+    ),
+    ("err.no_such_user", "No active user with this email."),
 ];

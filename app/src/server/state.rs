@@ -18,6 +18,8 @@ pub struct AppConfig {
     pub session_absolute_secs: i64,
     /// Trust `X-Forwarded-For` for the client IP (only behind a proxy that sets it).
     pub trust_proxy: bool,
+    /// REST API requests allowed per token per minute (per server process).
+    pub api_rate_per_minute: u32,
 }
 
 impl AppConfig {
@@ -33,6 +35,7 @@ impl AppConfig {
             session_idle_secs: 2 * 3600,
             session_absolute_secs: 7 * 24 * 3600,
             trust_proxy: false,
+            api_rate_per_minute: 300,
         }
     }
 }
