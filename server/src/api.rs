@@ -495,5 +495,6 @@ pub async fn decide_deal(
         },
     )
     .await?;
+    service::notify_decision(&s, id).await?;
     Ok(Json(service::detail(&s.db, &c, id).await?))
 }

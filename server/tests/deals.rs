@@ -447,6 +447,51 @@ async fn lifecycle_validation_rules_and_expiry(b: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    // The partner was told by email (kept in the outbox in embedded mode).
+    let mails = app
+        .scalar("SELECT COUNT(*) FROM outbox WHERE to_addr = $1 AND subject LIKE '%Massive Dynamic SE%'", "sam@northwind.example")
+        .await;
+    assert_eq!(mails, 2, "info requested, then approved");
+    // Extensions: asked with a reason, granted once under the rules (15 days, max 1).
+    let (status, body) = app
+        .call(
+            &sam,
+            "request_deal_extension",
+            &[("id", &big_s), ("reason", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, _) = app
+        .call(
+            &sam,
+            "request_deal_extension",
+            &[
+                ("id", &big_s),
+                ("reason", "Procurement needs another month."),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, before) = app.call(&sam, "get_deal", &[("id", &big_s)]).await;
+    let (status, _) = app
+        .call(&cam, "grant_deal_extension", &[("id", &big_s)])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, after) = app.call(&sam, "get_deal", &[("id", &big_s)]).await;
+    assert_eq!(
+        after["protected_until"].as_i64().unwrap_or_default()
+            - before["protected_until"].as_i64().unwrap_or_default(),
+        15 * 24 * 3600
+    );
+    assert_eq!(after["extensions_left"], 0);
+    let (status, _) = app
+        .call(&cam, "grant_deal_extension", &[("id", &big_s)])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, _) = app
+        .call(&sam, "grant_deal_extension", &[("id", &big_s)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
         .call(&sam, "close_deal", &[("id", &big_s), ("won", "true")])
         .await;

@@ -47,7 +47,26 @@ pub async fn get_deal_review(id: i64) -> Result<ReviewView, AppError> {
 
 #[server(endpoint = "decide_deal")]
 pub async fn decide_deal(input: DecisionInput) -> Result<(), AppError> {
-    respond(async { service::decide(&app_state()?.db, &caller()?, &input).await }.await)
+    respond(
+        async {
+            let state = app_state()?;
+            service::decide(&state.db, &caller()?, &input).await?;
+            service::notify_decision(&state, input.deal_id).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "request_deal_extension")]
+pub async fn request_deal_extension(id: i64, reason: String) -> Result<(), AppError> {
+    respond(
+        async { service::request_extension(&app_state()?.db, &caller()?, id, &reason).await }.await,
+    )
+}
+
+#[server(endpoint = "grant_deal_extension")]
+pub async fn grant_deal_extension(id: i64) -> Result<(), AppError> {
+    respond(async { service::grant_extension(&app_state()?.db, &caller()?, id).await }.await)
 }
 
 #[server(endpoint = "post_deal_message")]

@@ -132,6 +132,9 @@ pub struct DealDetail {
     pub can_edit: bool,
     pub can_decide: bool,
     pub can_close: bool,
+    /// Extensions granted so far, and how many more the rules allow.
+    pub extensions: i64,
+    pub extensions_left: i64,
 }
 
 /// A match as a reviewer sees it.

@@ -424,6 +424,8 @@ pub fn DealPage() -> impl IntoView {
     let message = ServerAction::<PostDealMessage>::new();
     let close = ServerAction::<CloseDeal>::new();
     let submit = ServerAction::<SubmitDeal>::new();
+    let extend = ServerAction::<RequestDealExtension>::new();
+    let grant = ServerAction::<GrantDealExtension>::new();
     let deal = Resource::new(
         move || {
             (
@@ -431,9 +433,11 @@ pub fn DealPage() -> impl IntoView {
                 message.version().get(),
                 close.version().get(),
                 submit.version().get(),
+                extend.version().get(),
+                grant.version().get(),
             )
         },
-        |(id, _, _, _)| get_deal(id),
+        |(id, ..)| get_deal(id),
     );
     let user = use_user();
     view! {
@@ -441,7 +445,7 @@ pub fn DealPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let vendor = user.await.ok().flatten().is_some_and(|u| u.vendor);
                 match deal.await {
-                    Ok(d) => view! { <DealView d vendor message close submit /> }.into_any(),
+                    Ok(d) => view! { <DealView d vendor message close submit extend grant /> }.into_any(),
                     Err(e) => error_view(e),
                 }
             })}
@@ -456,6 +460,8 @@ fn DealView(
     message: ServerAction<PostDealMessage>,
     close: ServerAction<CloseDeal>,
     submit: ServerAction<SubmitDeal>,
+    extend: ServerAction<RequestDealExtension>,
+    grant: ServerAction<GrantDealExtension>,
 ) -> impl IntoView {
     let i = use_i18n();
     let loc = i.locale();
@@ -469,7 +475,11 @@ fn DealView(
             .get()
             .and_then(|r| r.err())
             .or_else(|| submit.value().get().and_then(|r| r.err()))
+            .or_else(|| extend.value().get().and_then(|r| r.err()))
+            .or_else(|| grant.value().get().and_then(|r| r.err()))
     });
+    let can_extend = d.can_close && d.extensions_left > 0;
+    let can_grant = vendor && d.summary.status == DealStatus::Approved && d.extensions_left > 0;
     Effect::new(move |_| {
         if let Some(Ok(())) = message.value().get() {
             body.set(String::new());
@@ -509,6 +519,14 @@ fn DealView(
                     <button class="btn" on:click=move |_| { close.dispatch(CloseDeal { id, won: true }); }>{i.t("deals.mark_won")}</button>
                     <button class="btn" on:click=move |_| { close.dispatch(CloseDeal { id, won: false }); }>{i.t("deals.mark_lost")}</button>
                 })}
+                {can_extend.then(|| view! {
+                    <button class="btn" on:click=move |_| {
+                        extend.dispatch(RequestDealExtension { id, reason: body.get_untracked() });
+                    }>{i.t("deals.request_extension")}</button>
+                })}
+                {can_grant.then(|| view! {
+                    <button class="btn" on:click=move |_| { grant.dispatch(GrantDealExtension { id }); }>{i.t("deals.grant_extension")}</button>
+                })}
             </div>
         </div>
         <FormAlert error=act_err />
@@ -521,16 +539,21 @@ fn DealView(
             <dt>{i.t("field.products")}</dt><dd>{inp.products.clone()}</dd>
             <dt>{i.t("deals.contact")}</dt><dd>{contact}</dd>
             <dt>{i.t("deals.address")}</dt><dd>{address}</dd>
-            {d.protected_until.map(|t| view! { <dt>{i.t("deals.protected_until")}</dt><dd>{format::date(loc, t)}</dd> })}
+            {d.protected_until.map(|t| view! {
+                <dt>{i.t("deals.protected_until")}</dt>
+                <dd>{format::date(loc, t)}" "<span class="hint">{i.tf("deals.extensions", &[("used", &d.extensions.to_string()), ("left", &d.extensions_left.to_string())])}</span></dd>
+            })}
             {(!d.decision_reason.is_empty()).then(|| view! { <dt>{i.t("deals.decision_reason")}</dt><dd>{d.decision_reason.clone()}</dd> })}
         </dl>
         <section aria-labelledby="timeline-h">
             <h2 id="timeline-h">{i.t("deals.timeline")}</h2>
             <ol class="timeline">
                 {d.events.iter().map(|e| {
-                    let what = match (e.from_status, e.to_status) {
-                        (_, Some(to)) if e.kind != "message" => i.tf("deals.event_status", &[("status", i.t(&format!("deal_status.{}", to.code())))]),
-                        _ => i.t(if e.internal { "deals.event_note" } else { "deals.event_message" }).to_string(),
+                    let what = match (e.kind.as_str(), e.to_status) {
+                        ("extension_requested", _) => i.t("deals.event_extension_requested").to_string(),
+                        ("extension_granted", _) => i.t("deals.event_extension_granted").to_string(),
+                        ("message", _) | (_, None) => i.t(if e.internal { "deals.event_note" } else { "deals.event_message" }).to_string(),
+                        (_, Some(to)) => i.tf("deals.event_status", &[("status", i.t(&format!("deal_status.{}", to.code())))]),
                     };
                     let cls = if e.internal { "event internal" } else { "event" };
                     view! {

@@ -229,9 +229,11 @@ pub async fn upsert(
     let mut tx = db.pool.begin().await?;
     for chunk in rows.chunks(BATCH) {
         let ids: Vec<&str> = chunk.iter().map(|r| r.external_id.trim()).collect();
-        let existing: i64 = {
+        // Records that exist already: only their old index keys need removing. (Deleting
+        // for new records too would scan a table whose statistics lag in a long import.)
+        let existing_ids: Vec<i64> = {
             let sql = format!(
-                "SELECT COUNT(*) FROM pipeline_records WHERE external_id IN ({})",
+                "SELECT id FROM pipeline_records WHERE external_id IN ({})",
                 (1..=ids.len())
                     .map(|i| format!("${i}"))
                     .collect::<Vec<_>>()
@@ -241,8 +243,13 @@ pub async fn upsert(
             for id in &ids {
                 q = q.bind(*id);
             }
-            q.fetch_one(&mut *tx).await?.try_get(0)?
+            q.fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get::<i64, _>(0))
+                .collect::<Result<_, _>>()?
         };
+        let existing = existing_ids.len() as i64;
         stats.updated += existing as usize;
         stats.inserted += chunk.len() - existing as usize;
         let sql = format!(
@@ -285,18 +292,20 @@ pub async fn upsert(
         if record_ids.len() != chunk.len() {
             return Err(internal("upsert returned fewer ids than rows"));
         }
-        let del = format!(
-            "DELETE FROM match_keys WHERE kind = 'pipeline' AND record_id IN ({})",
-            (1..=record_ids.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let mut q = sqlx::query(&del);
-        for id in &record_ids {
-            q = q.bind(*id);
+        if !existing_ids.is_empty() {
+            let del = format!(
+                "DELETE FROM match_keys WHERE kind = 'pipeline' AND record_id IN ({})",
+                (1..=existing_ids.len())
+                    .map(|i| format!("${i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            let mut q = sqlx::query(&del);
+            for id in &existing_ids {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *tx).await?;
         }
-        q.execute(&mut *tx).await?;
         let mut keys: Vec<(String, i64)> = Vec::new();
         for (r, id) in chunk.iter().zip(&record_ids) {
             for k in blocking_keys(&fingerprint(&r.customer)) {

@@ -613,6 +613,12 @@ pub async fn detail(db: &Db, caller: &Caller, id: i64) -> Result<DealDetail, App
         can_close: own
             && crate::domain::role_allows(caller.role, Action::RegisterDeals)
             && status == DealStatus::Approved,
+        extensions: row.try_get("extensions")?,
+        extensions_left: if status == DealStatus::Approved {
+            (rules(db).await?.max_extensions - row.try_get::<i64, _>("extensions")?).max(0)
+        } else {
+            0
+        },
     })
 }
 
@@ -868,6 +874,137 @@ pub async fn post_message(
         None,
         &body,
         internal_only && caller.vendor,
+    )
+    .await
+}
+
+/// The partner asks for more protection time on an approved registration.
+pub async fn request_extension(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    caller.require(Action::RegisterDeals)?;
+    let row = visible_deal(db, caller, id).await?;
+    if row.try_get::<i64, _>("org_id")? != caller.org_id {
+        return Err(AppError::NotFound);
+    }
+    if status_of(&row)? != DealStatus::Approved {
+        return Err(AppError::Conflict("deal.not_approved".into()));
+    }
+    let used: i64 = row.try_get("extensions")?;
+    if used >= rules(db).await?.max_extensions {
+        return Err(AppError::field("reason", "err.no_extensions_left"));
+    }
+    let reason = parse_optional_text(reason, 2000).map_err(|m| AppError::field("reason", m))?;
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "err.required"));
+    }
+    let mut conn = db.pool.acquire().await?;
+    add_event(
+        &mut conn,
+        id,
+        caller,
+        "extension_requested",
+        None,
+        None,
+        &reason,
+        false,
+    )
+    .await
+}
+
+/// A channel manager grants one extension of the rules' length, up to the rules' maximum.
+pub async fn grant_extension(db: &Db, caller: &Caller, id: i64) -> Result<(), AppError> {
+    caller.require(Action::DecideDeals)?;
+    let row = visible_deal(db, caller, id).await?;
+    if status_of(&row)? != DealStatus::Approved {
+        return Err(AppError::Conflict("deal.not_approved".into()));
+    }
+    let r = rules(db).await?;
+    let used: i64 = row.try_get("extensions")?;
+    if used >= r.max_extensions {
+        return Err(AppError::Conflict("deal.no_extensions_left".into()));
+    }
+    let before: Option<i64> = row.try_get("protected_until")?;
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE deals SET protected_until = protected_until + $1, extensions = extensions + 1, updated_at = $2 \
+         WHERE id = $3 AND status = 'approved' AND extensions = $4",
+    )
+    .bind(r.extension_days * DAY)
+    .bind(now())
+    .bind(id)
+    .bind(used)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        return Err(AppError::Conflict("deal.changed".into()));
+    }
+    let body = format!("+{} days", r.extension_days);
+    add_event(
+        &mut tx,
+        id,
+        caller,
+        "extension_granted",
+        None,
+        None,
+        &body,
+        false,
+    )
+    .await?;
+    audit::record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(caller),
+            actor_label: "",
+            org_id: Some(row.try_get("org_id")?),
+            action: "deal.extend",
+            entity_type: "deal",
+            entity_id: id.to_string(),
+            before: Some(serde_json::json!({ "protected_until": before, "extensions": used })),
+            after: Some(serde_json::json!({ "protected_until": before.map(|b| b + r.extension_days * DAY), "extensions": used + 1, "roe_version": r.version })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Emails the partner user who registered a deal that a decision was made on it.
+pub async fn notify_decision(state: &crate::server::AppState, id: i64) -> Result<(), AppError> {
+    let row = sqlx::query(
+        "SELECT d.company, d.status, d.decision_reason, u.email, u.locale FROM deals d JOIN users u ON u.id = d.created_by WHERE d.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    let locale: Option<String> = row.try_get("locale")?;
+    let locale = locale
+        .as_deref()
+        .and_then(crate::i18n::Locale::parse)
+        .unwrap_or_default();
+    let status: String = row.try_get("status")?;
+    let company: String = row.try_get("company")?;
+    let reason: String = row.try_get("decision_reason")?;
+    let status_text = locale.text(&format!("deal_status.{status}"));
+    let link = format!("{}/deals/{id}", state.config.public_url);
+    crate::server::mail::send(
+        state,
+        crate::server::mail::Mail {
+            to: row.try_get("email")?,
+            subject: locale
+                .text("mail.deal_subject")
+                .replace("{company}", &company)
+                .replace("{status}", status_text),
+            body: locale
+                .text("mail.deal_body")
+                .replace("{company}", &company)
+                .replace("{status}", status_text)
+                .replace("{reason}", &reason)
+                .replace("{link}", &link),
+        },
     )
     .await
 }

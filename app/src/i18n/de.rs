@@ -479,4 +479,27 @@ pub static TEXTS: &[(&str, &str)] = &[
         "err.no_such_user",
         "Kein aktiver Benutzer mit dieser E-Mail-Adresse.",
     ),
+    (
+        "deals.request_extension",
+        "Verlängerung anfragen (Grund: die Nachricht unten)",
+    ),
+    ("deals.grant_extension", "Verlängerung gewähren"),
+    (
+        "deals.extensions",
+        "({used} Verlängerungen genutzt, {left} übrig)",
+    ),
+    ("deals.event_extension_requested", "Verlängerung angefragt"),
+    ("deals.event_extension_granted", "Verlängerung gewährt"),
+    (
+        "err.no_extensions_left",
+        "Nach den Regeln sind keine Verlängerungen mehr möglich.",
+    ),
+    (
+        "mail.deal_subject",
+        "Ihre Registrierung für {company}: {status}",
+    ),
+    (
+        "mail.deal_body",
+        "Hallo,\n\nIhre Deal-Registrierung für {company} hat jetzt den Status: {status}.\n{reason}\n\nDetails und Verlauf finden Sie hier:\n{link}",
+    ),
 ];

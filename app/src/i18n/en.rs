@@ -453,4 +453,24 @@ pub static TEXTS: &[(&str, &str)] = &[
         "You have 20 active tokens. Revoke one first.",
     ),
     ("err.no_such_user", "No active user with this email."),
+    (
+        "deals.request_extension",
+        "Request extension (reason: the message below)",
+    ),
+    ("deals.grant_extension", "Grant extension"),
+    ("deals.extensions", "({used} extensions used, {left} left)"),
+    ("deals.event_extension_requested", "Extension requested"),
+    ("deals.event_extension_granted", "Extension granted"),
+    (
+        "err.no_extensions_left",
+        "No extensions are left under the rules.",
+    ),
+    (
+        "mail.deal_subject",
+        "Your registration for {company}: {status}",
+    ),
+    (
+        "mail.deal_body",
+        "Hello,\n\nYour deal registration for {company} is now: {status}.\n{reason}\n\nSee the details and the timeline here:\n{link}",
+    ),
 ];
