@@ -96,15 +96,25 @@ async fn main() -> anyhow::Result<()> {
             contact_email: r[9].into(),
         });
     }
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_default();
     let tmp = tempfile::tempdir()?;
-    run(
-        "sqlite",
-        &format!("sqlite://{}/bench.db", tmp.path().display()),
-        &rows,
-        &checks,
-    )
-    .await?;
-    if let Ok(pg) = std::env::var("TRELLIS_TEST_POSTGRES_URL") {
+    if only.is_empty() || only == "sqlite" {
+        run(
+            "sqlite",
+            &format!("sqlite://{}/bench.db", tmp.path().display()),
+            &rows,
+            &checks,
+        )
+        .await?;
+    }
+    if let Ok(pg) = std::env::var("TRELLIS_TEST_POSTGRES_URL")
+        && (only.is_empty() || only == "postgres")
+    {
         let admin = app::server::db::Db::connect(&pg).await?;
         let schema = format!("bench_{}", std::process::id());
         sqlx::query(&format!("CREATE SCHEMA {schema}"))

@@ -329,6 +329,13 @@ pub async fn upsert(
         progress(stats.inserted + stats.updated);
     }
     tx.commit().await?;
+    if rows.len() >= 10_000 && db.backend == crate::server::db::Backend::Postgres {
+        // A large import changes the tables' shape; refresh the planner's statistics now
+        // rather than waiting for autovacuum, so checks keep using the key index.
+        sqlx::query("ANALYZE pipeline_records, match_keys")
+            .execute(&db.pool)
+            .await?;
+    }
     Ok(stats)
 }
 
