@@ -24,7 +24,7 @@ pub const COLUMNS: [&str; 10] = [
 ];
 
 /// Most candidates scored per check: the ones sharing the most index keys.
-const MAX_CANDIDATES: i64 = 300;
+const MAX_CANDIDATES: i64 = 120;
 /// Records written per statement during an import.
 const BATCH: usize = 400;
 
@@ -410,7 +410,10 @@ pub async fn check(
         });
     }
     let sql = format!(
-        "SELECT kind, record_id, COUNT(*) AS hits FROM match_keys WHERE key IN ({}) \
+        // Identifier keys (domain, phone, address) outweigh name-word keys, so a record
+        // sharing a domain is always among the candidates even when many share a name pair.
+        "SELECT kind, record_id, SUM(CASE WHEN key LIKE 'n:%' OR key LIKE 'i:%' THEN 1 ELSE 4 END) AS hits \
+         FROM match_keys WHERE key IN ({}) \
          GROUP BY kind, record_id ORDER BY hits DESC, record_id LIMIT ${}",
         id_list(0, keys.len()),
         keys.len() + 1
