@@ -5,9 +5,7 @@
 use app::auth::Caller;
 use app::deals::pipeline::{self, PipelineRow, RowError};
 use app::deals::service;
-use app::deals::{
-    Customer, DealDetail, DealFilter, DealInput, DecisionInput, RedactedVerdict, Verdict,
-};
+use app::deals::{Customer, DealDetail, DealFilter, DealInput, DecisionInput, RedactedVerdict};
 use app::error::{AppError, FieldErrors};
 use app::server::AppState;
 use axum::extract::rejection::JsonRejection;
@@ -312,12 +310,7 @@ pub async fn check_deal(
     let (redacted, full) = service::check_for(&s.db, &c, &input, None).await?;
     Ok(Json(match full {
         Some(r) => CheckResponse {
-            verdict: match r.verdict {
-                Verdict::Clear => "clear",
-                Verdict::Review => "review",
-                Verdict::Conflict => "conflict",
-            }
-            .into(),
+            verdict: r.verdict.code().into(),
             matches: r
                 .matches
                 .into_iter()

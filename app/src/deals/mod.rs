@@ -32,6 +32,23 @@ pub enum Verdict {
     Conflict,
 }
 
+impl Verdict {
+    /// The stable code, as stored and as the API returns it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Clear => "clear",
+            Verdict::Review => "review",
+            Verdict::Conflict => "conflict",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Verdict> {
+        [Verdict::Clear, Verdict::Review, Verdict::Conflict]
+            .into_iter()
+            .find(|v| v.code() == raw)
+    }
+}
+
 /// One piece of evidence behind a match: a stable code (an i18n key), a human detail and
 /// how much it contributed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

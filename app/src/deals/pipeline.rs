@@ -234,10 +234,7 @@ pub async fn upsert(
         let existing_ids: Vec<i64> = {
             let sql = format!(
                 "SELECT id FROM pipeline_records WHERE external_id IN ({})",
-                (1..=ids.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                id_list(0, ids.len())
             );
             let mut q = sqlx::query(&sql);
             for id in &ids {
@@ -295,10 +292,7 @@ pub async fn upsert(
         if !existing_ids.is_empty() {
             let del = format!(
                 "DELETE FROM match_keys WHERE kind = 'pipeline' AND record_id IN ({})",
-                (1..=existing_ids.len())
-                    .map(|i| format!("${i}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                id_list(0, existing_ids.len())
             );
             let mut q = sqlx::query(&del);
             for id in &existing_ids {

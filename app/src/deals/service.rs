@@ -303,9 +303,7 @@ fn summary_of(r: &AnyRow, vendor: bool) -> Result<DealSummary, AppError> {
         currency: r.try_get("currency")?,
         expected_close: r.try_get("expected_close")?,
         verdict: if vendor {
-            verdict
-                .as_deref()
-                .and_then(|v| serde_json::from_value(serde_json::Value::String(v.into())).ok())
+            verdict.as_deref().and_then(Verdict::parse)
         } else {
             None
         },
@@ -488,14 +486,11 @@ pub async fn submit(db: &Db, caller: &Caller, id: i64) -> Result<RedactedVerdict
         .first()
         .map(|m| (m.score * 1000.0).round() as i64)
         .unwrap_or(0);
-    let verdict = serde_json::to_value(result.verdict)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+    let verdict = result.verdict.code();
     let mut tx = db.pool.begin().await?;
     transition(&mut tx, caller, &row, DealStatus::Submitted, "", "", &[]).await?;
     sqlx::query("UPDATE deals SET verdict = $1, score_permille = $2, submitted_at = COALESCE(submitted_at, $3) WHERE id = $4")
-        .bind(&verdict)
+        .bind(verdict)
         .bind(score)
         .bind(now())
         .bind(id)
