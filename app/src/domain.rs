@@ -242,6 +242,8 @@ macro_rules! code_enum {
     };
 }
 
+pub(crate) use code_enum;
+
 code_enum!(
     /// The kinds of partner a program distinguishes.
     PartnerType {
@@ -509,6 +511,10 @@ pub enum Action {
     DecideDeals,
     /// Change the rules of engagement.
     SetRules,
+    /// Load the vendor's direct pipeline and named accounts.
+    ImportPipeline,
+    /// Upload, edit and target content library assets, and read content analytics.
+    ManageContent,
 }
 
 pub fn role_allows(role: Role, action: Action) -> bool {
@@ -523,6 +529,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         RegisterDeals => matches!(role, PartnerAdmin | Sales),
         DecideDeals => matches!(role, Admin | ChannelManager),
         SetRules => matches!(role, Admin),
+        ImportPipeline => matches!(role, Admin | ChannelManager),
+        ManageContent => matches!(role, Admin | VendorMarketer),
     }
 }
 

@@ -5,11 +5,13 @@
 
 pub mod admin;
 pub mod auth;
+pub mod content;
 pub mod deals;
 pub mod domain;
 pub mod error;
 pub mod home;
 pub mod i18n;
+pub mod notifications;
 pub mod partners;
 #[cfg(feature = "ssr")]
 pub mod server;
@@ -104,12 +106,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/org") view=partners::pages::MyOrgPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/outbox") view=admin::pages::OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=admin::pages::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/content") view=content::pages::LibraryPage ssr=SsrMode::Async />
+                    <Route path=path!("/content/new") view=content::pages::AssetNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/content/analytics") view=content::pages::AnalyticsPage ssr=SsrMode::Async />
+                    <Route path=path!("/content/:id") view=content::pages::AssetPage ssr=SsrMode::Async />
+                    <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=home::SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/deals") view=deals::pages::DealListPage ssr=SsrMode::Async />
                     <Route path=path!("/deals/new") view=deals::pages::DealNewPage ssr=SsrMode::Async />
                     <Route path=path!("/deals/:id") view=deals::pages::DealPage ssr=SsrMode::Async />
                     <Route path=path!("/deals/:id/edit") view=deals::pages::DealEditPage ssr=SsrMode::Async />
                     <Route path=path!("/deals/:id/review") view=deals::pages::DealReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/pipeline") view=deals::import_page::PipelineImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/rules") view=deals::pages::RulesPage ssr=SsrMode::Async />
                 </Routes>
             </shell::Shell>

@@ -29,6 +29,7 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
             <li><A href="/">{i.t("nav.home")}</A></li>
             {user.can(Action::ViewAllPartners).then(|| view! { <li><A href="/partners">{i.t("nav.partners")}</A></li> })}
             {(user.can(Action::RegisterDeals) || user.can(Action::ViewAllPartners)).then(|| view! { <li><A href="/deals">{i.t("nav.deals")}</A></li> })}
+            <li><A href="/content">{i.t("nav.content")}</A></li>
             {(!user.vendor).then(|| view! { <li><A href="/org">{i.t("nav.my_org")}</A></li> })}
             {user.vendor.then(|| {
                 let href = format!("/partners/{}", user.org_slug);
@@ -39,6 +40,14 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
                 <li><A href="/admin/audit">{i.t("nav.audit")}</A></li>
                 <li><A href="/admin/rules">{i.t("nav.rules")}</A></li>
             })}
+            {user.can(Action::ImportPipeline).then(|| view! { <li><A href="/admin/pipeline">{i.t("nav.pipeline")}</A></li> })}
+            <li><A href="/notifications">
+                {i.t("nav.notifications")}
+                {(user.unread > 0).then(|| view! {
+                    <span class="nav-count" data-testid="unread-count">{user.unread}</span>
+                    <span class="visually-hidden">{i.t("nav.unread")}</span>
+                })}
+            </A></li>
             <li><A href="/settings">{i.t("nav.settings")}</A></li>
         </ul>
     }

@@ -49,11 +49,50 @@ test("a conflicting registration is flagged to the partner, explained to the cha
   await expect(page.getByTestId("deal-status")).toHaveText("Rejected");
   await signOut(page);
 
-  // 3. The partner sees the outcome on the timeline.
+  // 3. The partner is notified in the app, and sees the outcome on the timeline.
   await signIn(page, "carla@contoso.example");
-  await page.goto(dealUrl);
+  await expect(page.getByTestId("unread-count").first()).toBeAttached();
+  await page.goto("/notifications");
+  await hydrated(page);
+  const note = page.getByTestId("notification").filter({ hasText: "Status: Rejected" }).first();
+  await expect(note).toContainText(customer.toUpperCase());
+  await expect(note).toContainText("Northwind registered this customer first.");
+  await note.getByRole("link").click();
+  await expect(page).toHaveURL(dealUrl);
   await hydrated(page);
   await expect(page.getByTestId("deal-status")).toHaveText("Rejected");
   await expect(page.getByText("Northwind registered this customer first.").first()).toBeVisible();
   await expect(page.locator(".timeline")).toContainText("Status: Rejected");
+});
+
+test("a channel manager uploads the direct pipeline: row errors first, then a preview and a progress bar", async ({ page }, info) => {
+  const header = "external_id,company,domain,street,city,region,postcode,country,phone,contact_email\n";
+  const tag = `${info.project.name}-${Date.now()}`;
+  await signIn(page, "cam@acme.example");
+  await page.goto("/admin/pipeline");
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "Upload the direct pipeline" })).toBeVisible();
+
+  // A file with a missing company: the line is named and nothing is imported.
+  await page.getByLabel("CSV file").setInputFiles({
+    name: "broken.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(header + `E2E-${tag}-1,,broken.example,,,,,,,\n`),
+  });
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await expect(page.getByTestId("import-errors")).toContainText("Problems found: 1.");
+  await expect(page.locator(".row-errors")).toContainText("company");
+  await expect(page.getByTestId("import-start")).toHaveCount(0);
+
+  // A good file of 3,000 records in several parts.
+  let rows = header;
+  for (let k = 0; k < 3000; k++) {
+    rows += `E2E-${tag}-${k},Pipeline Customer ${tag} ${k} Ltd,pc-${tag}-${k}.example,${k} High Street,Leeds,,LS1 ${k},GB,+44 113 ${k},buyer@pc-${tag}-${k}.example\n`;
+  }
+  await page.getByLabel("CSV file").setInputFiles({ name: "pipeline.csv", mimeType: "text/csv", buffer: Buffer.from(rows) });
+  await page.getByRole("button", { name: "Upload and check" }).click();
+  await expect(page.getByTestId("import-ready")).toContainText("3,000 records are valid");
+  await expect(page.locator("td").getByText(`E2E-${tag}-0`, { exact: true })).toBeVisible();
+  await page.getByTestId("import-start").click();
+  await expect(page.getByTestId("import-done")).toContainText("3,000 new records", { timeout: 30_000 });
 });

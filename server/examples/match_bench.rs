@@ -1,13 +1,15 @@
 //! Matching at scale: imports a pipeline file (e.g. `gen_companies.py --existing 1000000`)
 //! and times checks of the registrations against it, on SQLite and, when
 //! `TRELLIS_TEST_POSTGRES_URL` is set, on Postgres. Prints import rows/s and check latency
-//! p50/p95/p99.
+//! p50/p95/p99, and, when the directory has the generator's `gold.csv`, precision and
+//! recall of the flagged (registration, external_id) pairs at that scale.
 //!
 //!     python3 ../shared/tools/gen_companies.py /tmp/m1 --existing 1000000 --incoming 10000
 //!     cargo run --release -p trellis --example match_bench -- /tmp/m1 [--checks 2000]
 
 use app::deals::Customer;
 use app::deals::pipeline::{check, parse_csv, upsert};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -20,7 +22,8 @@ async fn run(
     label: &str,
     url: &str,
     rows: &[app::deals::pipeline::PipelineRow],
-    checks: &[Customer],
+    checks: &[(String, Customer)],
+    gold: &HashMap<String, HashSet<String>>,
 ) -> anyhow::Result<()> {
     let db = trellis::connect(url).await?;
     let start = Instant::now();
@@ -34,20 +37,37 @@ async fn run(
         stats.rows as f64 / secs
     );
     // Warm up, then time each check on its own.
-    for c in checks.iter().take(50) {
+    for (_, c) in checks.iter().take(50) {
         check(&db, c, None)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     }
     let mut ms = Vec::with_capacity(checks.len());
     let mut flagged = 0;
-    for c in checks {
+    let (mut tp, mut fp, mut missed) = (0usize, 0usize, 0usize);
+    for (reg, c) in checks {
         let t = Instant::now();
         let r = check(&db, c, None)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
         flagged += usize::from(!r.matches.is_empty());
+        let found: HashSet<&str> = r
+            .matches
+            .iter()
+            .filter_map(|m| m.external_id.as_deref())
+            .collect();
+        let want = gold.get(reg);
+        for f in &found {
+            if want.is_some_and(|w| w.contains(*f)) {
+                tp += 1;
+            } else {
+                fp += 1;
+            }
+        }
+        missed += want.map_or(0, |w| {
+            w.iter().filter(|e| !found.contains(e.as_str())).count()
+        });
     }
     ms.sort_by(f64::total_cmp);
     println!(
@@ -58,6 +78,14 @@ async fn run(
         pct(&ms, 0.99),
         ms.last().copied().unwrap_or(0.0)
     );
+    if !gold.is_empty() {
+        let p = tp as f64 / (tp + fp).max(1) as f64;
+        let r = tp as f64 / (tp + missed).max(1) as f64;
+        println!(
+            "[{label}] quality at this scale: precision {p:.4}, recall {r:.4}, F1 {:.4} ({tp} found, {fp} extra, {missed} missed)",
+            2.0 * p * r / (p + r).max(f64::EPSILON)
+        );
+    }
     Ok(())
 }
 
@@ -84,17 +112,29 @@ async fn main() -> anyhow::Result<()> {
     let mut checks = Vec::new();
     for rec in rdr.records().take(n_checks) {
         let r = rec?;
-        checks.push(Customer {
-            company: r[1].into(),
-            domain: r[2].into(),
-            street: r[3].into(),
-            city: r[4].into(),
-            region: r[5].into(),
-            postcode: r[6].into(),
-            country: r[7].into(),
-            phone: r[8].into(),
-            contact_email: r[9].into(),
-        });
+        checks.push((
+            r[0].to_string(),
+            Customer {
+                company: r[1].into(),
+                domain: r[2].into(),
+                street: r[3].into(),
+                city: r[4].into(),
+                region: r[5].into(),
+                postcode: r[6].into(),
+                country: r[7].into(),
+                phone: r[8].into(),
+                contact_email: r[9].into(),
+            },
+        ));
+    }
+    let mut gold: HashMap<String, HashSet<String>> = HashMap::new();
+    if let Ok(g) = std::fs::read(dir.join("gold.csv")) {
+        for rec in csv::Reader::from_reader(g.as_slice()).records() {
+            let r = rec?;
+            gold.entry(r[0].to_string())
+                .or_default()
+                .insert(r[1].to_string());
+        }
     }
     let only = args
         .iter()
@@ -109,6 +149,7 @@ async fn main() -> anyhow::Result<()> {
             &format!("sqlite://{}/bench.db", tmp.path().display()),
             &rows,
             &checks,
+            &gold,
         )
         .await?;
     }
@@ -122,7 +163,7 @@ async fn main() -> anyhow::Result<()> {
             .await?;
         let sep = if pg.contains('?') { '&' } else { '?' };
         let url = format!("{pg}{sep}options=-c%20search_path%3D{schema}");
-        let r = run("postgres", &url, &rows, &checks).await;
+        let r = run("postgres", &url, &rows, &checks, &gold).await;
         sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
             .execute(&admin.pool)
             .await?;

@@ -16,9 +16,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 /// Most pipeline records accepted in one request.
 pub const MAX_BATCH: usize = 2_000;
@@ -132,43 +129,10 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
     }
 }
 
-/// Requests per token per minute, per server process.
-pub struct RateLimiter {
-    per_minute: u32,
-    windows: Mutex<HashMap<i64, (Instant, u32)>>,
-}
-
-impl RateLimiter {
-    pub fn new(per_minute: u32) -> Self {
-        RateLimiter {
-            per_minute,
-            windows: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// `Err(seconds to wait)` when the token used up its minute.
-    fn hit(&self, token: i64) -> Result<(), u64> {
-        let now = Instant::now();
-        let Ok(mut w) = self.windows.lock() else {
-            return Ok(());
-        };
-        if w.len() > 100_000 {
-            w.retain(|_, (start, _)| now.duration_since(*start).as_secs() < 60);
-        }
-        let entry = w.entry(token).or_insert((now, 0));
-        if now.duration_since(entry.0).as_secs() >= 60 {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        if entry.1 > self.per_minute {
-            Err(60u64
-                .saturating_sub(now.duration_since(entry.0).as_secs())
-                .max(1))
-        } else {
-            Ok(())
-        }
-    }
-}
+/// The API budget: requests per token per minute, counted in the database so that every
+/// server behind a load balancer draws on the same budget.
+#[derive(Clone, Copy)]
+pub struct RateBudget(pub u32);
 
 /// The caller behind the request's bearer token.
 pub struct ApiCaller(pub Caller);
@@ -190,8 +154,8 @@ impl FromRequestParts<AppState> for ApiCaller {
         let (token_id, caller) = app::auth::tokens::authenticate(&state.db, token)
             .await?
             .ok_or_else(|| Problem::from(AppError::Unauthorized))?;
-        if let Some(limiter) = parts.extensions.get::<Arc<RateLimiter>>()
-            && let Err(wait) = limiter.hit(token_id)
+        if let Some(RateBudget(per_minute)) = parts.extensions.get::<RateBudget>().copied()
+            && let Err(wait) = app::auth::tokens::count_hit(&state.db, token_id, per_minute).await?
         {
             return Err(Problem {
                 retry_after: Some(wait),
@@ -213,7 +177,7 @@ pub fn routes(per_minute: u32) -> Router<AppState> {
             "/api/v1/openapi.json",
             get(|| async { Json(crate::openapi::document()) }),
         )
-        .layer(Extension(Arc::new(RateLimiter::new(per_minute))))
+        .layer(Extension(RateBudget(per_minute)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -238,9 +202,7 @@ pub async fn upsert_pipeline(
     ApiCaller(c): ApiCaller,
     ApiJson(batch): ApiJson<PipelineBatch>,
 ) -> Result<Json<PipelineResult>, Problem> {
-    if !(c.vendor && app::domain::role_allows(c.role, app::domain::Action::DecideDeals)) {
-        return Err(AppError::Forbidden.into());
-    }
+    c.require(app::domain::Action::ImportPipeline)?;
     if batch.records.len() > MAX_BATCH {
         return Err(Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -15,6 +15,10 @@ pub struct Config {
     pub mail_from: String,
     pub trust_proxy: bool,
     pub api_rate_per_minute: u32,
+    pub max_upload_bytes: u64,
+    /// Where content files go: a local directory unless an S3 bucket is configured.
+    pub files_dir: PathBuf,
+    pub s3: Option<app::content::files::S3Settings>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -46,7 +50,7 @@ impl Config {
         }
         Ok(Config {
             database_url,
-            data_dir,
+            data_dir: data_dir.clone(),
             addr,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             public_url,
@@ -60,6 +64,25 @@ impl Config {
                     .context("TRELLIS_API_RATE_PER_MINUTE must be a whole number")?,
                 None => 300,
             },
+            max_upload_bytes: match var("TRELLIS_MAX_UPLOAD_MB") {
+                Some(v) => {
+                    let mb: u64 = v
+                        .parse()
+                        .context("TRELLIS_MAX_UPLOAD_MB must be a whole number of megabytes")?;
+                    mb * 1024 * 1024
+                }
+                None => 100 * 1024 * 1024,
+            },
+            files_dir: var("TRELLIS_FILES_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| data_dir.join("files")),
+            s3: var("TRELLIS_S3_BUCKET").map(|bucket| app::content::files::S3Settings {
+                bucket,
+                endpoint: var("TRELLIS_S3_ENDPOINT"),
+                region: var("TRELLIS_S3_REGION"),
+                access_key_id: var("TRELLIS_S3_ACCESS_KEY_ID"),
+                secret_access_key: var("TRELLIS_S3_SECRET_ACCESS_KEY"),
+            }),
         })
     }
 
@@ -69,6 +92,7 @@ impl Config {
         c.mail_from = self.mail_from.clone();
         c.trust_proxy = self.trust_proxy;
         c.api_rate_per_minute = self.api_rate_per_minute;
+        c.max_upload_bytes = self.max_upload_bytes;
         c
     }
 }

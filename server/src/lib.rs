@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod config;
+pub mod content;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -57,6 +58,19 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let opts = state.leptos_options.clone();
     let metrics_for_route = metrics.clone();
+    // Uploads need a larger body limit than the rest, so they sit beside `site` with the
+    // same session, origin and header layers.
+    let content = content::routes(
+        state.config.max_upload_bytes,
+        state.config.api_rate_per_minute,
+    )
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::session,
+    ))
+    .layer(axum::middleware::from_fn(middleware::same_origin))
+    .layer(axum::middleware::from_fn(middleware::security_headers))
+    .with_state(state.clone());
     let site = Router::new()
         .merge(api::routes(state.config.api_rate_per_minute))
         .route("/login", post(routes::sign_in))
@@ -82,11 +96,25 @@ pub fn router(state: AppState) -> Router {
             "/metrics",
             get(move || async move { metrics_for_route.render() }),
         )
+        .merge(content)
         .merge(site)
+        // Pages, the WASM bundle, JS and CSS go out compressed (brotli or gzip, as the
+        // browser asks): the bundle shrinks to about a quarter.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             metrics,
             metrics::track,
         ))
+}
+
+/// The object store for content files: S3 when a bucket is configured, else a directory.
+pub fn files(config: &Config) -> Result<app::content::files::Files> {
+    Ok(match &config.s3 {
+        Some(s3) => app::content::files::Files::s3(s3)
+            .with_context(|| format!("cannot use the S3 bucket {}", s3.bucket))?,
+        None => app::content::files::Files::local(&config.files_dir)
+            .with_context(|| format!("cannot use {} for files", config.files_dir.display()))?,
+    })
 }
 
 /// Builds the state for a configuration: database connected and migrated.
@@ -96,15 +124,19 @@ pub async fn state(config: &Config, addr: SocketAddr) -> Result<AppState> {
     if config.public_url.is_empty() {
         app_config.public_url = format!("http://{addr}");
     }
+    let files = files(config)?;
     Ok(AppState {
         db,
         config: Arc::new(app_config),
         leptos_options: leptos_options(&config.site_root, addr),
+        files,
     })
 }
 
-/// Background work: expiring registrations whose protection ended. Every server runs it;
-/// each expiry is a guarded update, so running it on N servers at once is harmless.
+/// Background work on every server: expiring registrations whose protection ended and
+/// forgetting old API rate windows (every 10 minutes), and running queued pipeline uploads
+/// (every 5 seconds). Each step is a guarded update or a claimed job, so N servers running
+/// them at once is harmless.
 pub fn spawn_workers(state: &AppState) {
     let db = state.db.clone();
     tokio::spawn(async move {
@@ -115,6 +147,19 @@ pub fn spawn_workers(state: &AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(expired = n, "expired registrations"),
                 Err(e) => tracing::warn!(error = ?e, "expiry run failed"),
+            }
+            if let Err(e) = app::auth::tokens::prune_rate_windows(&db).await {
+                tracing::warn!(error = ?e, "pruning rate windows failed");
+            }
+        }
+    });
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::deals::imports::run_pending(&db).await {
+                tracing::warn!(error = ?e, "pipeline import worker failed");
             }
         }
     });

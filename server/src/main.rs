@@ -179,6 +179,8 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let db = trellis::connect(&config.database_url).await?;
             let logins = seed::demo(&db).await?;
+            let assets = seed::demo_content(&db, &trellis::files(&config)?).await?;
+            println!("Content library: {assets} assets.");
             if partners > 0 {
                 seed::synthetic_partners(&db, partners).await?;
                 println!("Added {partners} synthetic partner organisations.");

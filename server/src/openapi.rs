@@ -17,7 +17,7 @@ impl Modify for Bearer {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Trellis API", version = "1", description = "Deal registration and pipeline for CRM and ERP integrations. Errors are RFC 9457 problem+json."),
+    info(title = "Trellis API", version = "1", description = "Deal registration, pipeline and the content library for CRM and ERP integrations. Errors are RFC 9457 problem+json."),
     paths(
         crate::api::upsert_pipeline,
         crate::api::check_deal,
@@ -25,6 +25,11 @@ impl Modify for Bearer {
         crate::api::create_deal,
         crate::api::get_deal,
         crate::api::decide_deal,
+        crate::content::api_list,
+        crate::content::api_get,
+        crate::content::api_download,
+        crate::content::api_upload,
+        crate::content::api_version,
     ),
     modifiers(&Bearer)
 )]

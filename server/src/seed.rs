@@ -354,3 +354,123 @@ pub async fn synthetic_partners(db: &Db, n: usize) -> Result<usize> {
     tx.commit().await?;
     Ok(n)
 }
+
+/// Content library demo assets, uploaded by the vendor's marketer: PDFs with text to search,
+/// aimed at different tiers, partner types, stages and languages, plus a link. Skipped when
+/// the library has assets already. Returns how many assets the library holds.
+pub async fn demo_content(db: &Db, files: &app::content::files::Files) -> Result<usize> {
+    use app::content::{AssetInput, files::simple_pdf, http::store_bytes, service};
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets")
+        .fetch_one(&db.pool)
+        .await?;
+    if existing > 0 {
+        return Ok(existing as usize);
+    }
+    let marketer = app::auth::tokens::caller_for_email(db, "marketing@acme.example")
+        .await
+        .map_err(err)?;
+    let items: [(&str, &str, &str, &str, &str, &str, &str); 6] = [
+        // title, kind, text of the PDF (empty: a link), tiers, types, stages, language
+        (
+            "Zero Trust battlecard",
+            "battlecard",
+            "How to win against legacy VPN vendors: objection handling, pricing traps and proof points for firewall refresh projects.",
+            "",
+            "",
+            "discovery,proposal",
+            "en",
+        ),
+        (
+            "Acme Cloud Enterprise datasheet",
+            "datasheet",
+            "Acme Cloud Enterprise: single sign-on, audit logging, 99.95 percent availability and data residency in the EU.",
+            "",
+            "",
+            "qualify,discovery",
+            "en",
+        ),
+        (
+            "Gold partner co-marketing kit",
+            "marketing_kit",
+            "Co-branded email templates, social posts and a webinar script for Gold and Platinum partners. Market development funds apply.",
+            "gold,platinum",
+            "",
+            "",
+            "en",
+        ),
+        (
+            "MSP managed security sales play",
+            "sales_play",
+            "Bundle Acme Cloud with managed detection and response. Discovery questions, pricing per seat and a migration plan.",
+            "",
+            "msp",
+            "proposal,negotiation",
+            "en",
+        ),
+        (
+            "Kundenreferenz: Müller Logistik",
+            "case_study",
+            "Muller Logistik moved 4000 seats to Acme Cloud in six weeks and cut help desk tickets by 30 percent.",
+            "",
+            "",
+            "negotiation,closing",
+            "de",
+        ),
+        (
+            "Acme Cloud product tour (video)",
+            "training_aid",
+            "",
+            "",
+            "",
+            "qualify",
+            "en",
+        ),
+    ];
+    let mut n = 0;
+    for (title, kind, text, tiers, types, stages, language) in items {
+        let input = AssetInput {
+            title: title.into(),
+            description: text
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(160)
+                .collect(),
+            kind: kind.into(),
+            products: "Acme Cloud Enterprise".into(),
+            stages: stages.into(),
+            partner_types: types.into(),
+            tiers: tiers.into(),
+            language: language.into(),
+            tags: if kind == "battlecard" {
+                "security, competitive".into()
+            } else {
+                String::new()
+            },
+            link_url: if text.is_empty() {
+                "https://video.example.com/acme-cloud-tour".into()
+            } else {
+                String::new()
+            },
+            published: true,
+            ..Default::default()
+        };
+        let valid = service::validate(&input).map_err(err)?;
+        let file = if text.is_empty() {
+            None
+        } else {
+            let name = format!("{}.pdf", app::domain::Slug::from_name(title).as_str());
+            Some(
+                store_bytes(files, &name, simple_pdf(text))
+                    .await
+                    .map_err(err)?,
+            )
+        };
+        service::create(db, &marketer, &valid, file.as_ref())
+            .await
+            .map_err(err)?;
+        n += 1;
+    }
+    Ok(n)
+}

@@ -21,7 +21,13 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     let locale = use_context::<http::request::Parts>()
         .and_then(|p| p.extensions.get::<crate::i18n::Locale>().copied())
         .unwrap_or_default();
-    Ok(super::caller().ok().map(|c| CurrentUser {
+    let Ok(c) = super::caller() else {
+        return Ok(None);
+    };
+    let unread =
+        crate::notifications::store::unread(&crate::server::state::app_state()?.db, c.user_id)
+            .await?;
+    Ok(Some(CurrentUser {
         name: c.name,
         email: c.email,
         role: c.role,
@@ -29,6 +35,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
         org_slug: c.org_slug,
         vendor: c.vendor,
         locale,
+        unread,
     }))
 }
 

@@ -24,6 +24,8 @@ pub struct CurrentUser {
     pub org_slug: String,
     pub vendor: bool,
     pub locale: Locale,
+    /// Unread in-app notifications.
+    pub unread: i64,
 }
 
 impl CurrentUser {

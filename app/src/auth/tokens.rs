@@ -180,3 +180,40 @@ pub async fn caller_for_email(db: &Db, email: &str) -> Result<Caller, AppError> 
         session_hash: String::new(),
     })
 }
+
+/// Counts one request against a token's budget for the current minute. `Ok(Err(seconds))`
+/// when the budget is spent: the seconds until the next minute starts. The count is one
+/// upsert, so servers sharing the database share the budget.
+pub async fn count_hit(
+    db: &Db,
+    token_id: i64,
+    per_minute: u32,
+) -> Result<Result<(), u64>, AppError> {
+    let t = now();
+    let window = t - t.rem_euclid(60);
+    let hits: i64 = sqlx::query_scalar(
+        "INSERT INTO api_rate_windows (token_id, window_start, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (token_id, window_start) DO UPDATE SET hits = api_rate_windows.hits + 1 \
+         RETURNING hits",
+    )
+    .bind(token_id)
+    .bind(window)
+    .fetch_one(&db.pool)
+    .await?;
+    if hits > i64::from(per_minute) {
+        Ok(Err((window + 60 - t).max(1) as u64))
+    } else {
+        Ok(Ok(()))
+    }
+}
+
+/// Forgets rate windows that ended; run now and then by the workers.
+pub async fn prune_rate_windows(db: &Db) -> Result<u64, AppError> {
+    Ok(
+        sqlx::query("DELETE FROM api_rate_windows WHERE window_start < $1")
+            .bind(now() - 120)
+            .execute(&db.pool)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -98,3 +98,43 @@ pub async fn get_rules() -> Result<Rules, AppError> {
 pub async fn set_rules(input: RulesInput) -> Result<Rules, AppError> {
     respond(async { service::set_rules(&app_state()?.db, &caller()?, &input).await }.await)
 }
+
+/// Starts a pipeline upload of `bytes` bytes from the browser.
+#[server(endpoint = "start_pipeline_upload")]
+pub async fn start_pipeline_upload(file_name: String, bytes: i64) -> Result<ImportView, AppError> {
+    respond(async { imports::create(&app_state()?.db, &caller()?, &file_name, bytes).await }.await)
+}
+
+/// One chunk of an upload; JSON so that CSV text is not inflated by form encoding.
+#[server(endpoint = "put_pipeline_chunk", input = leptos::server_fn::codec::Json)]
+pub async fn put_pipeline_chunk(id: i64, seq: i64, data: String) -> Result<(), AppError> {
+    respond(async { imports::put_chunk(&app_state()?.db, &caller()?, id, seq, &data).await }.await)
+}
+
+#[server(endpoint = "finish_pipeline_upload")]
+pub async fn finish_pipeline_upload(id: i64) -> Result<ImportPreview, AppError> {
+    respond(async { imports::finish_upload(&app_state()?.db, &caller()?, id).await }.await)
+}
+
+/// Queues a validated upload and starts writing it on this server.
+#[server(endpoint = "run_pipeline_import")]
+pub async fn run_pipeline_import(id: i64) -> Result<ImportView, AppError> {
+    respond(
+        async {
+            let db = app_state()?.db;
+            let view = imports::start(&db, &caller()?, id).await?;
+            tokio::spawn(async move {
+                if let Err(e) = imports::run_pending(&db).await {
+                    tracing::warn!(error = ?e, "pipeline import run failed");
+                }
+            });
+            Ok(view)
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "pipeline_import_status")]
+pub async fn pipeline_import_status(id: i64) -> Result<ImportView, AppError> {
+    respond(async { imports::status(&app_state()?.db, &caller()?, id).await }.await)
+}

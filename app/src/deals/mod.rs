@@ -3,6 +3,8 @@
 //! direct pipeline, and always says why.
 
 #[cfg(feature = "ssr")]
+pub mod imports;
+#[cfg(feature = "ssr")]
 pub mod matching;
 #[cfg(feature = "ssr")]
 pub mod pipeline;
@@ -22,6 +24,56 @@ pub struct Customer {
     pub country: String,
     pub phone: String,
     pub contact_email: String,
+}
+
+/// One row of the vendor's direct pipeline, as in a pipeline CSV.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PipelineRow {
+    pub external_id: String,
+    #[serde(flatten)]
+    pub customer: Customer,
+}
+
+/// A problem with one row of an import; `line` counts the header as line 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowError {
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+/// The largest pipeline file accepted from the browser.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+/// How much of a file one upload request carries.
+pub const IMPORT_CHUNK_BYTES: usize = 256 * 1024;
+/// How many rows the preview shows, and how many row errors are listed at most.
+pub const PREVIEW_ROWS: usize = 10;
+pub const MAX_LISTED_ERRORS: usize = 200;
+
+/// A pipeline upload from the browser and its progress. `state` is `uploading`, `invalid`
+/// (row errors; nothing written), `ready`, `queued`, `running`, `done` or `failed`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportView {
+    pub id: i64,
+    pub file_name: String,
+    pub state: String,
+    pub bytes: i64,
+    pub total_rows: i64,
+    pub done_rows: i64,
+    pub inserted: i64,
+    pub updated: i64,
+    pub error: String,
+}
+
+/// What a validated upload would import: the first rows, and every problem found (the
+/// first `MAX_LISTED_ERRORS` of them listed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub import: ImportView,
+    pub sample: Vec<PipelineRow>,
+    pub errors: Vec<RowError>,
+    pub error_count: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -59,6 +111,7 @@ pub struct Reason {
 }
 
 pub mod api;
+pub mod import_page;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -57,7 +57,7 @@ pub fn DealListPage() -> impl IntoView {
                     let decide = u.as_ref().is_some_and(|u| u.can(Action::DecideDeals));
                     view! {
                         {register.then(|| view! { <A href="/deals/new" attr:class="btn primary">{i.t("deals.register")}</A> })}
-                        {decide.then(|| view! { <a href="/deals?status=submitted" class="btn">{i.t("deals.queue")}</a> })}
+                        {decide.then(|| view! { <a href="/deals?status=queue" class="btn">{i.t("deals.queue")}</a> })}
                     }
                 })}
             </Suspense>
@@ -445,7 +445,14 @@ pub fn DealPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let vendor = user.await.ok().flatten().is_some_and(|u| u.vendor);
                 match deal.await {
-                    Ok(d) => view! { <DealView d vendor message close submit extend grant /> }.into_any(),
+                    Ok(d) => {
+                        let deal_id = d.summary.id;
+                        view! {
+                            <DealView d vendor message close submit extend grant />
+                            <crate::content::pages::ForThisDeal deal_id />
+                        }
+                        .into_any()
+                    }
                     Err(e) => error_view(e),
                 }
             })}
@@ -549,12 +556,7 @@ fn DealView(
             <h2 id="timeline-h">{i.t("deals.timeline")}</h2>
             <ol class="timeline">
                 {d.events.iter().map(|e| {
-                    let what = match (e.kind.as_str(), e.to_status) {
-                        ("extension_requested", _) => i.t("deals.event_extension_requested").to_string(),
-                        ("extension_granted", _) => i.t("deals.event_extension_granted").to_string(),
-                        ("message", _) | (_, None) => i.t(if e.internal { "deals.event_note" } else { "deals.event_message" }).to_string(),
-                        (_, Some(to)) => i.tf("deals.event_status", &[("status", i.t(&format!("deal_status.{}", to.code())))]),
-                    };
+                    let what = event_label(i, &e.kind, e.to_status.map(|s| s.code()), e.internal);
                     let cls = if e.internal { "event internal" } else { "event" };
                     view! {
                         <li class=cls>
@@ -788,5 +790,24 @@ fn RulesForm(r: Rules) -> impl IntoView {
             }).collect_view()}
             <SubmitButton label="rules.save" pending=action.pending() />
         </form>
+    }
+}
+
+/// What a timeline event was, in words: a status change, a message or an extension.
+pub fn event_label(i: I18n, kind: &str, to_status: Option<&str>, internal: bool) -> String {
+    match (kind, to_status) {
+        ("extension_requested", _) => i.t("deals.event_extension_requested").to_string(),
+        ("extension_granted", _) => i.t("deals.event_extension_granted").to_string(),
+        ("message", _) | (_, None) => i
+            .t(if internal {
+                "deals.event_note"
+            } else {
+                "deals.event_message"
+            })
+            .to_string(),
+        (_, Some(to)) => i.tf(
+            "deals.event_status",
+            &[("status", i.t(&format!("deal_status.{to}")))],
+        ),
     }
 }

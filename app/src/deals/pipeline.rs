@@ -28,21 +28,7 @@ const MAX_CANDIDATES: i64 = 120;
 /// Records written per statement during an import.
 const BATCH: usize = 400;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PipelineRow {
-    pub external_id: String,
-    #[serde(flatten)]
-    pub customer: Customer,
-}
-
-/// A problem with one row of an import; `line` counts the header as line 1.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RowError {
-    pub line: usize,
-    pub field: String,
-    pub message: String,
-}
+pub use super::{PipelineRow, RowError};
 
 fn check_len(errors: &mut Vec<RowError>, line: usize, field: &str, value: &str, max: usize) {
     if value.chars().count() > max {
@@ -221,12 +207,38 @@ pub async fn upsert(
     if let Some(e) = errors.first() {
         return Err(AppError::field(&e.field, "err.row_invalid"));
     }
-    let t = now();
     let mut stats = ImportStats {
         rows: rows.len(),
         ..Default::default()
     };
     let mut tx = db.pool.begin().await?;
+    for chunk in rows.chunks(BATCH) {
+        write_rows(&mut tx, chunk, &mut stats).await?;
+        progress(stats.inserted + stats.updated);
+    }
+    tx.commit().await?;
+    refresh_statistics(db, rows.len()).await.map(|_| stats)
+}
+
+/// After a large import, refreshes the planner's statistics on Postgres now rather than
+/// waiting for autovacuum, so checks keep using the key index.
+pub async fn refresh_statistics(db: &Db, rows: usize) -> Result<(), AppError> {
+    if rows >= 10_000 && db.backend == crate::server::db::Backend::Postgres {
+        sqlx::query("ANALYZE pipeline_records, match_keys")
+            .execute(&db.pool)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes validated rows inside the caller's transaction: upsert by `external_id`, then the
+/// records' index keys (old keys of changed records removed first). Counts into `stats`.
+pub async fn write_rows(
+    tx: &mut sqlx::AnyConnection,
+    rows: &[PipelineRow],
+    stats: &mut ImportStats,
+) -> Result<(), AppError> {
+    let t = now();
     for chunk in rows.chunks(BATCH) {
         let ids: Vec<&str> = chunk.iter().map(|r| r.external_id.trim()).collect();
         // Records that exist already: only their old index keys need removing. (Deleting
@@ -320,17 +332,8 @@ pub async fn upsert(
             }
             q.execute(&mut *tx).await?;
         }
-        progress(stats.inserted + stats.updated);
     }
-    tx.commit().await?;
-    if rows.len() >= 10_000 && db.backend == crate::server::db::Backend::Postgres {
-        // A large import changes the tables' shape; refresh the planner's statistics now
-        // rather than waiting for autovacuum, so checks keep using the key index.
-        sqlx::query("ANALYZE pipeline_records, match_keys")
-            .execute(&db.pool)
-            .await?;
-    }
-    Ok(stats)
+    Ok(())
 }
 
 /// One record that looks like the checked customer, with the reasons.

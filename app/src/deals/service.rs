@@ -10,6 +10,7 @@ use crate::domain::{
     Action, Currency, DealStage, DealStatus, Email, parse_date, parse_money, parse_optional_text,
 };
 use crate::error::{AppError, Problems, internal};
+use crate::notifications;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::db::{Db, like_pattern};
 use crate::server::now;
@@ -391,9 +392,9 @@ async fn add_event(
     body: &str,
     internal_only: bool,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    let event_id: i64 = sqlx::query_scalar(
         "INSERT INTO deal_events (deal_id, at, actor_user_id, actor_name, kind, from_status, to_status, body, visibility) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(deal_id)
     .bind(now())
@@ -404,8 +405,19 @@ async fn add_event(
     .bind(to.map(|s| s.code()))
     .bind(body)
     .bind(if internal_only { "vendor" } else { "all" })
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
+    // A draft being created is nobody else's business yet.
+    if !internal_only && kind != "created" {
+        notifications::store::for_event(
+            conn,
+            deal_id,
+            event_id,
+            Some(caller.user_id),
+            caller.vendor,
+        )
+        .await?;
+    }
     Ok(())
 }
 
@@ -542,7 +554,8 @@ pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSu
     {
         return Err(AppError::Forbidden);
     }
-    if !f.status.is_empty() {
+    // `queue` is the review queue: submitted and under review.
+    if !f.status.is_empty() && f.status != "queue" {
         DealStatus::parse(&f.status).map_err(|m| AppError::field("status", m))?;
     }
     if f.q.chars().count() > 100 {
@@ -550,7 +563,7 @@ pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSu
     }
     let rows = sqlx::query(
         "SELECT d.*, o.name AS org_name FROM deals d JOIN orgs o ON o.id = d.org_id \
-         WHERE ($1 = 1 OR d.org_id = $2) AND ($3 = '' OR d.status = $3) AND ($4 = '' OR LOWER(d.company) LIKE $5 ESCAPE '\\') \
+         WHERE ($1 = 1 OR d.org_id = $2) AND ($3 = '' OR d.status = $3 OR ($3 = 'queue' AND d.status IN ('submitted', 'under_review'))) AND ($4 = '' OR LOWER(d.company) LIKE $5 ESCAPE '\\') \
          AND ($1 = 0 OR d.status <> 'draft') ORDER BY d.updated_at DESC, d.id DESC LIMIT 500",
     )
     .bind(i64::from(sees_all))
@@ -565,6 +578,8 @@ pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSu
 
 pub async fn detail(db: &Db, caller: &Caller, id: i64) -> Result<DealDetail, AppError> {
     let row = visible_deal(db, caller, id).await?;
+    // Opening the deal is reading what happened on it.
+    notifications::store::mark_read(db, caller, Some(id)).await?;
     let vendor = caller.vendor;
     let status = status_of(&row)?;
     let own = row.try_get::<i64, _>("org_id")? == caller.org_id;
@@ -728,6 +743,16 @@ pub fn recommend(
 pub async fn review(db: &Db, caller: &Caller, id: i64) -> Result<ReviewView, AppError> {
     caller.require(Action::DecideDeals)?;
     let row = visible_deal(db, caller, id).await?;
+    if status_of(&row)? == DealStatus::Submitted {
+        // The first reviewer to open it takes it into review; the partner sees that.
+        let mut tx = db.pool.begin().await?;
+        match transition(&mut tx, caller, &row, DealStatus::UnderReview, "", "", &[]).await {
+            Ok(()) => tx.commit().await?,
+            // Another reviewer opened it at the same moment.
+            Err(AppError::Conflict(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
     let deal = detail(db, caller, id).await?;
     let result = pipeline::check(db, &deal.input.customer(), Some(id)).await?;
     let rules = rules(db).await?;
@@ -1060,14 +1085,15 @@ pub async fn expire_due(db: &Db) -> Result<u64, AppError> {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 1 {
-            sqlx::query(
+            let event_id: i64 = sqlx::query_scalar(
                 "INSERT INTO deal_events (deal_id, at, actor_user_id, actor_name, kind, from_status, to_status, body, visibility) \
-                 VALUES ($1, $2, NULL, 'Trellis', 'status', 'approved', 'expired', 'protection window ended', 'all')",
+                 VALUES ($1, $2, NULL, 'Trellis', 'status', 'approved', 'expired', 'protection window ended', 'all') RETURNING id",
             )
             .bind(id)
             .bind(t)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            notifications::store::for_event(&mut tx, id, event_id, None, true).await?;
             pipeline::unindex_registration(&mut tx, id).await?;
             audit::record(
                 &mut *tx,

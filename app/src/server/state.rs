@@ -18,8 +18,10 @@ pub struct AppConfig {
     pub session_absolute_secs: i64,
     /// Trust `X-Forwarded-For` for the client IP (only behind a proxy that sets it).
     pub trust_proxy: bool,
-    /// REST API requests allowed per token per minute (per server process).
+    /// REST API requests allowed per token per minute (shared by all servers).
     pub api_rate_per_minute: u32,
+    /// The largest content library upload, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 impl AppConfig {
@@ -36,6 +38,7 @@ impl AppConfig {
             session_absolute_secs: 7 * 24 * 3600,
             trust_proxy: false,
             api_rate_per_minute: 300,
+            max_upload_bytes: 100 * 1024 * 1024,
         }
     }
 }
@@ -47,6 +50,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<AppConfig>,
     pub leptos_options: LeptosOptions,
+    /// Object storage for content library files.
+    pub files: crate::content::files::Files,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -198,13 +198,18 @@ pub fn CheckboxGroup(
     chosen: RwSignal<Vec<String>>,
     options: Vec<(String, String)>,
     #[prop(into, optional)] errors: Signal<Vec<String>>,
+    /// Not required: no star, and an optional hint (i18n key) under the legend.
+    #[prop(optional)]
+    optional: bool,
+    #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let i = use_i18n();
     let err_id = format!("f-{name}-err");
     let described = err_id.clone();
     view! {
         <fieldset class="field checkbox-group" class:has-error=move || !errors.get().is_empty() aria-describedby=described>
-            <legend>{i.t(label)}" *"</legend>
+            <legend>{i.t(label)}{(!optional).then_some(" *")}</legend>
+            {hint.map(|h| view! { <p class="hint">{i.t(h)}</p> })}
             {options
                 .into_iter()
                 .map(|(v, l)| {

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub base: String,
     pub db: Db,
+    /// Where this app's content files are stored.
+    pub files_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
     pg_schema: Option<(String, String)>,
 }
@@ -88,10 +90,14 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
     let mut config = AppConfig::for_public_url(&base);
     config.smtp_url = smtp_url;
     config.trust_proxy = true;
+    // Small, so the oversize test is quick.
+    config.max_upload_bytes = 2 * 1024 * 1024;
+    let files_dir = dir.path().join("files");
     let state = AppState {
         db: db.clone(),
         config: Arc::new(config),
         leptos_options: trellis::leptos_options("target/site", addr),
+        files: app::content::files::Files::local(&files_dir).expect("files"),
     };
     let router = trellis::router(state);
     tokio::spawn(async move {
@@ -101,6 +107,7 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
         addr,
         base,
         db,
+        files_dir,
         _dir: dir,
         pg_schema,
     }
@@ -269,4 +276,9 @@ macro_rules! both_backends {
             )+
         }
     };
+}
+
+/// A one-page PDF whose text is `text`.
+pub fn pdf_with_text(text: &str) -> Vec<u8> {
+    app::content::files::simple_pdf(text)
 }

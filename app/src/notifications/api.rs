@@ -1,0 +1,19 @@
+//! Server functions of notifications: always the caller's own.
+
+use super::Notification;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{auth::caller, server::respond, server::state::app_state};
+
+#[server(endpoint = "list_notifications")]
+pub async fn list_notifications() -> Result<Vec<Notification>, AppError> {
+    respond(async { super::store::list(&app_state()?.db, &caller()?, 100).await }.await)
+}
+
+/// Marks all of the caller's notifications read; returns how many changed.
+#[server(endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read() -> Result<u64, AppError> {
+    respond(async { super::store::mark_read(&app_state()?.db, &caller()?, None).await }.await)
+}

@@ -1,0 +1,68 @@
+//! The notifications page: what happened on the caller's deals, newest first, unread marked.
+
+use super::Notification;
+use super::api::{MarkNotificationsRead, list_notifications};
+use crate::deals::pages::event_label;
+use crate::i18n::{I18n, format, use_i18n};
+use crate::shell::use_user;
+use crate::ui::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let i = use_i18n();
+    let mark = ServerAction::<MarkNotificationsRead>::new();
+    let data = Resource::new(move || mark.version().get(), |_| list_notifications());
+    let user = use_user();
+    Effect::new(move |_| {
+        if mark.version().get() > 0 {
+            user.refetch();
+        }
+    });
+    view! {
+        <Title text=i.t("notifications.title") />
+        <div class="page-head">
+            <h1>{i.t("notifications.title")}</h1>
+            <button class="btn secondary" type="button" disabled=move || mark.pending().get()
+                on:click=move |_| { mark.dispatch(MarkNotificationsRead {}); }>
+                {i.t("notifications.mark_all")}
+            </button>
+        </div>
+        <Suspense fallback=|| view! { <Skeleton lines=6 /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) if list.is_empty() => view! { <EmptyState title="notifications.none" /> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="notifications">
+                            {list.into_iter().map(|n| item(i, n)).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn item(i: I18n, n: Notification) -> impl IntoView {
+    let what = event_label(i, &n.kind, n.to_status.as_deref(), false);
+    let href = format!("/deals/{}", n.deal_id);
+    let cls = if n.read {
+        "notification"
+    } else {
+        "notification unread"
+    };
+    view! {
+        <li class=cls data-testid="notification">
+            <p class="meta">
+                <time>{format::date_time(i.locale(), n.at)}</time>
+                " · "{n.actor}
+                {(!n.read).then(|| view! { " · "<span class="badge">{i.t("notifications.new")}</span> })}
+            </p>
+            <p class="what"><A href=href>{n.company}</A>": "{what}</p>
+            {(!n.body.is_empty()).then(|| view! { <p class="body">{n.body}</p> })}
+        </li>
+    }
+}

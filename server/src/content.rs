@@ -1,0 +1,190 @@
+//! HTTP routes of the content library that are not server functions: multipart uploads
+//! (larger bodies than the rest of the app accepts), file downloads and previews, and the
+//! REST API for content. Sessions and API tokens reach the same `app::content` code.
+
+use crate::api::{ApiCaller, Problem, RateBudget};
+use app::auth::Caller;
+use app::content::http::{self as content_http, Upload, Uploaded};
+use app::content::{AssetDetail, AssetSummary, ContentQuery, service};
+use app::error::AppError;
+use app::server::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde::Deserialize;
+
+/// An error for the browser: the app's JSON error with its status.
+fn app_error(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(e)).into_response()
+}
+
+fn session_caller(c: Option<Extension<Caller>>) -> Result<Caller, AppError> {
+    c.map(|Extension(c)| c).ok_or(AppError::Unauthorized)
+}
+
+async fn upload_page(
+    State(s): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    form: Multipart,
+) -> Response {
+    match async {
+        let c = session_caller(caller)?;
+        content_http::receive(&s, &s.files, &c, Upload::NewAsset, form).await
+    }
+    .await
+    {
+        Ok(u) => (StatusCode::CREATED, Json(u)).into_response(),
+        Err(e) => app_error(e),
+    }
+}
+
+async fn version_page(
+    State(s): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
+    match async {
+        let c = session_caller(caller)?;
+        content_http::receive(&s, &s.files, &c, Upload::NewVersion(id), form).await
+    }
+    .await
+    {
+        Ok(u) => (StatusCode::CREATED, Json(u)).into_response(),
+        Err(e) => app_error(e),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FileQuery {
+    /// A version number (vendor staff only); the current version otherwise.
+    pub version: Option<i64>,
+    /// `1` to show in the browser (images and PDFs) instead of downloading.
+    pub inline: Option<u8>,
+}
+
+async fn file_for(s: &AppState, c: &Caller, id: i64, q: &FileQuery) -> Result<Response, AppError> {
+    let inline = q.inline == Some(1);
+    let f = service::file_for(&s.db, c, id, q.version, !inline).await?;
+    let preview = content_http::previewable(&f.content_type);
+    content_http::serve(&s.files, &f, inline, preview).await
+}
+
+async fn file_page(
+    State(s): State<AppState>,
+    caller: Option<Extension<Caller>>,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> Response {
+    match async { file_for(&s, &session_caller(caller)?, id, &q).await }.await {
+        Ok(r) => r,
+        Err(e) => app_error(e),
+    }
+}
+
+/// Upload an asset: multipart form with the metadata fields (`title`, `kind`, `description`,
+/// `products`, `stages`, `partner_types`, `tiers`, `regions`, `language`, `tags`,
+/// `link_url`, `expires_on`, `published`) first, then `file`. Vendor marketers and admins.
+#[utoipa::path(post, path = "/api/v1/content", request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 201, description = "created: {id, version}"), (status = 413), (status = 422, description = "invalid fields or file type")),
+    security(("bearer" = [])), tag = "content")]
+pub async fn api_upload(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    form: Multipart,
+) -> Result<(StatusCode, Json<Uploaded>), Problem> {
+    let u = content_http::receive(&s, &s.files, &c, Upload::NewAsset, form).await?;
+    Ok((StatusCode::CREATED, Json(u)))
+}
+
+/// Upload a new version of an asset's file (multipart field `file`). It becomes current.
+#[utoipa::path(post, path = "/api/v1/content/{id}/versions", params(("id" = i64, Path)),
+    request_body(content_type = "multipart/form-data", content = Object),
+    responses((status = 201, description = "created: {id, version}"), (status = 404), (status = 422)),
+    security(("bearer" = [])), tag = "content")]
+pub async fn api_version(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Result<(StatusCode, Json<Uploaded>), Problem> {
+    let u = content_http::receive(&s, &s.files, &c, Upload::NewVersion(id), form).await?;
+    Ok((StatusCode::CREATED, Json(u)))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct ApiContentQuery {
+    pub q: String,
+    pub kind: String,
+    pub stage: String,
+    pub product: String,
+    pub language: String,
+}
+
+/// Search the library within the token's visibility; ranked when `q` is given.
+#[utoipa::path(get, path = "/api/v1/content", params(ApiContentQuery),
+    responses((status = 200, body = Vec<Object>)), security(("bearer" = [])), tag = "content")]
+pub async fn api_list(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Query(q): Query<ApiContentQuery>,
+) -> Result<Json<Vec<AssetSummary>>, Problem> {
+    let query = ContentQuery {
+        q: q.q,
+        kind: q.kind,
+        stage: q.stage,
+        product: q.product,
+        language: q.language,
+        favorites: false,
+    };
+    Ok(Json(service::find(&s.db, &c, &query, 100).await?.items))
+}
+
+/// One asset. Outside the token's visibility it does not exist (404).
+#[utoipa::path(get, path = "/api/v1/content/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = Object), (status = 404)), security(("bearer" = [])), tag = "content")]
+pub async fn api_get(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<AssetDetail>, Problem> {
+    Ok(Json(service::detail(&s.db, &c, id).await?))
+}
+
+/// The asset's current file (vendor tokens may ask for `?version=N`).
+#[utoipa::path(get, path = "/api/v1/content/{id}/download", params(("id" = i64, Path), ("version" = Option<i64>, Query)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404)),
+    security(("bearer" = [])), tag = "content")]
+pub async fn api_download(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+    Query(q): Query<FileQuery>,
+) -> Result<Response, Problem> {
+    let q = FileQuery {
+        version: q.version,
+        inline: None,
+    };
+    Ok(file_for(&s, &c, id, &q).await?)
+}
+
+/// The content routes, with a body limit sized for uploads.
+pub fn routes(max_upload_bytes: u64, per_minute: u32) -> Router<AppState> {
+    let limit = usize::try_from(max_upload_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024 * 1024);
+    Router::new()
+        .route("/content/upload", post(upload_page))
+        .route("/content/{id}/versions", post(version_page))
+        .route("/content/{id}/file", get(file_page))
+        .route("/api/v1/content", get(api_list).post(api_upload))
+        .route("/api/v1/content/{id}", get(api_get))
+        .route("/api/v1/content/{id}/download", get(api_download))
+        .route("/api/v1/content/{id}/versions", post(api_version))
+        .layer(Extension(RateBudget(per_minute)))
+        .layer(DefaultBodyLimit::max(limit))
+}
