@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/content") view=content::pages::LibraryPage ssr=SsrMode::Async />
                     <Route path=path!("/content/new") view=content::pages::AssetNewPage ssr=SsrMode::Async />
                     <Route path=path!("/content/analytics") view=content::pages::AnalyticsPage ssr=SsrMode::Async />
+                    <Route path=path!("/content/collections") view=content::collection_pages::CollectionsPage ssr=SsrMode::Async />
                     <Route path=path!("/content/:id") view=content::pages::AssetPage ssr=SsrMode::Async />
                     <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=home::SettingsPage ssr=SsrMode::Async />

@@ -79,3 +79,43 @@ test("the content library and its analytics have no WCAG 2.2 AA violations", asy
   result = await new AxeBuilder({ page }).withTags(tags).analyze();
   expect(result.violations).toEqual([]);
 });
+
+test("a partner keeps assets in a collection and finds them through it", async ({ page }, info) => {
+  const name = `Renewal kit ${info.project.name} ${Date.now()}`;
+  await signIn(page, "sam@northwind.example");
+  await page.goto("/content");
+  await hydrated(page);
+  const first = page.getByTestId("asset").first().locator("a.asset-title");
+  const title = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page.getByRole("heading", { name: title })).toBeVisible();
+  await hydrated(page);
+
+  // An empty name is refused with a message at the field; nothing typed is lost.
+  const form = page.getByTestId("new-collection");
+  await form.getByRole("button", { name: "Create" }).click();
+  await expect(form.getByLabel("New collection *")).toBeVisible();
+  await form.getByLabel("New collection *").fill(name);
+  await form.getByRole("button", { name: "Create" }).click();
+  await expect(page.getByRole("checkbox", { name })).toBeChecked();
+
+  // The library filtered by the collection lists the asset.
+  await page.goto("/content");
+  await hydrated(page);
+  await page.getByLabel("Collection").selectOption({ label: name });
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(page).toHaveURL(/collection=\d+/);
+  await expect(page.getByTestId("asset")).toHaveCount(1);
+  await expect(page.getByTestId("asset").first()).toContainText(title);
+
+  // The collections page lists it, passes axe, and deletes it after a confirmation.
+  await page.goto("/content/collections");
+  await hydrated(page);
+  const row = page.getByTestId("collection").filter({ hasText: name });
+  await expect(row).toContainText("Assets: 1");
+  const axe = await new AxeBuilder({ page }).withTags(tags).analyze();
+  expect(axe.violations).toEqual([]);
+  await row.getByRole("button", { name: `Delete collection ${name}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByTestId("collection").filter({ hasText: name })).toHaveCount(0);
+});

@@ -5,7 +5,11 @@
 //! search path (visibility, facets, ranking, match reasons, typo correction, search log).
 //! Runs on SQLite and, when `TRELLIS_TEST_POSTGRES_URL` is set, on Postgres.
 //!
-//!     cargo run --release -p trellis --example content_bench -- [--assets 100000] [--queries 1000] [--only sqlite|postgres]
+//!     cargo run --release -p trellis --example content_bench -- [--assets 100000] [--queries 1000] [--only sqlite|postgres] [--keep]
+//!
+//! `--keep` leaves the Postgres schema (named in the output) in place for `EXPLAIN`;
+//! `--reuse SCHEMA` times the searches again on a kept schema without seeding;
+//! `--sqlite-db PATH` keeps the SQLite database at PATH (and re-times it if it exists).
 
 use app::content::search;
 use app::content::{ContentQuery, service};
@@ -261,18 +265,26 @@ fn queries(n: usize, vocab: &[String]) -> Vec<ContentQuery> {
         .collect()
 }
 
-async fn run(label: &str, url: &str, n: usize, n_queries: usize) -> anyhow::Result<()> {
+async fn run(
+    label: &str,
+    url: &str,
+    n: usize,
+    n_queries: usize,
+    reuse: bool,
+) -> anyhow::Result<()> {
     let db = trellis::connect(url).await?;
-    trellis::seed::demo(&db).await?;
     let mut rng = Rng(42);
     let vocab = vocabulary(&mut rng, 25_000);
-    let start = Instant::now();
-    seed(&db, n, &vocab).await?;
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "[{label}] seeded {n} assets in {secs:.1}s = {:.0} assets/s",
-        n as f64 / secs
-    );
+    if !reuse {
+        trellis::seed::demo(&db).await?;
+        let start = Instant::now();
+        seed(&db, n, &vocab).await?;
+        let secs = start.elapsed().as_secs_f64();
+        println!(
+            "[{label}] seeded {n} assets in {secs:.1}s = {:.0} assets/s",
+            n as f64 / secs
+        );
+    }
     let partner = app::auth::tokens::caller_for_email(&db, "sam@northwind.example")
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -343,28 +355,37 @@ async fn main() -> anyhow::Result<()> {
     let only = arg("--only").unwrap_or_default();
     let tmp = tempfile::tempdir()?;
     if only.is_empty() || only == "sqlite" {
-        run(
-            "sqlite",
-            &format!("sqlite://{}/bench.db", tmp.path().display()),
-            n,
-            n_queries,
-        )
-        .await?;
+        // `--sqlite-db PATH` keeps the database there, and re-times an existing one.
+        let kept = arg("--sqlite-db");
+        let path = kept
+            .clone()
+            .unwrap_or_else(|| format!("{}/bench.db", tmp.path().display()));
+        let reuse = kept.is_some() && std::path::Path::new(&path).exists();
+        run("sqlite", &format!("sqlite://{path}"), n, n_queries, reuse).await?;
     }
     if let Ok(pg) = std::env::var("TRELLIS_TEST_POSTGRES_URL")
         && (only.is_empty() || only == "postgres")
     {
         let admin = Db::connect(&pg).await?;
-        let schema = format!("cbench_{}", std::process::id());
-        sqlx::query(&format!("CREATE SCHEMA {schema}"))
-            .execute(&admin.pool)
-            .await?;
+        let reuse = arg("--reuse");
+        let schema = reuse
+            .clone()
+            .unwrap_or_else(|| format!("cbench_{}", std::process::id()));
+        if reuse.is_none() {
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&admin.pool)
+                .await?;
+        }
         let sep = if pg.contains('?') { '&' } else { '?' };
         let url = format!("{pg}{sep}options=-c%20search_path%3D{schema}");
-        let r = run("postgres", &url, n, n_queries).await;
-        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-            .execute(&admin.pool)
-            .await?;
+        let r = run("postgres", &url, n, n_queries, reuse.is_some()).await;
+        if args.iter().any(|a| a == "--keep") || reuse.is_some() {
+            println!("[postgres] kept schema {schema}");
+        } else {
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&admin.pool)
+                .await?;
+        }
         r?;
     }
     Ok(())

@@ -139,7 +139,7 @@ pub async fn api_list(
         stage: q.stage,
         product: q.product,
         language: q.language,
-        favorites: false,
+        ..ContentQuery::default()
     };
     Ok(Json(service::find(&s.db, &c, &query, 100).await?.items))
 }

@@ -684,6 +684,12 @@ async fn search_ranks_explains_and_tolerates_typos(b: Backend) {
         vec!["Kundenreferenz Müller Logistik"]
     );
     assert_eq!(search(&app, &sam, "kundenref").await[0]["id"], c);
+    // Only the last word is a prefix at first; a query that finds nothing that way is
+    // tried with every word a prefix.
+    assert_eq!(
+        titles(&search(&app, &sam, "kundenref mull").await),
+        vec!["Kundenreferenz Müller Logistik"]
+    );
     // A typo is corrected, and the correction reported.
     let (_, r) = app
         .call(
@@ -896,10 +902,170 @@ async fn the_api_serves_content_within_visibility(b: Backend) {
     }
 }
 
+async fn in_collection(app: &TestApp, c: &Client, collection: i64) -> (StatusCode, Vec<String>) {
+    let (status, r) = app
+        .call(
+            c,
+            "search_content",
+            &[
+                ("query[q]", ""),
+                ("query[collection]", &collection.to_string()),
+            ],
+        )
+        .await;
+    let items = r["items"].as_array().cloned().unwrap_or_default();
+    (status, titles(&items))
+}
+
+async fn collections_are_private_and_follow_visibility(b: Backend) {
+    let app = spawn_app(b).await;
+    let mk = app.as_user("marketing@acme.example").await;
+    let pdf = |t: &str| ("play.pdf", pdf_with_text(t));
+    let open = create(&app, &mk, meta("Open kit", "sales_play", &[]), pdf("open")).await;
+    let gold = create(
+        &app,
+        &mk,
+        meta("Gold kit", "marketing_kit", &[("tiers", "gold")]),
+        pdf("gold"),
+    )
+    .await;
+    let sam = app.as_user("sam@northwind.example").await;
+    let carla = app.as_user("carla@contoso.example").await;
+    let (open_s, gold_s) = (open.to_string(), gold.to_string());
+
+    // Created with a first asset; names are checked per field, duplicates by case.
+    let (status, r) = app
+        .call(
+            &sam,
+            "create_collection",
+            &[("name", " Renewal "), ("asset", &open_s)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let coll = r.as_i64().expect("id");
+    let c_s = coll.to_string();
+    for (name, msg) in [
+        ("renewal", "err.collection_exists"),
+        ("   ", "err.required"),
+        (&"x".repeat(81) as &str, "err.too_long"),
+    ] {
+        let (status, r) = app
+            .call(&sam, "create_collection", &[("name", name), ("asset", "0")])
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}: {r}");
+        assert!(r.to_string().contains(msg), "{name:?}: {r}");
+    }
+    let (status, _) = app
+        .call(
+            &sam,
+            "set_collection_item",
+            &[("collection", &c_s), ("asset", &gold_s), ("on", "true")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, mut got) = in_collection(&app, &sam, coll).await;
+    got.sort();
+    assert_eq!(
+        (status, got),
+        (StatusCode::OK, vec!["Gold kit".into(), "Open kit".into()])
+    );
+    let (_, r) = app
+        .call(&sam, "asset_collections", &[("asset", &open_s)])
+        .await;
+    assert_eq!(r[0]["name"], "Renewal");
+    assert_eq!(r[0]["contains"], true, "{r}");
+
+    // Another partner can neither read, change, delete nor discover it.
+    assert_eq!(
+        in_collection(&app, &carla, coll).await.0,
+        StatusCode::NOT_FOUND
+    );
+    for (endpoint, pairs) in [
+        (
+            "set_collection_item",
+            vec![
+                ("collection", c_s.as_str()),
+                ("asset", open_s.as_str()),
+                ("on", "false"),
+            ],
+        ),
+        ("delete_collection", vec![("id", c_s.as_str())]),
+    ] {
+        let (status, _) = app.call(&carla, endpoint, &pairs).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{endpoint}");
+    }
+    let (_, r) = app
+        .call(&carla, "asset_collections", &[("asset", "0")])
+        .await;
+    assert_eq!(r, serde_json::json!([]));
+    // Nor put an asset she cannot see into her own collection, even a new one.
+    let before = count(&app, "asset_collections").await;
+    let (status, _) = app
+        .call(
+            &carla,
+            "create_collection",
+            &[("name", "Mine"), ("asset", &gold_s)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(count(&app, "asset_collections").await, before);
+    let (_, r) = app
+        .call(
+            &carla,
+            "create_collection",
+            &[("name", "Mine"), ("asset", "0")],
+        )
+        .await;
+    let mine = r.as_i64().expect("id").to_string();
+    let (status, _) = app
+        .call(
+            &carla,
+            "set_collection_item",
+            &[("collection", &mine), ("asset", &gold_s), ("on", "true")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // What a collection shows follows visibility now: a tier drop hides the Gold asset.
+    sqlx::query("UPDATE orgs SET tier = 'silver' WHERE slug = 'northwind-msp'")
+        .execute(&app.db.pool)
+        .await
+        .expect("tier down");
+    assert_eq!(
+        in_collection(&app, &sam, coll).await.1,
+        vec!["Open kit".to_string()]
+    );
+    let (_, r) = app.call(&sam, "asset_collections", &[("asset", "0")]).await;
+    assert_eq!(r[0]["items"], 1, "{r}");
+
+    // Deleting it removes it and its items, not the assets.
+    let (status, _) = app.call(&sam, "delete_collection", &[("id", &c_s)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        in_collection(&app, &sam, coll).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM asset_collection_items WHERE collection_id = CAST($1 AS BIGINT)",
+            &c_s
+        )
+        .await,
+        0
+    );
+    assert!(count(&app, "assets").await >= 2);
+    // Signed out: nothing.
+    let (status, _) = app
+        .call(&common::client(), "asset_collections", &[("asset", "0")])
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
 both_backends!(
     visibility_matrix_applies_to_every_path,
     upload_attacks_leave_nothing_behind,
     files_are_served_safely_with_versions,
     search_ranks_explains_and_tolerates_typos,
     the_api_serves_content_within_visibility,
+    collections_are_private_and_follow_visibility,
 );

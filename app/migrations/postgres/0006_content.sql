@@ -58,6 +58,23 @@ CREATE TABLE asset_favorites (
     PRIMARY KEY (user_id, asset_id)
 );
 
+-- Collections: a user's named lists of assets ("Acme renewal kit"). What a collection
+-- shows is still filtered by the viewer's visibility at each request.
+CREATE TABLE asset_collections (
+    id BIGSERIAL PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    UNIQUE (user_id, name)
+);
+
+CREATE TABLE asset_collection_items (
+    collection_id BIGINT NOT NULL REFERENCES asset_collections (id),
+    asset_id BIGINT NOT NULL REFERENCES assets (id),
+    added_at BIGINT NOT NULL,
+    PRIMARY KEY (collection_id, asset_id)
+);
+
 -- Searches, so marketers see what people looked for and did not find.
 CREATE TABLE content_searches (
     id BIGSERIAL PRIMARY KEY,
@@ -74,23 +91,18 @@ CREATE TABLE content_terms (
     docs BIGINT NOT NULL
 );
 
--- Full-text search: a weighted tsvector over titles, tags and descriptions (ranked), and
--- one over the whole text (matched, newest first), each with a GIN index. Text is stored
--- already normalised.
-CREATE TABLE asset_search (
+-- Full-text search, in two narrow tables so an index hit reads a small row: a weighted
+-- tsvector over titles (A), tags (B) and descriptions (C), which is ranked, and one over the
+-- whole text with positions stripped (it is only matched, newest first), each with a GIN
+-- index. Both are computed from text already normalised by the application.
+CREATE TABLE asset_meta_search (
     asset_id BIGINT PRIMARY KEY REFERENCES assets (id),
-    title TEXT NOT NULL,
-    tags TEXT NOT NULL,
-    description TEXT NOT NULL,
-    body TEXT NOT NULL,
-    meta_tsv tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple', title), 'A') ||
-        setweight(to_tsvector('simple', tags), 'B') ||
-        setweight(to_tsvector('simple', description), 'C')
-    ) STORED,
-    all_tsv tsvector GENERATED ALWAYS AS (
-        to_tsvector('simple', title || ' ' || tags || ' ' || description || ' ' || left(body, 200000))
-    ) STORED
+    meta_tsv tsvector NOT NULL
 );
-CREATE INDEX asset_search_meta ON asset_search USING GIN (meta_tsv);
-CREATE INDEX asset_search_all ON asset_search USING GIN (all_tsv);
+CREATE INDEX asset_meta_search_tsv ON asset_meta_search USING GIN (meta_tsv);
+
+CREATE TABLE asset_text_search (
+    asset_id BIGINT PRIMARY KEY REFERENCES assets (id),
+    text_tsv tsvector NOT NULL
+);
+CREATE INDEX asset_text_search_tsv ON asset_text_search USING GIN (text_tsv);

@@ -58,6 +58,23 @@ CREATE TABLE asset_favorites (
     PRIMARY KEY (user_id, asset_id)
 );
 
+-- Collections: a user's named lists of assets ("Acme renewal kit"). What a collection
+-- shows is still filtered by the viewer's visibility at each request.
+CREATE TABLE asset_collections (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (user_id, name)
+);
+
+CREATE TABLE asset_collection_items (
+    collection_id INTEGER NOT NULL REFERENCES asset_collections (id),
+    asset_id INTEGER NOT NULL REFERENCES assets (id),
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (collection_id, asset_id)
+);
+
 -- Searches, so marketers see what people looked for and did not find.
 CREATE TABLE content_searches (
     id INTEGER PRIMARY KEY,

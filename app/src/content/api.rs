@@ -5,6 +5,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
+use super::collections;
+#[cfg(feature = "ssr")]
 use crate::{auth::caller, server::respond, server::state::app_state};
 
 /// Searches (or browses) the library within the caller's visibility, with the product
@@ -16,6 +18,7 @@ pub async fn search_content(query: ContentQuery) -> Result<SearchResult, AppErro
             let (db, c) = (app_state()?.db, caller()?);
             let mut r = service::find(&db, &c, &query, 50).await?;
             r.products = service::products(&db, &c).await?;
+            r.collections = collections::list(&db, &c).await?;
             Ok(r)
         }
         .await,
@@ -56,4 +59,45 @@ pub async fn content_analytics() -> Result<Analytics, AppError> {
 #[server(endpoint = "content_for_deal")]
 pub async fn content_for_deal(deal_id: i64) -> Result<Vec<AssetSummary>, AppError> {
     respond(async { service::for_deal(&app_state()?.db, &caller()?, deal_id).await }.await)
+}
+
+/// The caller's collections, each saying whether it holds `asset` (0: none).
+#[server(endpoint = "asset_collections")]
+pub async fn asset_collections(asset: i64) -> Result<Vec<Collection>, AppError> {
+    respond(
+        async {
+            let (db, c) = (app_state()?.db, caller()?);
+            if asset == 0 {
+                collections::list(&db, &c).await
+            } else {
+                collections::for_asset(&db, &c, asset).await
+            }
+        }
+        .await,
+    )
+}
+
+/// Creates a collection, with a first asset when `asset` is not 0.
+#[server(endpoint = "create_collection")]
+pub async fn create_collection(name: String, asset: i64) -> Result<i64, AppError> {
+    respond(
+        async {
+            let first = (asset != 0).then_some(asset);
+            collections::create(&app_state()?.db, &caller()?, &name, first).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "delete_collection")]
+pub async fn delete_collection(id: i64) -> Result<(), AppError> {
+    respond(async { collections::delete(&app_state()?.db, &caller()?, id).await }.await)
+}
+
+#[server(endpoint = "set_collection_item")]
+pub async fn set_collection_item(collection: i64, asset: i64, on: bool) -> Result<(), AppError> {
+    respond(
+        async { collections::set_item(&app_state()?.db, &caller()?, collection, asset, on).await }
+            .await,
+    )
 }

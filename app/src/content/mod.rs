@@ -6,6 +6,9 @@
 //! API) from the caller's organisation as it is now, so a tier change applies at once.
 
 pub mod api;
+pub mod collection_pages;
+#[cfg(feature = "ssr")]
+pub mod collections;
 #[cfg(feature = "ssr")]
 pub mod files;
 #[cfg(feature = "ssr")]
@@ -113,6 +116,8 @@ pub struct ContentQuery {
     pub language: String,
     /// Only the caller's favourites.
     pub favorites: bool,
+    /// Only the assets of one of the caller's collections (0: any).
+    pub collection: i64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -122,6 +127,19 @@ pub struct SearchResult {
     pub corrected: Vec<(String, String)>,
     /// Facet values present in the caller's visible library.
     pub products: Vec<String>,
+    /// The caller's collections, for the collection facet.
+    pub collections: Vec<Collection>,
+}
+
+/// One of a user's collections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Collection {
+    pub id: i64,
+    pub name: String,
+    /// How many of its assets the user can see now (in lists).
+    pub items: i64,
+    /// Whether it holds the asset being looked at (on an asset page).
+    pub contains: bool,
 }
 
 /// Counts for one bar of an analytics chart.

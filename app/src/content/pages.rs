@@ -130,6 +130,10 @@ pub fn LibraryPage() -> impl IntoView {
             stage: m.get("stage").unwrap_or_default(),
             language: m.get("language").unwrap_or_default(),
             favorites: m.get("fav").is_some_and(|v| v == "1"),
+            collection: m
+                .get("collection")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
         })
     };
     let f0 = filter();
@@ -166,6 +170,7 @@ pub fn LibraryPage() -> impl IntoView {
                     })
                 })}
             </Suspense>
+            <A href="/content/collections" attr:class="btn">{i.t("collections.title")}</A>
         </div>
         <Form method="GET" action="" attr:class="filters library-filters" attr:role="search">
             <div class="field search-field">
@@ -186,6 +191,24 @@ pub fn LibraryPage() -> impl IntoView {
                     </Suspense>
                 </datalist>
             </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = data.await.map(|r| r.collections).unwrap_or_default();
+                    let chosen = f0.collection;
+                    (!list.is_empty() || chosen != 0).then(|| view! {
+                        <div class="field">
+                            <label for="c-collection">{i.t("collections.facet")}</label>
+                            <select id="c-collection" name="collection">
+                                <option value="">{i.t("content.any")}</option>
+                                {list.into_iter().map(|c| {
+                                    let sel = c.id == chosen;
+                                    view! { <option value=c.id.to_string() selected=sel>{c.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    })
+                })}
+            </Suspense>
             <label class="check"><input type="checkbox" name="fav" value="1" checked=f0.favorites />{i.t("content.favorites")}</label>
             <button type="submit" class="btn primary">{i.t("content.find")}</button>
         </Form>
@@ -560,6 +583,7 @@ fn asset_view(
             {(!a.tags.is_empty()).then(|| view! { <dt>{i.t("content.f_tags")}</dt><dd>{meta_list(&a.tags, "")}</dd> })}
             <dt>{i.t("content.language")}</dt><dd>{i.t(&format!("lang.{}", a.language))}</dd>
         </dl>
+        <super::collection_pages::CollectionPicker asset=id />
         {d.can_edit.then(|| manage_view(i, d.clone(), restore, update, reload))}
     }
 }

@@ -5,6 +5,12 @@
 //! the same way for both (case, accents via deunicode, punctuation), words match as
 //! prefixes, titles weigh most, then tags, descriptions and the text of files. A query that
 //! finds nothing is retried with its unknown words corrected from the library's vocabulary.
+//!
+//! Postgres needs help that SQLite does not: FTS5 reads a word's matches newest first and
+//! stops, a GIN index returns all of them unordered. So each query is planned from the
+//! vocabulary's document counts ([`plan_meta`]): complete words are spelled out (exact
+//! posting lists intersect cheaply), very common words walk the table newest first, and
+//! the planner is kept off sequential scans of the TOASTed text vectors.
 
 use crate::error::AppError;
 use crate::server::db::{Backend, Db};
@@ -80,18 +86,48 @@ impl Sql {
     }
 }
 
-fn fts_expr(words: &[String]) -> String {
+/// Which query words match as prefixes. Only the last one, first: it is the word still
+/// being typed, and a whole word is an exact index lookup that streams newest first, where a
+/// prefix makes both engines merge the postings of every word it begins. A query that finds
+/// nothing that way is run again with every word a prefix ("secur comp").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefix {
+    Last,
+    All,
+}
+
+impl Prefix {
+    fn of(self, i: usize, words: &[String]) -> bool {
+        self == Prefix::All || i + 1 == words.len()
+    }
+}
+
+fn fts_expr(words: &[String], prefix: Prefix) -> String {
     words
         .iter()
-        .map(|w| format!("\"{w}\"*"))
+        .enumerate()
+        .map(|(i, w)| {
+            if prefix.of(i, words) {
+                format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
+            }
+        })
         .collect::<Vec<_>>()
         .join(" AND ")
 }
 
-fn tsquery(words: &[String]) -> String {
+fn tsquery(words: &[String], prefix: Prefix) -> String {
     words
         .iter()
-        .map(|w| format!("{w}:*"))
+        .enumerate()
+        .map(|(i, w)| {
+            if prefix.of(i, words) {
+                format!("{w}:*")
+            } else {
+                w.clone()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" & ")
 }
@@ -101,63 +137,163 @@ fn tsquery(words: &[String]) -> String {
 /// ranking however common a word is (the index is read newest first and stops there).
 const RANKED_CANDIDATES: i64 = 2_000;
 
-/// Every word in the title, tags or description: the FROM (the candidates, scored, joined
-/// to `assets a`), the condition and the ORDER BY, best first (titles weigh most, then
-/// tags, then descriptions).
-pub fn meta_match(backend: Backend, sql: &mut Sql, words: &[String]) -> (String, String, String) {
+/// How one phase of a search finds assets: the FROM (joined to `assets a`), a condition, the
+/// ORDER BY, best first, and a number that orders the same way descending (so the page of
+/// ids can be re-sorted after the display columns are joined).
+pub struct Matching {
+    pub from: String,
+    pub cond: String,
+    pub order: String,
+    pub key: String,
+}
+
+/// How Postgres looks for title/tag/description matches, decided per query from the
+/// vocabulary (`content_terms`, which holds every such word of three or more letters with
+/// its document count).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetaPlan {
+    /// Each query word as the known words it begins (`(database | databases)`), matched
+    /// exactly, so the GIN index intersects posting lists and skips through a common word;
+    /// a prefix search (`dat:*`) reads every posting of every word it covers. Words with too
+    /// many completions, or that the vocabulary does not hold (short, numeric), stay
+    /// prefixes.
+    pub tsquery: String,
+    /// Walk the index newest first and test each row instead of reading every match from
+    /// the GIN index and sorting: cheaper when matches are many. Walking reads about
+    /// `RANKED_CANDIDATES × N / matches` rows, the GIN index `matches`, so walk when
+    /// `matches² > RANKED_CANDIDATES × N` (matches estimated from the document counts,
+    /// words taken as independent).
+    pub newest_first: bool,
+}
+
+/// The most completions of a word that are spelled out in a query.
+const MAX_COMPLETIONS: i64 = 8;
+
+pub async fn plan_meta(db: &Db, words: &[String], prefix: Prefix) -> Result<MetaPlan, AppError> {
+    let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(asset_id), 0) FROM asset_meta_search")
+        .fetch_one(&db.pool)
+        .await?;
+    let n = (n.max(1)) as f64;
+    let mut matches = n;
+    let mut parts = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let known = w.len() >= 3 && w.len() <= 40 && !w.bytes().all(|c| c.is_ascii_digit());
+        // A whole word's only "completion" is itself.
+        let end = if prefix.of(i, words) {
+            format!("{w}\u{7f}")
+        } else {
+            w.clone()
+        };
+        let rows: Vec<(String, i64)> = if known {
+            sqlx::query_as(
+                "SELECT term, docs FROM content_terms WHERE term >= $1 AND term <= $2 \
+                 ORDER BY docs DESC, term LIMIT $3",
+            )
+            .bind(w)
+            .bind(end)
+            .bind(MAX_COMPLETIONS + 1)
+            .fetch_all(&db.pool)
+            .await?
+        } else {
+            Vec::new()
+        };
+        let docs: i64 = rows.iter().map(|(_, d)| d).sum();
+        if known && !rows.is_empty() && rows.len() as i64 <= MAX_COMPLETIONS {
+            let terms: Vec<&str> = rows.iter().map(|(t, _)| t.as_str()).collect();
+            parts.push(format!("({})", terms.join(" | ")));
+        } else if prefix.of(i, words) {
+            parts.push(format!("{w}:*"));
+        } else {
+            parts.push(w.clone());
+        }
+        // Unknown short words: assume they are common (a walk stays bounded anyway).
+        let docs = if known { docs as f64 } else { n / 4.0 };
+        matches *= (docs / n).min(1.0);
+    }
+    Ok(MetaPlan {
+        tsquery: parts.join(" & "),
+        newest_first: n >= (10 * RANKED_CANDIDATES) as f64
+            && matches * matches > RANKED_CANDIDATES as f64 * n,
+    })
+}
+
+/// Every word in the title, tags or description, ranked: titles weigh most, then tags, then
+/// descriptions. On Postgres, `plan` says how (see [`plan_meta`]).
+pub fn meta_match(
+    backend: Backend,
+    sql: &mut Sql,
+    words: &[String],
+    prefix: Prefix,
+    plan: &MetaPlan,
+) -> Matching {
     match backend {
         Backend::Sqlite => {
-            let p = sql.bind(Bind::S(fts_expr(words)));
-            (
-                format!(
+            let p = sql.bind(Bind::S(fts_expr(words, prefix)));
+            Matching {
+                from: format!(
                     "(SELECT rowid AS id, bm25(asset_meta_fts, 10.0, 5.0, 3.0) AS score FROM asset_meta_fts \
                      WHERE asset_meta_fts MATCH {p} ORDER BY rowid DESC LIMIT {RANKED_CANDIDATES}) m \
                      JOIN assets a ON a.id = m.id"
                 ),
-                "1 = 1".into(),
-                "m.score, a.id DESC".into(),
-            )
+                cond: "1 = 1".into(),
+                // bm25: lower is better.
+                order: "m.score, a.id DESC".into(),
+                key: "-m.score".into(),
+            }
         }
         Backend::Postgres => {
-            let p = sql.bind(Bind::S(tsquery(words)));
-            (
-                // `OFFSET 0` keeps the planner on the GIN index: with the outer ORDER BY and
-                // LIMIT in view it would walk the primary key backwards testing every row.
+            let p = sql.bind(Bind::S(plan.tsquery.clone()));
+            let matching = if plan.newest_first {
+                format!("asset_meta_search WHERE meta_tsv @@ to_tsquery('simple', {p})")
+            } else {
+                // `OFFSET 0`: every match from the GIN index, then the newest of them.
                 format!(
+                    "(SELECT asset_id, meta_tsv FROM asset_meta_search \
+                     WHERE meta_tsv @@ to_tsquery('simple', {p}) OFFSET 0) f"
+                )
+            };
+            Matching {
+                // The newest candidates (a bounded sort), ranked, best first; the outer
+                // query then reads assets in that order and stops once the page is full of
+                // visible ones, instead of checking every candidate's visibility.
+                from: format!(
                     "(SELECT c.asset_id AS id, ts_rank(c.meta_tsv, to_tsquery('simple', {p})) AS score FROM \
-                     (SELECT asset_id, meta_tsv FROM asset_search WHERE meta_tsv @@ to_tsquery('simple', {p}) OFFSET 0) c \
-                     ORDER BY c.asset_id DESC LIMIT {RANKED_CANDIDATES}) m \
+                     (SELECT asset_id, meta_tsv FROM {matching} ORDER BY asset_id DESC LIMIT {RANKED_CANDIDATES}) c \
+                     ORDER BY score DESC, c.asset_id DESC OFFSET 0) m \
                      JOIN assets a ON a.id = m.id"
                 ),
-                "1 = 1".into(),
-                "m.score DESC, a.id DESC".into(),
-            )
+                cond: "1 = 1".into(),
+                order: "m.score DESC, a.id DESC".into(),
+                key: "m.score".into(),
+            }
         }
     }
 }
 
 /// Every word somewhere in the asset's text, documents included: newest first, so the
 /// scan of a large index stops as soon as enough visible assets are found.
-pub fn text_match(backend: Backend, sql: &mut Sql, words: &[String]) -> (String, String, String) {
+pub fn text_match(backend: Backend, sql: &mut Sql, words: &[String], prefix: Prefix) -> Matching {
     match backend {
         Backend::Sqlite => {
-            let p = sql.bind(Bind::S(fts_expr(words)));
-            (
-                "asset_text_fts t JOIN assets a ON a.id = t.rowid".into(),
-                format!("asset_text_fts MATCH {p}"),
-                "t.rowid DESC".into(),
-            )
+            let p = sql.bind(Bind::S(fts_expr(words, prefix)));
+            Matching {
+                from: "asset_text_fts t JOIN assets a ON a.id = t.rowid".into(),
+                cond: format!("asset_text_fts MATCH {p}"),
+                order: "t.rowid DESC".into(),
+                key: "a.id".into(),
+            }
         }
         Backend::Postgres => {
-            let p = sql.bind(Bind::S(tsquery(words)));
-            (
-                format!(
-                    "(SELECT asset_id FROM asset_search WHERE all_tsv @@ to_tsquery('simple', {p}) OFFSET 0) t \
+            let p = sql.bind(Bind::S(tsquery(words, prefix)));
+            Matching {
+                from: format!(
+                    "(SELECT asset_id FROM asset_text_search WHERE text_tsv @@ to_tsquery('simple', {p}) OFFSET 0) t \
                      JOIN assets a ON a.id = t.asset_id"
                 ),
-                "1 = 1".into(),
-                "a.id DESC".into(),
-            )
+                cond: "1 = 1".into(),
+                order: "a.id DESC".into(),
+                key: "a.id".into(),
+            }
         }
     }
 }
@@ -205,15 +341,23 @@ pub async fn index(
         }
         Backend::Postgres => {
             sqlx::query(
-                "INSERT INTO asset_search (asset_id, title, tags, description, body) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (asset_id) DO UPDATE SET title = excluded.title, tags = excluded.tags, \
-                 description = excluded.description, body = excluded.body",
+                "INSERT INTO asset_meta_search (asset_id, meta_tsv) VALUES ($1, \
+                 setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B') || \
+                 setweight(to_tsvector('simple', $4), 'C')) \
+                 ON CONFLICT (asset_id) DO UPDATE SET meta_tsv = excluded.meta_tsv",
             )
             .bind(asset_id)
             .bind(&t)
             .bind(&g)
             .bind(&d)
-            .bind(&b)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "INSERT INTO asset_text_search (asset_id, text_tsv) VALUES ($1, strip(to_tsvector('simple', $2))) \
+                 ON CONFLICT (asset_id) DO UPDATE SET text_tsv = excluded.text_tsv",
+            )
+            .bind(asset_id)
+            .bind(format!("{t} {g} {d} {b}"))
             .execute(&mut *conn)
             .await?;
         }
@@ -347,7 +491,13 @@ mod tests {
     fn query_words_cannot_inject_syntax() {
         let mut sql = Sql::default();
         let words = tokens("a\" OR title:* NEAR(x) -- ;DROP");
-        meta_match(Backend::Sqlite, &mut sql, &words);
+        meta_match(
+            Backend::Sqlite,
+            &mut sql,
+            &words,
+            Prefix::All,
+            &MetaPlan::default(),
+        );
         let Bind::S(expr) = &sql.binds[0] else {
             panic!()
         };
@@ -355,6 +505,17 @@ mod tests {
             expr,
             "\"a\"* AND \"or\"* AND \"title\"* AND \"near\"* AND \"x\"* AND \"drop\"*"
         );
+    }
+
+    #[test]
+    fn only_the_last_word_is_a_prefix_unless_asked() {
+        let words = tokens("zero trust fire");
+        assert_eq!(
+            fts_expr(&words, Prefix::Last),
+            "\"zero\" AND \"trust\" AND \"fire\"*"
+        );
+        assert_eq!(tsquery(&words, Prefix::Last), "zero & trust & fire:*");
+        assert_eq!(tsquery(&words, Prefix::All), "zero:* & trust:* & fire:*");
     }
 
     #[test]

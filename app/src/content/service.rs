@@ -1,7 +1,7 @@
 //! The content library on the server: validation, assets and their versions, visibility,
 //! search, favourites, views and downloads, analytics, and suggestions for a deal.
 
-use super::search::{self, Bind, Sql};
+use super::search::{self, Bind, Prefix, Sql};
 use super::*;
 use crate::auth::Caller;
 use crate::domain::{
@@ -509,7 +509,7 @@ async fn favorites_among(db: &Db, user: i64, ids: &[i64]) -> Result<Vec<i64>, Ap
 
 /// One visible asset's row, or `NotFound` (also for assets outside the caller's
 /// visibility, so their existence is not revealed).
-async fn visible_row(db: &Db, aud: &Audience, id: i64) -> Result<AnyRow, AppError> {
+pub(super) async fn visible_row(db: &Db, aud: &Audience, id: i64) -> Result<AnyRow, AppError> {
     let mut sql = Sql::default();
     let cond = visible(aud, &mut sql);
     let p = sql.bind(Bind::I(id));
@@ -691,6 +691,15 @@ fn facets(q: &ContentQuery, aud: &Audience, sql: &mut Sql) -> Result<String, App
             sql.bind(Bind::S(q.language.clone()))
         ));
     }
+    if q.collection != 0 {
+        // The owner is part of the condition: another user's collection lists nothing.
+        cond.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM asset_collection_items ci JOIN asset_collections c ON c.id = ci.collection_id \
+             WHERE ci.asset_id = a.id AND c.id = {} AND c.user_id = {})",
+            sql.bind(Bind::I(q.collection)),
+            sql.bind(Bind::I(aud.user_id))
+        ));
+    }
     if q.favorites {
         cond.push_str(&format!(
             " AND EXISTS (SELECT 1 FROM asset_favorites f WHERE f.asset_id = a.id AND f.user_id = {})",
@@ -710,9 +719,15 @@ pub async fn find(
     if q.q.chars().count() > 200 {
         return Err(AppError::field("q", "err.too_long"));
     }
+    if q.collection != 0 {
+        super::collections::owned(db, caller, q.collection).await?;
+    }
     let aud = audience(db, caller).await?;
     let mut words = search::tokens(&q.q);
-    let mut result = run_find(db, &aud, q, &words, limit).await?;
+    let mut result = run_find(db, &aud, q, &words, Prefix::Last, limit).await?;
+    if result.items.is_empty() && words.len() > 1 {
+        result = run_find(db, &aud, q, &words, Prefix::All, limit).await?;
+    }
     if result.items.is_empty() && !words.is_empty() {
         let mut corrected = Vec::new();
         for w in &mut words {
@@ -722,22 +737,35 @@ pub async fn find(
             }
         }
         if !corrected.is_empty() {
-            result = run_find(db, &aud, q, &words, limit).await?;
+            result = run_find(db, &aud, q, &words, Prefix::Last, limit).await?;
             result.corrected = corrected;
         }
     }
     if !words.is_empty() {
-        sqlx::query(
-            "INSERT INTO content_searches (at, user_id, q, results) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(now())
-        .bind(caller.user_id)
-        .bind(q.q.trim().to_lowercase())
-        .bind(result.items.len() as i64)
-        .execute(&db.pool)
-        .await?;
+        log_search(db, caller.user_id, &q.q, result.items.len()).await?;
     }
     Ok(result)
+}
+
+/// Records a search for the analytics. On Postgres the commit does not wait for the disk:
+/// losing the last few searches in a crash is harmless, and a flush on every search was a
+/// visible part of its latency.
+async fn log_search(db: &Db, user: i64, q: &str, results: usize) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    if db.backend == crate::server::db::Backend::Postgres {
+        sqlx::query("SET LOCAL synchronous_commit TO OFF")
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("INSERT INTO content_searches (at, user_id, q, results) VALUES ($1, $2, $3, $4)")
+        .bind(now())
+        .bind(user)
+        .bind(q.trim().to_lowercase())
+        .bind(results as i64)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Which matching a phase of a search uses.
@@ -756,20 +784,27 @@ async fn phase_rows(
     db: &Db,
     aud: &Audience,
     q: &ContentQuery,
-    words: &[String],
+    (words, prefix): (&[String], Prefix),
     phase: Phase,
     skip: &[i64],
     limit: i64,
 ) -> Result<Vec<AnyRow>, AppError> {
     let mut sql = Sql::default();
-    let (from, matches, order) = match phase {
-        Phase::Browse => (
-            "assets a".to_string(),
-            "1 = 1".to_string(),
-            "a.updated_at DESC, a.id DESC".to_string(),
-        ),
-        Phase::Meta => search::meta_match(db.backend, &mut sql, words),
-        Phase::Text => search::text_match(db.backend, &mut sql, words),
+    let plan = if phase == Phase::Meta && db.backend == crate::server::db::Backend::Postgres {
+        search::plan_meta(db, words, prefix).await?
+    } else {
+        search::MetaPlan::default()
+    };
+    let walk = plan.newest_first;
+    let m = match phase {
+        Phase::Browse => search::Matching {
+            from: "assets a".into(),
+            cond: "1 = 1".into(),
+            order: "a.updated_at DESC, a.id DESC".into(),
+            key: "a.updated_at".into(),
+        },
+        Phase::Meta => search::meta_match(db.backend, &mut sql, words, prefix, &plan),
+        Phase::Text => search::text_match(db.backend, &mut sql, words, prefix),
     };
     let cond = visible(aud, &mut sql);
     let facet = facets(q, aud, &mut sql)?;
@@ -780,11 +815,41 @@ async fn phase_rows(
         format!(" AND a.id NOT IN ({})", ps.join(", "))
     };
     let lim = sql.bind(Bind::I(limit));
+    // The page of ids first, then the display columns for those few rows only (joining the
+    // versions of every candidate before the LIMIT was most of a common word's cost).
+    let search::Matching {
+        from,
+        cond: matches,
+        order,
+        key,
+    } = m;
     sql.push(&format!(
-        "SELECT {SUMMARY_COLS} FROM {from} LEFT JOIN asset_versions v ON v.id = a.current_version_id \
-         WHERE {matches} AND {cond}{facet}{not_in} ORDER BY {order} LIMIT {lim}"
+        "SELECT {SUMMARY_COLS} FROM (SELECT a.id AS hit_id, {key} AS hit_key FROM {from} \
+         WHERE {matches} AND {cond}{facet}{not_in} ORDER BY {order} LIMIT {lim}) hit \
+         JOIN assets a ON a.id = hit.hit_id LEFT JOIN asset_versions v ON v.id = a.current_version_id \
+         ORDER BY hit.hit_key DESC, hit.hit_id DESC"
     ));
-    Ok(sql.query().fetch_all(&db.pool).await?)
+    if db.backend != crate::server::db::Backend::Postgres {
+        return Ok(sql.query().fetch_all(&db.pool).await?);
+    }
+    // The planner cannot see what a match costs: the text vectors live in TOAST, so a
+    // sequential scan (or a walk that tests every row) would decompress all of them;
+    // it also guesses a prefix query's matches blindly, so plans are made for these
+    // values every time, and the walk newest first is chosen by `plan_meta`. The newest
+    // candidates are kept in a bounded sort, which must fit in memory not to spill.
+    let mut tx = db.pool.begin().await?;
+    sqlx::query(
+        "SELECT set_config('enable_seqscan', 'off', true), \
+         set_config('plan_cache_mode', 'force_custom_plan', true), \
+         set_config('work_mem', '32MB', true), \
+         set_config('enable_bitmapscan', $1, true)",
+    )
+    .bind(if walk { "off" } else { "on" })
+    .execute(&mut *tx)
+    .await?;
+    let rows = sql.query().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(rows)
 }
 
 /// A search: assets whose title, tags or description hold every word, ranked; then, to
@@ -795,13 +860,14 @@ async fn run_find(
     aud: &Audience,
     q: &ContentQuery,
     words: &[String],
+    prefix: Prefix,
     limit: i64,
 ) -> Result<SearchResult, AppError> {
     let limit = limit.clamp(1, 100);
     let mut rows = if words.is_empty() {
-        phase_rows(db, aud, q, words, Phase::Browse, &[], limit).await?
+        phase_rows(db, aud, q, (words, prefix), Phase::Browse, &[], limit).await?
     } else {
-        phase_rows(db, aud, q, words, Phase::Meta, &[], limit).await?
+        phase_rows(db, aud, q, (words, prefix), Phase::Meta, &[], limit).await?
     };
     if !words.is_empty() && (rows.len() as i64) < limit {
         let found: Vec<i64> = rows
@@ -812,7 +878,7 @@ async fn run_find(
             db,
             aud,
             q,
-            words,
+            (words, prefix),
             Phase::Text,
             &found,
             limit - found.len() as i64,
@@ -849,6 +915,7 @@ async fn run_find(
         items,
         corrected: Vec::new(),
         products: Vec::new(),
+        collections: Vec::new(),
     })
 }
 

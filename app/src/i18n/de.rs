@@ -229,6 +229,42 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("content.failed_none", "Jede Suche hat etwas gefunden."),
     ("content.query", "Suche"),
     ("content.times", "Anzahl"),
+    ("collections.title", "Sammlungen"),
+    ("collections.back", "Zurück zur Bibliothek"),
+    (
+        "collections.intro",
+        "Halten Sie die Inhalte für einen Deal oder einen Kunden zusammen. Nur Sie sehen Ihre Sammlungen; jede zeigt, was Sie heute öffnen können.",
+    ),
+    ("collections.new_name", "Neue Sammlung"),
+    ("collections.create", "Anlegen"),
+    ("collections.items", "Inhalte: {n}"),
+    ("collections.delete", "Löschen"),
+    ("collections.delete_named", "Sammlung {name} löschen"),
+    ("collections.delete_title", "Diese Sammlung löschen?"),
+    (
+        "collections.delete_body",
+        "Die Sammlung wird gelöscht; ihre Inhalte bleiben in der Bibliothek.",
+    ),
+    ("collections.none", "Noch keine Sammlungen."),
+    (
+        "collections.none_hint",
+        "Legen Sie oben eine an oder fügen Sie einen Inhalt von seiner Seite aus einer neuen Sammlung hinzu.",
+    ),
+    (
+        "collections.none_yet",
+        "Sie haben noch keine Sammlungen: Legen Sie unten eine an, um diesen Inhalt hineinzulegen.",
+    ),
+    ("collections.added", "Zur neuen Sammlung hinzugefügt."),
+    ("collections.manage", "Sammlungen verwalten"),
+    ("collections.facet", "Sammlung"),
+    (
+        "err.collection_exists",
+        "Sie haben bereits eine Sammlung mit diesem Namen.",
+    ),
+    (
+        "err.collection_limit",
+        "Sie haben die Grenze von 100 Sammlungen erreicht.",
+    ),
     ("content.for_deal", "Für diesen Deal"),
     (
         "content.for_deal_none",

@@ -198,6 +198,42 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("content.failed_none", "Every search found something."),
     ("content.query", "Search"),
     ("content.times", "Times"),
+    ("collections.title", "Collections"),
+    ("collections.back", "Back to the library"),
+    (
+        "collections.intro",
+        "Keep the assets for a deal or a customer together. Only you see your collections; each shows what you can open today.",
+    ),
+    ("collections.new_name", "New collection"),
+    ("collections.create", "Create"),
+    ("collections.items", "Assets: {n}"),
+    ("collections.delete", "Delete"),
+    ("collections.delete_named", "Delete collection {name}"),
+    ("collections.delete_title", "Delete this collection?"),
+    (
+        "collections.delete_body",
+        "The collection goes; its assets stay in the library.",
+    ),
+    ("collections.none", "No collections yet."),
+    (
+        "collections.none_hint",
+        "Name one above, or add an asset to a new collection from its page.",
+    ),
+    (
+        "collections.none_yet",
+        "You have no collections yet: name one below to put this asset in it.",
+    ),
+    ("collections.added", "Added to the new collection."),
+    ("collections.manage", "Manage collections"),
+    ("collections.facet", "Collection"),
+    (
+        "err.collection_exists",
+        "You already have a collection with this name.",
+    ),
+    (
+        "err.collection_limit",
+        "You have reached the limit of 100 collections.",
+    ),
     ("content.for_deal", "For this deal"),
     (
         "content.for_deal_none",
