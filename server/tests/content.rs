@@ -963,6 +963,15 @@ async fn collections_are_private_and_follow_visibility(b: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
+    // Adding again (a second tab) is not an error and adds nothing.
+    let (status, _) = app
+        .call(
+            &sam,
+            "set_collection_item",
+            &[("collection", &c_s), ("asset", &gold_s), ("on", "true")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
     let (status, mut got) = in_collection(&app, &sam, coll).await;
     got.sort();
     assert_eq!(

@@ -151,18 +151,23 @@ pub async fn set_item(
 ) -> Result<(), AppError> {
     owned(db, caller, collection).await?;
     visible_row(db, &audience(db, caller).await?, asset).await?;
-    sqlx::query("DELETE FROM asset_collection_items WHERE collection_id = $1 AND asset_id = $2")
-        .bind(collection)
-        .bind(asset)
-        .execute(&db.pool)
-        .await?;
     if on {
+        // Adding twice (two tabs, a double tap) keeps the first and is not an error.
         sqlx::query(
-            "INSERT INTO asset_collection_items (collection_id, asset_id, added_at) VALUES ($1, $2, $3)",
+            "INSERT INTO asset_collection_items (collection_id, asset_id, added_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (collection_id, asset_id) DO NOTHING",
         )
         .bind(collection)
         .bind(asset)
         .bind(now())
+        .execute(&db.pool)
+        .await?;
+    } else {
+        sqlx::query(
+            "DELETE FROM asset_collection_items WHERE collection_id = $1 AND asset_id = $2",
+        )
+        .bind(collection)
+        .bind(asset)
         .execute(&db.pool)
         .await?;
     }
