@@ -102,34 +102,40 @@ impl Prefix {
     }
 }
 
-fn fts_expr(words: &[String], prefix: Prefix) -> String {
+/// The words as one query: each written `exact` or, where `prefix` says so, `as_prefix`.
+fn expr(
+    words: &[String],
+    prefix: Prefix,
+    exact: fn(&str) -> String,
+    as_prefix: fn(&str) -> String,
+    and: &str,
+) -> String {
     words
         .iter()
         .enumerate()
         .map(|(i, w)| {
             if prefix.of(i, words) {
-                format!("\"{w}\"*")
+                as_prefix(w)
             } else {
-                format!("\"{w}\"")
+                exact(w)
             }
         })
         .collect::<Vec<_>>()
-        .join(" AND ")
+        .join(and)
+}
+
+fn fts_expr(words: &[String], prefix: Prefix) -> String {
+    expr(
+        words,
+        prefix,
+        |w| format!("\"{w}\""),
+        |w| format!("\"{w}\"*"),
+        " AND ",
+    )
 }
 
 fn tsquery(words: &[String], prefix: Prefix) -> String {
-    words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            if prefix.of(i, words) {
-                format!("{w}:*")
-            } else {
-                w.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" & ")
+    expr(words, prefix, str::to_string, |w| format!("{w}:*"), " & ")
 }
 
 /// At most this many title/tag/description matches are ranked: all of them when a query is

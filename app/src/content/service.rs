@@ -397,31 +397,46 @@ pub async fn add_version(
     raw(db, id).await?;
     let mut tx = db.pool.begin().await?;
     let (vid, no) = insert_version(&mut tx, caller, id, f).await?;
+    let after = serde_json::json!({ "version": no, "file": f.file_name, "sha256": f.sha256 });
+    make_current(&mut tx, db, caller, id, vid, "content.version", None, after).await?;
+    tx.commit().await?;
+    Ok(no)
+}
+
+/// Makes version `vid` the asset's current one, re-indexes the asset's text and audits it.
+#[allow(clippy::too_many_arguments)]
+async fn make_current(
+    conn: &mut sqlx::AnyConnection,
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    vid: i64,
+    action: &'static str,
+    before: Option<serde_json::Value>,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
     sqlx::query("UPDATE assets SET current_version_id = $1, updated_at = $2 WHERE id = $3")
         .bind(vid)
         .bind(now())
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    reindex(&mut tx, db, id).await?;
+    reindex(&mut *conn, db, id).await?;
     audit::record(
-        &mut *tx,
+        &mut *conn,
         AuditEvent {
             actor: Some(caller),
             actor_label: "",
             org_id: Some(caller.org_id),
-            action: "content.version",
+            action,
             entity_type: "asset",
             entity_id: id.to_string(),
-            before: None,
-            after: Some(
-                serde_json::json!({ "version": no, "file": f.file_name, "sha256": f.sha256 }),
-            ),
+            before,
+            after: Some(after),
         },
     )
     .await?;
-    tx.commit().await?;
-    Ok(no)
+    Ok(())
 }
 
 /// Makes an earlier version current again (history is kept).
@@ -436,25 +451,17 @@ pub async fn restore(db: &Db, caller: &Caller, id: i64, version_no: i64) -> Resu
             .await?
             .ok_or(AppError::NotFound)?;
     let mut tx = db.pool.begin().await?;
-    sqlx::query("UPDATE assets SET current_version_id = $1, updated_at = $2 WHERE id = $3")
-        .bind(vid)
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    reindex(&mut tx, db, id).await?;
-    audit::record(
-        &mut *tx,
-        AuditEvent {
-            actor: Some(caller),
-            actor_label: "",
-            org_id: Some(caller.org_id),
-            action: "content.restore",
-            entity_type: "asset",
-            entity_id: id.to_string(),
-            before: Some(serde_json::json!({ "current_version_id": before.try_get::<Option<i64>, _>("current_version_id")? })),
-            after: Some(serde_json::json!({ "current_version_id": vid, "version": version_no })),
-        },
+    let before = serde_json::json!({ "current_version_id": before.try_get::<Option<i64>, _>("current_version_id")? });
+    let after = serde_json::json!({ "current_version_id": vid, "version": version_no });
+    make_current(
+        &mut tx,
+        db,
+        caller,
+        id,
+        vid,
+        "content.restore",
+        Some(before),
+        after,
     )
     .await?;
     tx.commit().await?;
