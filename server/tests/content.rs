@@ -902,6 +902,48 @@ async fn the_api_serves_content_within_visibility(b: Backend) {
     }
 }
 
+/// How Postgres searches are planned (the plan is built the same way on both backends):
+/// known words are spelled out from the vocabulary, a prefix with too many completions stays
+/// a prefix, and unknown or short words are left as typed.
+async fn query_plans_spell_out_known_words(b: Backend) {
+    use app::content::search::{Prefix, plan_meta, tokens};
+    let app = spawn_app(b).await;
+    let mk = app.as_user("marketing@acme.example").await;
+    create(
+        &app,
+        &mk,
+        meta(
+            "Zero trust for data teams",
+            "datasheet",
+            &[(
+                "description",
+                "data database databases datacenter dataflow datagram datalake datamart datapoint dataset datasets",
+            )],
+        ),
+        ("d.pdf", pdf_with_text("Nothing here")),
+    )
+    .await;
+    let plan = |q: &str, p: Prefix| {
+        let db = app.db.clone();
+        let words = tokens(q);
+        async move { plan_meta(&db, &words, p).await.expect("plan") }
+    };
+    let p = plan("zero datab", Prefix::Last).await;
+    assert_eq!(p.tsquery, "(zero) & (database | databases)");
+    assert!(!p.newest_first, "a small library is never walked");
+    // Eleven words begin with "data": too many to spell out.
+    assert_eq!(plan("data", Prefix::Last).await.tsquery, "data:*");
+    // Only the last word is a prefix unless asked; unknown, short and numeric words stay.
+    assert_eq!(
+        plan("zer xq 46 teams", Prefix::Last).await.tsquery,
+        "zer & xq & 46 & (teams)"
+    );
+    assert_eq!(
+        plan("zer datase", Prefix::All).await.tsquery,
+        "(zero) & (dataset | datasets)"
+    );
+}
+
 async fn in_collection(app: &TestApp, c: &Client, collection: i64) -> (StatusCode, Vec<String>) {
     let (status, r) = app
         .call(
@@ -1071,6 +1113,7 @@ async fn collections_are_private_and_follow_visibility(b: Backend) {
 }
 
 both_backends!(
+    query_plans_spell_out_known_words,
     visibility_matrix_applies_to_every_path,
     upload_attacks_leave_nothing_behind,
     files_are_served_safely_with_versions,

@@ -14,6 +14,7 @@
 
 use crate::error::AppError;
 use crate::server::db::{Backend, Db};
+use sqlx::Row;
 
 /// The most text of one file that is indexed.
 pub const MAX_BODY_CHARS: usize = 200_000;
@@ -165,61 +166,93 @@ pub struct MetaPlan {
     /// prefixes.
     pub tsquery: String,
     /// Walk the index newest first and test each row instead of reading every match from
-    /// the GIN index and sorting: cheaper when matches are many. Walking reads about
-    /// `RANKED_CANDIDATES × N / matches` rows, the GIN index `matches`, so walk when
-    /// `matches² > RANKED_CANDIDATES × N` (matches estimated from the document counts,
-    /// words taken as independent).
+    /// the GIN index and sorting: cheaper when matches are many. Walking tests about
+    /// `RANKED_CANDIDATES × N / matches` rows, the GIN index fetches `matches`, each about
+    /// [`GIN_ROW_COST`] times as dear (a random heap read and a sort), so walk when
+    /// `matches² × GIN_ROW_COST > RANKED_CANDIDATES × N` (matches estimated from the
+    /// document counts, words taken as independent).
     pub newest_first: bool,
 }
+
+/// What a match found by the GIN index costs against a row tested on a walk, measured at
+/// 100k assets: about 1 µs to fetch and sort each match and 1.5 µs to read back and rank
+/// each kept one, against 0.5 µs per row walked; the plans cost the same near 8,000 matches.
+const GIN_ROW_COST: f64 = 3.0;
 
 /// The most completions of a word that are spelled out in a query.
 const MAX_COMPLETIONS: i64 = 8;
 
 pub async fn plan_meta(db: &Db, words: &[String], prefix: Prefix) -> Result<MetaPlan, AppError> {
-    let n: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(asset_id), 0) FROM asset_meta_search")
-        .fetch_one(&db.pool)
-        .await?;
-    let n = (n.max(1)) as f64;
-    let mut matches = n;
-    let mut parts = Vec::with_capacity(words.len());
-    for (i, w) in words.iter().enumerate() {
-        let known = w.len() >= 3 && w.len() <= 40 && !w.bytes().all(|c| c.is_ascii_digit());
-        // A whole word's only "completion" is itself.
+    // Known words: three or more letters, not a number (the vocabulary holds no others).
+    let known =
+        |w: &String| w.len() >= 3 && w.len() <= 40 && !w.bytes().all(|c| c.is_ascii_digit());
+    // One round trip: the highest id (the size of the library), then each known word's
+    // completions, most common first (a whole word's only "completion" is itself).
+    let mut sql = Sql::default();
+    sql.push(
+        "SELECT CAST(-1 AS BIGINT) AS w, '' AS term, COALESCE(MAX(id), 0) AS docs FROM assets",
+    );
+    for (i, w) in words.iter().enumerate().filter(|(_, w)| known(w)) {
         let end = if prefix.of(i, words) {
             format!("{w}\u{7f}")
         } else {
             w.clone()
         };
-        let rows: Vec<(String, i64)> = if known {
-            sqlx::query_as(
-                "SELECT term, docs FROM content_terms WHERE term >= $1 AND term <= $2 \
-                 ORDER BY docs DESC, term LIMIT $3",
-            )
-            .bind(w)
-            .bind(end)
-            .bind(MAX_COMPLETIONS + 1)
-            .fetch_all(&db.pool)
-            .await?
-        } else {
-            Vec::new()
+        let (from, to) = (sql.bind(Bind::S(w.clone())), sql.bind(Bind::S(end)));
+        sql.push(&format!(
+            " UNION ALL SELECT * FROM (SELECT CAST({i} AS BIGINT) AS w, term, docs FROM content_terms \
+             WHERE term >= {from} AND term <= {to} ORDER BY docs DESC, term LIMIT {}) t{i}",
+            MAX_COMPLETIONS + 1
+        ));
+        if prefix.of(i, words) {
+            // All of a prefix's documents, for the estimate: its most common completions
+            // alone can be a small part of them.
+            sql.push(&format!(
+                " UNION ALL SELECT CAST({i} AS BIGINT) AS w, '*' AS term, CAST(COALESCE(SUM(docs), 0) AS BIGINT) AS docs \
+                 FROM content_terms WHERE term >= {from} AND term <= {to}"
+            ));
+        }
+    }
+    let rows: Vec<(i64, String, i64)> = sql
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("w")?, r.try_get("term")?, r.try_get("docs")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    let n = rows
+        .iter()
+        .find(|(w, _, _)| *w < 0)
+        .map_or(1, |(_, _, d)| (*d).max(1)) as f64;
+    let mut matches = n;
+    let mut parts = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let mine = rows.iter().filter(|(k, _, _)| *k == i as i64);
+        let terms: Vec<(&str, i64)> = mine
+            .clone()
+            .filter(|(_, t, _)| t != "*")
+            .map(|(_, t, d)| (t.as_str(), *d))
+            .collect();
+        let docs: i64 = match mine.clone().find(|(_, t, _)| t == "*") {
+            Some((_, _, all)) => *all,
+            None => terms.iter().map(|(_, d)| d).sum(),
         };
-        let docs: i64 = rows.iter().map(|(_, d)| d).sum();
-        if known && !rows.is_empty() && rows.len() as i64 <= MAX_COMPLETIONS {
-            let terms: Vec<&str> = rows.iter().map(|(t, _)| t.as_str()).collect();
-            parts.push(format!("({})", terms.join(" | ")));
+        if !terms.is_empty() && terms.len() as i64 <= MAX_COMPLETIONS {
+            let alts: Vec<&str> = terms.iter().map(|(t, _)| *t).collect();
+            parts.push(format!("({})", alts.join(" | ")));
         } else if prefix.of(i, words) {
             parts.push(format!("{w}:*"));
         } else {
             parts.push(w.clone());
         }
         // Unknown short words: assume they are common (a walk stays bounded anyway).
-        let docs = if known { docs as f64 } else { n / 4.0 };
+        let docs = if known(w) { docs as f64 } else { n / 4.0 };
         matches *= (docs / n).min(1.0);
     }
     Ok(MetaPlan {
         tsquery: parts.join(" & "),
         newest_first: n >= (10 * RANKED_CANDIDATES) as f64
-            && matches * matches > RANKED_CANDIDATES as f64 * n,
+            && matches * matches * GIN_ROW_COST > RANKED_CANDIDATES as f64 * n,
     })
 }
 
@@ -249,13 +282,20 @@ pub fn meta_match(
         }
         Backend::Postgres => {
             let p = sql.bind(Bind::S(plan.tsquery.clone()));
-            let matching = if plan.newest_first {
-                format!("asset_meta_search WHERE meta_tsv @@ to_tsquery('simple', {p})")
-            } else {
-                // `OFFSET 0`: every match from the GIN index, then the newest of them.
+            let candidates = if plan.newest_first {
                 format!(
-                    "(SELECT asset_id, meta_tsv FROM asset_meta_search \
-                     WHERE meta_tsv @@ to_tsquery('simple', {p}) OFFSET 0) f"
+                    "SELECT asset_id, meta_tsv FROM asset_meta_search WHERE meta_tsv @@ to_tsquery('simple', {p}) \
+                     ORDER BY asset_id DESC LIMIT {RANKED_CANDIDATES}"
+                )
+            } else {
+                // `OFFSET 0`: every match from the GIN index, then the newest of them. Only
+                // their ids are sorted; the vectors of the kept ones are read back by key
+                // (carrying every match's vector through the sort cost more than that).
+                format!(
+                    "SELECT k.asset_id, s.meta_tsv FROM (SELECT asset_id FROM \
+                     (SELECT asset_id FROM asset_meta_search WHERE meta_tsv @@ to_tsquery('simple', {p}) OFFSET 0) f \
+                     ORDER BY asset_id DESC LIMIT {RANKED_CANDIDATES}) k \
+                     JOIN asset_meta_search s ON s.asset_id = k.asset_id"
                 )
             };
             Matching {
@@ -264,7 +304,7 @@ pub fn meta_match(
                 // visible ones, instead of checking every candidate's visibility.
                 from: format!(
                     "(SELECT c.asset_id AS id, ts_rank(c.meta_tsv, to_tsquery('simple', {p})) AS score FROM \
-                     (SELECT asset_id, meta_tsv FROM {matching} ORDER BY asset_id DESC LIMIT {RANKED_CANDIDATES}) c \
+                     ({candidates}) c \
                      ORDER BY score DESC, c.asset_id DESC OFFSET 0) m \
                      JOIN assets a ON a.id = m.id"
                 ),
@@ -278,7 +318,18 @@ pub fn meta_match(
 
 /// Every word somewhere in the asset's text, documents included: newest first, so the
 /// scan of a large index stops as soon as enough visible assets are found.
-pub fn text_match(backend: Backend, sql: &mut Sql, words: &[String], prefix: Prefix) -> Matching {
+///
+/// On Postgres the GIN index returns every match unordered, and checking each one's
+/// visibility against `assets` was most of a common word's cost; with `newest`, only the
+/// newest that many matches are candidates (a sort of ids). A caller that gets fewer
+/// visible results than it asked for runs the query again without the bound.
+pub fn text_match(
+    backend: Backend,
+    sql: &mut Sql,
+    words: &[String],
+    prefix: Prefix,
+    newest: Option<i64>,
+) -> Matching {
     match backend {
         Backend::Sqlite => {
             let p = sql.bind(Bind::S(fts_expr(words, prefix)));
@@ -291,11 +342,20 @@ pub fn text_match(backend: Backend, sql: &mut Sql, words: &[String], prefix: Pre
         }
         Backend::Postgres => {
             let p = sql.bind(Bind::S(tsquery(words, prefix)));
-            Matching {
-                from: format!(
-                    "(SELECT asset_id FROM asset_text_search WHERE text_tsv @@ to_tsquery('simple', {p}) OFFSET 0) t \
-                     JOIN assets a ON a.id = t.asset_id"
+            // `OFFSET 0`: every match from the GIN index. Without it, the planner may walk
+            // the table newest first for the LIMIT, decompressing every text it passes.
+            let every = format!(
+                "SELECT asset_id FROM asset_text_search WHERE text_tsv @@ to_tsquery('simple', {p}) OFFSET 0"
+            );
+            let matches = match newest {
+                Some(n) => format!(
+                    "SELECT asset_id FROM ({every}) g ORDER BY asset_id DESC LIMIT {}",
+                    sql.bind(Bind::I(n))
                 ),
+                None => every,
+            };
+            Matching {
+                from: format!("({matches}) t JOIN assets a ON a.id = t.asset_id"),
                 cond: "1 = 1".into(),
                 order: "a.id DESC".into(),
                 key: "a.id".into(),

@@ -758,12 +758,13 @@ pub async fn find(
 /// losing the last few searches in a crash is harmless, and a flush on every search was a
 /// visible part of its latency.
 async fn log_search(db: &Db, user: i64, q: &str, results: usize) -> Result<(), AppError> {
-    let mut tx = db.pool.begin().await?;
-    if db.backend == crate::server::db::Backend::Postgres {
-        sqlx::query("SET LOCAL synchronous_commit TO OFF")
-            .execute(&mut *tx)
-            .await?;
-    }
+    let mut tx = if db.backend == crate::server::db::Backend::Postgres {
+        db.pool
+            .begin_with("BEGIN; SET LOCAL synchronous_commit TO OFF")
+            .await?
+    } else {
+        db.pool.begin().await?
+    };
     sqlx::query("INSERT INTO content_searches (at, user_id, q, results) VALUES ($1, $2, $3, $4)")
         .bind(now())
         .bind(user)
@@ -782,8 +783,9 @@ enum Phase {
     Browse,
     /// Words in titles, tags and descriptions, ranked.
     Meta,
-    /// Words anywhere in the text, newest first.
-    Text,
+    /// Words anywhere in the text, newest first; on Postgres, among the newest `newest`
+    /// matches when set (see [`search::text_match`]).
+    Text { newest: Option<i64> },
 }
 
 /// One query of a search: visible assets matching `phase`, minus those in `skip`.
@@ -811,7 +813,7 @@ async fn phase_rows(
             key: "a.updated_at".into(),
         },
         Phase::Meta => search::meta_match(db.backend, &mut sql, words, prefix, &plan),
-        Phase::Text => search::text_match(db.backend, &mut sql, words, prefix),
+        Phase::Text { newest } => search::text_match(db.backend, &mut sql, words, prefix, newest),
     };
     let cond = visible(aud, &mut sql);
     let facet = facets(q, aud, &mut sql)?;
@@ -844,20 +846,22 @@ async fn phase_rows(
     // it also guesses a prefix query's matches blindly, so plans are made for these
     // values every time, and the walk newest first is chosen by `plan_meta`. The newest
     // candidates are kept in a bounded sort, which must fit in memory not to spill.
-    let mut tx = db.pool.begin().await?;
-    sqlx::query(
-        "SELECT set_config('enable_seqscan', 'off', true), \
-         set_config('plan_cache_mode', 'force_custom_plan', true), \
-         set_config('work_mem', '32MB', true), \
-         set_config('enable_bitmapscan', $1, true)",
-    )
-    .bind(if walk { "off" } else { "on" })
-    .execute(&mut *tx)
-    .await?;
+    // One round trip opens the transaction with its settings.
+    let mut tx = db
+        .pool
+        .begin_with(format!(
+            "BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_custom_plan; \
+             SET LOCAL work_mem = '32MB'; SET LOCAL enable_bitmapscan = {}",
+            if walk { "off" } else { "on" }
+        ))
+        .await?;
     let rows = sql.query().fetch_all(&mut *tx).await?;
     tx.commit().await?;
     Ok(rows)
 }
+
+/// How many of the newest text matches a Postgres search checks before it checks them all.
+const TEXT_CANDIDATES: i64 = 200;
 
 /// A search: assets whose title, tags or description hold every word, ranked; then, to
 /// fill the page, assets whose text (documents included) holds them, newest first. Each
@@ -881,16 +885,25 @@ async fn run_find(
             .iter()
             .map(|r| r.try_get("id"))
             .collect::<Result<_, _>>()?;
-        let more = phase_rows(
-            db,
-            aud,
-            q,
-            (words, prefix),
-            Phase::Text,
-            &found,
-            limit - found.len() as i64,
-        )
-        .await?;
+        let wanted = limit - found.len() as i64;
+        // On Postgres the newest few hundred matches first; all of them only when those
+        // hold too few visible ones.
+        let bounded = db.backend == crate::server::db::Backend::Postgres;
+        let newest = bounded.then_some((wanted * 10).max(TEXT_CANDIDATES));
+        let text = (words, prefix);
+        let mut more = phase_rows(db, aud, q, text, Phase::Text { newest }, &found, wanted).await?;
+        if bounded && (more.len() as i64) < wanted {
+            more = phase_rows(
+                db,
+                aud,
+                q,
+                text,
+                Phase::Text { newest: None },
+                &found,
+                wanted,
+            )
+            .await?;
+        }
         rows.extend(more);
     }
     let ids: Vec<i64> = rows
