@@ -146,6 +146,9 @@ pub fn client() -> Client {
     Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        // A request that hangs fails its test within a minute instead of stalling the
+        // whole suite (one did once, waiting on a wake-up that never came).
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client")
 }
