@@ -31,6 +31,10 @@ pub enum AppError {
     Internal(String),
     #[error("transport: {0}")]
     Transport(String),
+    /// The request itself was malformed (a forged or truncated form, a body that is not
+    /// the server function's arguments): the server never ran the function.
+    #[error("malformed request: {0}")]
+    BadRequest(String),
 }
 
 impl AppError {
@@ -58,6 +62,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::Conflict(_) => 409,
             AppError::RateLimited => 429,
+            AppError::BadRequest(_) => 400,
             AppError::Internal(_) | AppError::Transport(_) => 500,
         }
     }
@@ -67,7 +72,18 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            // On the server these mean the request's arguments could not be read; in the
+            // browser every failure to call the server is a transport problem.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+                if cfg!(feature = "ssr") =>
+            {
+                AppError::BadRequest(value.to_string())
+            }
+            _ => AppError::Transport(value.to_string()),
+        }
     }
 }
 

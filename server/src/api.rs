@@ -84,7 +84,9 @@ impl From<AppError> for Problem {
             AppError::Internal(id) => {
                 Problem::new(status, format!("internal error, reference {id}"))
             }
-            AppError::Transport(_) => Problem::new(StatusCode::BAD_REQUEST, "malformed request"),
+            AppError::Transport(_) | AppError::BadRequest(_) => {
+                Problem::new(StatusCode::BAD_REQUEST, "malformed request")
+            }
         }
     }
 }

@@ -167,6 +167,31 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// The most of a server function's error body that is read to find its status.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// A server function whose arguments cannot be read (a forged or truncated form, a body
+/// that is not JSON) never runs, so nothing gives its error a status and Leptos answers
+/// 500. Its body says what happened; a malformed request is the caller's mistake: 400.
+pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_ERROR_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(app::error::AppError::BadRequest(_)) = serde_json::from_slice(&bytes) {
+        parts.status = StatusCode::BAD_REQUEST;
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -61,6 +61,10 @@ pub static TEXTS: &[(&str, &str)] = &[
         "Bei uns ist etwas schiefgegangen (Referenz {id}).",
     ),
     (
+        "err.bad_request",
+        "Die Anfrage war nicht lesbar. Laden Sie die Seite neu und versuchen Sie es erneut.",
+    ),
+    (
         "err.network",
         "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     ),

@@ -59,6 +59,10 @@ pub static TEXTS: &[(&str, &str)] = &[
         "Something went wrong on our side (reference {id}).",
     ),
     (
+        "err.bad_request",
+        "The request could not be read. Reload the page and try again.",
+    ),
+    (
         "err.network",
         "We could not reach the server. Check your connection and try again.",
     ),

@@ -269,6 +269,7 @@ pub fn error_text(e: &AppError) -> String {
         AppError::RateLimited => i.t("err.rate_limited").to_string(),
         AppError::Internal(id) => i.tf("err.internal", &[("id", id)]),
         AppError::Transport(_) => i.t("err.network").to_string(),
+        AppError::BadRequest(_) => i.t("err.bad_request").to_string(),
     }
 }
 
