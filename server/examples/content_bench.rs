@@ -12,7 +12,7 @@
 //! `--sqlite-db PATH` keeps the SQLite database at PATH (and re-times it if it exists).
 
 use app::content::search;
-use app::content::{ContentQuery, service};
+use app::content::{ContentQuery, find};
 use app::server::db::Db;
 use std::time::Instant;
 
@@ -292,7 +292,7 @@ async fn run(
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let qs = queries(n_queries, &vocab);
     for q in qs.iter().take(50) {
-        service::find(&db, &partner, q, 20)
+        find::find(&db, &partner, q, 20)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     }
@@ -301,7 +301,7 @@ async fn run(
     let mut found = 0;
     for (k, q) in qs.iter().enumerate() {
         let t = Instant::now();
-        let r = service::find(&db, &partner, q, 20)
+        let r = find::find(&db, &partner, q, 20)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         let took = t.elapsed().as_secs_f64() * 1000.0;

@@ -5,7 +5,7 @@
 use crate::api::{ApiCaller, Problem, RateBudget};
 use app::auth::Caller;
 use app::content::http::{self as content_http, Upload, Uploaded};
-use app::content::{AssetDetail, AssetSummary, ContentQuery, service};
+use app::content::{AssetDetail, AssetSummary, ContentQuery, find, service};
 use app::error::AppError;
 use app::server::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -141,7 +141,7 @@ pub async fn api_list(
         language: q.language,
         ..ContentQuery::default()
     };
-    Ok(Json(service::find(&s.db, &c, &query, 100).await?.items))
+    Ok(Json(find::find(&s.db, &c, &query, 100).await?.items))
 }
 
 /// One asset. Outside the token's visibility it does not exist (404).

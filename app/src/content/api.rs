@@ -16,7 +16,7 @@ pub async fn search_content(query: ContentQuery) -> Result<SearchResult, AppErro
     respond(
         async {
             let (db, c) = (app_state()?.db, caller()?);
-            let mut r = service::find(&db, &c, &query, 50).await?;
+            let mut r = find::find(&db, &c, &query, 50).await?;
             r.products = service::products(&db, &c).await?;
             r.collections = collections::list(&db, &c).await?;
             Ok(r)

@@ -1,7 +1,7 @@
 //! Collections: a user's own named lists of assets ("Acme renewal kit"), beside favourites.
 //! A collection belongs to one user; another user's collection id is "not found" on every
 //! path. Adding an asset needs the asset to be visible, and what a collection lists is
-//! filtered by the viewer's visibility at each request (see `service::find`), so an asset
+//! filtered by the viewer's visibility at each request (see `find::find`), so an asset
 //! that goes out of reach (tier drop, unpublished, expired) disappears from it at once.
 
 use super::Collection;

@@ -12,6 +12,8 @@ pub mod collections;
 #[cfg(feature = "ssr")]
 pub mod files;
 #[cfg(feature = "ssr")]
+pub mod find;
+#[cfg(feature = "ssr")]
 pub mod http;
 pub mod pages;
 #[cfg(feature = "ssr")]

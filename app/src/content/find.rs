@@ -1,0 +1,337 @@
+//! Finding content: facets and full-text search within the caller's visibility, in phases
+//! (ranked matches in titles, tags and descriptions, then newest matches in the whole
+//! text), with the reasons each result matched, typo correction and the search log.
+
+use super::search::{self, Bind, Prefix, Sql};
+use super::service::{Audience, SUMMARY_COLS, audience, favorites_among, summary_of, visible};
+use super::*;
+use crate::auth::Caller;
+use crate::domain::DealStage;
+use crate::error::AppError;
+use crate::server::db::Db;
+use crate::server::now;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Adds the facet conditions of a query.
+fn facets(q: &ContentQuery, aud: &Audience, sql: &mut Sql) -> Result<String, AppError> {
+    let mut cond = String::new();
+    if !q.kind.is_empty() {
+        let k = AssetKind::parse(&q.kind).map_err(|m| AppError::field("kind", m))?;
+        cond.push_str(&format!(
+            " AND a.kind = {}",
+            sql.bind(Bind::S(k.code().into()))
+        ));
+    }
+    if !q.stage.is_empty() {
+        let s = DealStage::parse(&q.stage).map_err(|m| AppError::field("stage", m))?;
+        cond.push_str(&format!(
+            " AND a.stages LIKE {}",
+            sql.bind(Bind::S(format!("%,{},%", s.code())))
+        ));
+    }
+    if !q.product.trim().is_empty() {
+        if q.product.chars().count() > 60 {
+            return Err(AppError::field("product", "err.too_long"));
+        }
+        cond.push_str(&format!(
+            " AND LOWER(a.products) LIKE {} ESCAPE '\\'",
+            sql.bind(Bind::S(crate::server::db::like_pattern(&format!(
+                ",{},",
+                q.product.trim()
+            ))))
+        ));
+    }
+    if !q.language.is_empty() {
+        if !LANGUAGES.contains(&q.language.as_str()) {
+            return Err(AppError::field("language", "err.choice_invalid"));
+        }
+        cond.push_str(&format!(
+            " AND a.language = {}",
+            sql.bind(Bind::S(q.language.clone()))
+        ));
+    }
+    if q.collection != 0 {
+        // The owner is part of the condition: another user's collection lists nothing.
+        cond.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM asset_collection_items ci JOIN asset_collections c ON c.id = ci.collection_id \
+             WHERE ci.asset_id = a.id AND c.id = {} AND c.user_id = {})",
+            sql.bind(Bind::I(q.collection)),
+            sql.bind(Bind::I(aud.user_id))
+        ));
+    }
+    if q.favorites {
+        cond.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM asset_favorites f WHERE f.asset_id = a.id AND f.user_id = {})",
+            sql.bind(Bind::I(aud.user_id))
+        ));
+    }
+    Ok(cond)
+}
+
+/// Ranked search (or, without words, the newest assets) within the caller's visibility.
+pub async fn find(
+    db: &Db,
+    caller: &Caller,
+    q: &ContentQuery,
+    limit: i64,
+) -> Result<SearchResult, AppError> {
+    if q.q.chars().count() > 200 {
+        return Err(AppError::field("q", "err.too_long"));
+    }
+    if q.collection != 0 {
+        super::collections::owned(db, caller, q.collection).await?;
+    }
+    let aud = audience(db, caller).await?;
+    let mut words = search::tokens(&q.q);
+    let mut result = run_find(db, &aud, q, &words, Prefix::Last, limit).await?;
+    if result.items.is_empty() && words.len() > 1 {
+        result = run_find(db, &aud, q, &words, Prefix::All, limit).await?;
+    }
+    if result.items.is_empty() && !words.is_empty() {
+        let mut corrected = Vec::new();
+        for w in &mut words {
+            if let Some(c) = search::correct(db, w).await? {
+                corrected.push((w.clone(), c.clone()));
+                *w = c;
+            }
+        }
+        if !corrected.is_empty() {
+            result = run_find(db, &aud, q, &words, Prefix::Last, limit).await?;
+            result.corrected = corrected;
+        }
+    }
+    if !words.is_empty() {
+        log_search(db, caller.user_id, &q.q, result.items.len()).await?;
+    }
+    Ok(result)
+}
+
+/// Records a search for the analytics. On Postgres the commit does not wait for the disk:
+/// losing the last few searches in a crash is harmless, and a flush on every search was a
+/// visible part of its latency.
+async fn log_search(db: &Db, user: i64, q: &str, results: usize) -> Result<(), AppError> {
+    let mut tx = if db.backend == crate::server::db::Backend::Postgres {
+        db.pool
+            .begin_with("BEGIN; SET LOCAL synchronous_commit TO OFF")
+            .await?
+    } else {
+        db.pool.begin().await?
+    };
+    sqlx::query("INSERT INTO content_searches (at, user_id, q, results) VALUES ($1, $2, $3, $4)")
+        .bind(now())
+        .bind(user)
+        .bind(q.trim().to_lowercase())
+        .bind(results as i64)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Which matching a phase of a search uses.
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    /// No words: the newest assets.
+    Browse,
+    /// Words in titles, tags and descriptions, ranked.
+    Meta,
+    /// Words anywhere in the text, newest first; on Postgres, among the newest `newest`
+    /// matches when set (see [`search::text_match`]).
+    Text { newest: Option<i64> },
+}
+
+/// One query of a search: visible assets matching `phase`, minus those in `skip`.
+async fn phase_rows(
+    db: &Db,
+    aud: &Audience,
+    q: &ContentQuery,
+    (words, prefix): (&[String], Prefix),
+    phase: Phase,
+    skip: &[i64],
+    limit: i64,
+) -> Result<Vec<AnyRow>, AppError> {
+    let mut sql = Sql::default();
+    let plan = if phase == Phase::Meta && db.backend == crate::server::db::Backend::Postgres {
+        search::plan_meta(db, words, prefix).await?
+    } else {
+        search::MetaPlan::default()
+    };
+    let walk = plan.newest_first;
+    let m = match phase {
+        Phase::Browse => search::Matching {
+            from: "assets a".into(),
+            cond: "1 = 1".into(),
+            order: "a.updated_at DESC, a.id DESC".into(),
+            key: "a.updated_at".into(),
+        },
+        Phase::Meta => search::meta_match(db.backend, &mut sql, words, prefix, &plan),
+        Phase::Text { newest } => search::text_match(db.backend, &mut sql, words, prefix, newest),
+    };
+    let cond = visible(aud, &mut sql);
+    let facet = facets(q, aud, &mut sql)?;
+    let not_in = if skip.is_empty() {
+        String::new()
+    } else {
+        let ps: Vec<String> = skip.iter().map(|id| sql.bind(Bind::I(*id))).collect();
+        format!(" AND a.id NOT IN ({})", ps.join(", "))
+    };
+    let lim = sql.bind(Bind::I(limit));
+    // The page of ids first, then the display columns for those few rows only (joining the
+    // versions of every candidate before the LIMIT was most of a common word's cost).
+    let search::Matching {
+        from,
+        cond: matches,
+        order,
+        key,
+    } = m;
+    sql.push(&format!(
+        "SELECT {SUMMARY_COLS} FROM (SELECT a.id AS hit_id, {key} AS hit_key FROM {from} \
+         WHERE {matches} AND {cond}{facet}{not_in} ORDER BY {order} LIMIT {lim}) hit \
+         JOIN assets a ON a.id = hit.hit_id LEFT JOIN asset_versions v ON v.id = a.current_version_id \
+         ORDER BY hit.hit_key DESC, hit.hit_id DESC"
+    ));
+    if db.backend != crate::server::db::Backend::Postgres {
+        return Ok(sql.query().fetch_all(&db.pool).await?);
+    }
+    // The planner cannot see what a match costs: the text vectors live in TOAST, so a
+    // sequential scan (or a walk that tests every row) would decompress all of them;
+    // it also guesses a prefix query's matches blindly, so plans are made for these
+    // values every time, and the walk newest first is chosen by `plan_meta`. The newest
+    // candidates are kept in a bounded sort, which must fit in memory not to spill.
+    // One round trip opens the transaction with its settings.
+    let mut tx = db
+        .pool
+        .begin_with(format!(
+            "BEGIN; SET LOCAL enable_seqscan = off; SET LOCAL plan_cache_mode = force_custom_plan; \
+             SET LOCAL work_mem = '32MB'; SET LOCAL enable_bitmapscan = {}",
+            if walk { "off" } else { "on" }
+        ))
+        .await?;
+    let rows = sql.query().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// How many of the newest text matches a Postgres search checks before it checks them all.
+const TEXT_CANDIDATES: i64 = 200;
+
+/// A search: assets whose title, tags or description hold every word, ranked; then, to
+/// fill the page, assets whose text (documents included) holds them, newest first. Each
+/// result says where it matched.
+async fn run_find(
+    db: &Db,
+    aud: &Audience,
+    q: &ContentQuery,
+    words: &[String],
+    prefix: Prefix,
+    limit: i64,
+) -> Result<SearchResult, AppError> {
+    let limit = limit.clamp(1, 100);
+    let mut rows = if words.is_empty() {
+        phase_rows(db, aud, q, (words, prefix), Phase::Browse, &[], limit).await?
+    } else {
+        phase_rows(db, aud, q, (words, prefix), Phase::Meta, &[], limit).await?
+    };
+    if !words.is_empty() && (rows.len() as i64) < limit {
+        let found: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get("id"))
+            .collect::<Result<_, _>>()?;
+        let wanted = limit - found.len() as i64;
+        // On Postgres the newest few hundred matches first; all of them only when those
+        // hold too few visible ones.
+        let bounded = db.backend == crate::server::db::Backend::Postgres;
+        let newest = bounded.then_some((wanted * 10).max(TEXT_CANDIDATES));
+        let text = (words, prefix);
+        let mut more = phase_rows(db, aud, q, text, Phase::Text { newest }, &found, wanted).await?;
+        if bounded && (more.len() as i64) < wanted {
+            more = phase_rows(
+                db,
+                aud,
+                q,
+                text,
+                Phase::Text { newest: None },
+                &found,
+                wanted,
+            )
+            .await?;
+        }
+        rows.extend(more);
+    }
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    let favs = favorites_among(db, aud.user_id, &ids).await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let mut s = summary_of(r, false)?;
+        s.favorite = favs.contains(&s.id);
+        if !words.is_empty() {
+            let tags = format!("{} {}", s.tags.join(" "), s.products.join(" "));
+            s.matched_in = search::matched_in(
+                &[
+                    ("title", &search::normalize(&s.title)),
+                    ("tags", &search::normalize(&tags)),
+                    ("description", &search::normalize(&s.description)),
+                ],
+                words,
+            );
+        }
+        items.push(s);
+    }
+    if !words.is_empty() {
+        explain_text_matches(db, &rows, &mut items, words).await?;
+    }
+    Ok(SearchResult {
+        items,
+        corrected: Vec::new(),
+        products: Vec::new(),
+        collections: Vec::new(),
+    })
+}
+
+/// For results that matched in their file's text, says so and quotes the passage.
+async fn explain_text_matches(
+    db: &Db,
+    rows: &[AnyRow],
+    items: &mut [AssetSummary],
+    words: &[String],
+) -> Result<(), AppError> {
+    let versions: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get::<Option<i64>, _>("current_version_id"))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    if versions.is_empty() {
+        return Ok(());
+    }
+    // One read for the whole page of results.
+    let mut sql = Sql::default();
+    let ps: Vec<String> = versions.iter().map(|v| sql.bind(Bind::I(*v))).collect();
+    sql.push(&format!(
+        "SELECT asset_id, text_content FROM asset_versions WHERE id IN ({})",
+        ps.join(", ")
+    ));
+    let texts: std::collections::HashMap<i64, String> = sql
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("asset_id")?, r.try_get("text_content")?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+    for item in items.iter_mut() {
+        let snip = texts
+            .get(&item.id)
+            .map(|t| search::snippet(t, words))
+            .unwrap_or_default();
+        if !snip.is_empty() {
+            item.matched_in.push("text".into());
+            item.snippet = snip;
+        }
+    }
+    Ok(())
+}
