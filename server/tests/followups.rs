@@ -179,7 +179,7 @@ async fn pipeline_upload_previews_validates_and_imports_with_progress(b: Backend
         (Some("done"), Some(10)),
         "{v}"
     );
-    // The audit log has the import.
+    // The audit log has the import, by the user who uploaded it.
     assert!(
         count(
             &app,
@@ -187,6 +187,20 @@ async fn pipeline_upload_previews_validates_and_imports_with_progress(b: Backend
         )
         .await
             >= 2
+    );
+    assert_eq!(
+        app.scalar(
+            "SELECT COUNT(*) FROM audit_events e JOIN users u ON u.id = e.actor_user_id \
+             WHERE e.action = 'pipeline.import' AND u.email = $1 AND e.actor_email = u.email \
+             AND e.org_id = u.org_id",
+            "cam@acme.example"
+        )
+        .await,
+        count(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'pipeline.import' AND $1 = ''"
+        )
+        .await
     );
 }
 

@@ -155,19 +155,33 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<(i64, Caller)>
     )))
 }
 
-/// The caller for a user by email (the CLI creates tokens for a user).
-pub async fn caller_for_email(db: &Db, email: &str) -> Result<Caller, AppError> {
-    let r = sqlx::query(
+/// How a user is looked up.
+enum UserKey {
+    Id(i64),
+    Email(String),
+}
+
+/// The caller for an active user, if there is one.
+async fn active_caller(db: &Db, key: UserKey) -> Result<Option<Caller>, AppError> {
+    let by = match key {
+        UserKey::Id(_) => "u.id",
+        UserKey::Email(_) => "u.email",
+    };
+    let sql = format!(
         "SELECT u.id, u.org_id, u.email, u.name, u.role, o.slug, o.name AS org_name, o.kind \
-         FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.email = $1 AND u.active = 1",
-    )
-    .bind(email.trim().to_lowercase())
-    .fetch_optional(&db.pool)
-    .await?
-    .ok_or_else(|| AppError::field("email", "err.no_such_user"))?;
+         FROM users u JOIN orgs o ON o.id = u.org_id WHERE {by} = $1 AND u.active = 1"
+    );
+    let q = sqlx::query(&sql);
+    let q = match key {
+        UserKey::Id(id) => q.bind(id),
+        UserKey::Email(email) => q.bind(email),
+    };
+    let Some(r) = q.fetch_optional(&db.pool).await? else {
+        return Ok(None);
+    };
     let role: String = r.try_get("role")?;
     let kind: String = r.try_get("kind")?;
-    Ok(Caller {
+    Ok(Some(Caller {
         user_id: r.try_get("id")?,
         org_id: r.try_get("org_id")?,
         org_slug: r.try_get("slug")?,
@@ -178,7 +192,20 @@ pub async fn caller_for_email(db: &Db, email: &str) -> Result<Caller, AppError> 
         name: r.try_get("name")?,
         locale: None,
         session_hash: String::new(),
-    })
+    }))
+}
+
+/// The caller for a user by email (the CLI creates tokens for a user).
+pub async fn caller_for_email(db: &Db, email: &str) -> Result<Caller, AppError> {
+    active_caller(db, UserKey::Email(email.trim().to_lowercase()))
+        .await?
+        .ok_or_else(|| AppError::field("email", "err.no_such_user"))
+}
+
+/// The caller for an active user by id, when work queued by them runs later (a pipeline
+/// import finishing on a worker): `None` once the user is deactivated.
+pub async fn caller_for_user(db: &Db, user_id: i64) -> Result<Option<Caller>, AppError> {
+    active_caller(db, UserKey::Id(user_id)).await
 }
 
 /// Counts one request against a token's budget for the current minute. `Ok(Err(seconds))`

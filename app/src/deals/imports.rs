@@ -277,6 +277,8 @@ async fn run(db: &Db, id: i64) -> Result<(), AppError> {
         .await?;
     let job = view_of(&r)?;
     let created_by: i64 = r.try_get("created_by")?;
+    // The audit record names the uploader; a user deactivated meanwhile only by id.
+    let uploader = crate::auth::tokens::caller_for_user(db, created_by).await?;
     let rows =
         parse(&load(db, id).await?).map_err(|_| AppError::Conflict("import.invalid".into()))?;
     let mut done = job.done_rows.max(0) as usize;
@@ -316,9 +318,9 @@ async fn run(db: &Db, id: i64) -> Result<(), AppError> {
             audit::record(
                 &mut *tx,
                 AuditEvent {
-                    actor: None,
+                    actor: uploader.as_ref(),
                     actor_label: &format!("pipeline upload by user {created_by}"),
-                    org_id: None,
+                    org_id: uploader.as_ref().map(|c| c.org_id),
                     action: "pipeline.import",
                     entity_type: "pipeline_import",
                     entity_id: id.to_string(),
