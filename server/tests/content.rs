@@ -754,6 +754,14 @@ async fn search_ranks_explains_and_tolerates_typos(b: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // The facets the library page loads once: products of the visible library.
+    let (status, f) = app.call(&sam, "content_facets", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{f}");
+    assert_eq!(
+        f["products"],
+        serde_json::json!(["Acme Cloud Firewall"]),
+        "{f}"
+    );
     // Favourites.
     app.call(
         &sam,

@@ -25,6 +25,27 @@ pub struct Caller {
 }
 
 impl Caller {
+    /// The caller in a row that joins `users u` to `orgs o` and selects the user's id as
+    /// `user_id`, `u.org_id, u.email, u.name, u.role, u.locale` and `o.slug, o.name AS
+    /// org_name, o.kind` (sessions, API tokens and user lookups all do).
+    pub fn from_row(r: &sqlx::any::AnyRow, session_hash: String) -> Result<Caller, AppError> {
+        let role: String = r.try_get("role")?;
+        let kind: String = r.try_get("kind")?;
+        let locale: Option<String> = r.try_get("locale")?;
+        Ok(Caller {
+            user_id: r.try_get("user_id")?,
+            org_id: r.try_get("org_id")?,
+            org_slug: r.try_get("slug")?,
+            org_name: r.try_get("org_name")?,
+            vendor: kind == "vendor",
+            role: Role::parse(&role).map_err(internal)?,
+            email: r.try_get("email")?,
+            name: r.try_get("name")?,
+            locale: locale.as_deref().and_then(Locale::parse),
+            session_hash,
+        })
+    }
+
     pub fn require(&self, action: Action) -> Result<(), AppError> {
         if role_allows(self.role, action) {
             Ok(())
@@ -78,21 +99,7 @@ pub async fn load_session(
             .execute(&db.pool)
             .await?;
     }
-    let role: String = row.try_get("role")?;
-    let kind: String = row.try_get("kind")?;
-    let locale: Option<String> = row.try_get("locale")?;
-    Ok(Some(Caller {
-        user_id: row.try_get("user_id")?,
-        org_id: row.try_get("org_id")?,
-        org_slug: row.try_get("slug")?,
-        org_name: row.try_get("org_name")?,
-        vendor: kind == "vendor",
-        role: Role::parse(&role).map_err(internal)?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        locale: locale.as_deref().and_then(Locale::parse),
-        session_hash: hash,
-    }))
+    Ok(Some(Caller::from_row(&row, hash)?))
 }
 
 /// Failures allowed per (account, IP) in the window before that pair is throttled.

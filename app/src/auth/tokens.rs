@@ -2,8 +2,7 @@
 //! `Authorization: Bearer`, stored only as a hash, acting with their user's role and org.
 
 use super::{Caller, TokenView};
-use crate::domain::Role;
-use crate::error::{AppError, internal};
+use crate::error::AppError;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::db::Db;
 use crate::server::now;
@@ -135,24 +134,7 @@ pub async fn authenticate(db: &Db, secret: &str) -> Result<Option<(i64, Caller)>
             .execute(&db.pool)
             .await?;
     }
-    let role: String = r.try_get("role")?;
-    let kind: String = r.try_get("kind")?;
-    let locale: Option<String> = r.try_get("locale")?;
-    Ok(Some((
-        token_id,
-        Caller {
-            user_id: r.try_get("user_id")?,
-            org_id: r.try_get("org_id")?,
-            org_slug: r.try_get("slug")?,
-            org_name: r.try_get("org_name")?,
-            vendor: kind == "vendor",
-            role: Role::parse(&role).map_err(internal)?,
-            email: r.try_get("email")?,
-            name: r.try_get("name")?,
-            locale: locale.as_deref().and_then(crate::i18n::Locale::parse),
-            session_hash: String::new(),
-        },
-    )))
+    Ok(Some((token_id, Caller::from_row(&r, String::new())?)))
 }
 
 /// How a user is looked up.
@@ -168,7 +150,7 @@ async fn active_caller(db: &Db, key: UserKey) -> Result<Option<Caller>, AppError
         UserKey::Email(_) => "u.email",
     };
     let sql = format!(
-        "SELECT u.id, u.org_id, u.email, u.name, u.role, o.slug, o.name AS org_name, o.kind \
+        "SELECT u.id AS user_id, u.org_id, u.email, u.name, u.role, u.locale, o.slug, o.name AS org_name, o.kind \
          FROM users u JOIN orgs o ON o.id = u.org_id WHERE {by} = $1 AND u.active = 1"
     );
     let q = sqlx::query(&sql);
@@ -179,20 +161,7 @@ async fn active_caller(db: &Db, key: UserKey) -> Result<Option<Caller>, AppError
     let Some(r) = q.fetch_optional(&db.pool).await? else {
         return Ok(None);
     };
-    let role: String = r.try_get("role")?;
-    let kind: String = r.try_get("kind")?;
-    Ok(Some(Caller {
-        user_id: r.try_get("id")?,
-        org_id: r.try_get("org_id")?,
-        org_slug: r.try_get("slug")?,
-        org_name: r.try_get("org_name")?,
-        vendor: kind == "vendor",
-        role: Role::parse(&role).map_err(internal)?,
-        email: r.try_get("email")?,
-        name: r.try_get("name")?,
-        locale: None,
-        session_hash: String::new(),
-    }))
+    Ok(Some(Caller::from_row(&r, String::new())?))
 }
 
 /// The caller for a user by email (the CLI creates tokens for a user).

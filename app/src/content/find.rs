@@ -173,8 +173,7 @@ async fn phase_rows(
     let not_in = if skip.is_empty() {
         String::new()
     } else {
-        let ps: Vec<String> = skip.iter().map(|id| sql.bind(Bind::I(*id))).collect();
-        format!(" AND a.id NOT IN ({})", ps.join(", "))
+        format!(" AND a.id NOT IN ({})", sql.bind_ids(skip))
     };
     let lim = sql.bind(Bind::I(limit));
     // The page of ids first, then the display columns for those few rows only (joining the
@@ -287,8 +286,6 @@ async fn run_find(
     Ok(SearchResult {
         items,
         corrected: Vec::new(),
-        products: Vec::new(),
-        collections: Vec::new(),
     })
 }
 
@@ -311,10 +308,9 @@ async fn explain_text_matches(
     }
     // One read for the whole page of results.
     let mut sql = Sql::default();
-    let ps: Vec<String> = versions.iter().map(|v| sql.bind(Bind::I(*v))).collect();
+    let ids = sql.bind_ids(&versions);
     sql.push(&format!(
-        "SELECT asset_id, text_content FROM asset_versions WHERE id IN ({})",
-        ps.join(", ")
+        "SELECT asset_id, text_content FROM asset_versions WHERE id IN ({ids})"
     ));
     let texts: std::collections::HashMap<i64, String> = sql
         .query()

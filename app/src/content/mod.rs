@@ -127,7 +127,13 @@ pub struct SearchResult {
     pub items: Vec<AssetSummary>,
     /// Words of the query that were corrected: (typed, used).
     pub corrected: Vec<(String, String)>,
-    /// Facet values present in the caller's visible library.
+}
+
+/// The values of the library's facets that do not depend on the query, loaded once per
+/// visit to the library page rather than with every search.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LibraryFacets {
+    /// Product names present in the caller's visible library.
     pub products: Vec<String>,
     /// The caller's collections, for the collection facet.
     pub collections: Vec<Collection>,

@@ -138,6 +138,7 @@ pub fn LibraryPage() -> impl IntoView {
     };
     let f0 = filter();
     let data = Resource::new(filter, search_content);
+    let facets = Resource::new(|| (), |_| content_facets());
     let user = use_user();
     let select = move |name: &'static str,
                        label: &'static str,
@@ -186,14 +187,14 @@ pub fn LibraryPage() -> impl IntoView {
                 <datalist id="c-products">
                     <Suspense fallback=|| ()>
                         {move || Suspend::new(async move {
-                            data.await.map(|r| r.products.into_iter().map(|p| view! { <option value=p></option> }).collect_view()).ok()
+                            facets.await.map(|f| f.products.into_iter().map(|p| view! { <option value=p></option> }).collect_view()).ok()
                         })}
                     </Suspense>
                 </datalist>
             </div>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    let list = data.await.map(|r| r.collections).unwrap_or_default();
+                    let list = facets.await.map(|f| f.collections).unwrap_or_default();
                     let chosen = f0.collection;
                     (!list.is_empty() || chosen != 0).then(|| view! {
                         <div class="field">

@@ -50,6 +50,12 @@ pub fn tokens(q: &str) -> Vec<String> {
     out
 }
 
+/// Whether the vocabulary (`content_terms`) holds a word: three to forty letters, not a
+/// number.
+fn in_vocabulary(w: &str) -> bool {
+    (3..=40).contains(&w.len()) && !w.bytes().all(|c| c.is_ascii_digit())
+}
+
 /// Values bound to a built query, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Bind {
@@ -69,6 +75,14 @@ impl Sql {
     pub fn bind(&mut self, b: Bind) -> String {
         self.binds.push(b);
         format!("${}", self.binds.len())
+    }
+
+    /// Binds every id and returns their placeholders, comma-separated (for `IN (…)`).
+    pub fn bind_ids(&mut self, ids: &[i64]) -> String {
+        ids.iter()
+            .map(|id| self.bind(Bind::I(*id)))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     pub fn push(&mut self, s: &str) {
@@ -183,16 +197,13 @@ const GIN_ROW_COST: f64 = 3.0;
 const MAX_COMPLETIONS: i64 = 8;
 
 pub async fn plan_meta(db: &Db, words: &[String], prefix: Prefix) -> Result<MetaPlan, AppError> {
-    // Known words: three or more letters, not a number (the vocabulary holds no others).
-    let known =
-        |w: &String| w.len() >= 3 && w.len() <= 40 && !w.bytes().all(|c| c.is_ascii_digit());
     // One round trip: the highest id (the size of the library), then each known word's
     // completions, most common first (a whole word's only "completion" is itself).
     let mut sql = Sql::default();
     sql.push(
         "SELECT CAST(-1 AS BIGINT) AS w, '' AS term, COALESCE(MAX(id), 0) AS docs FROM assets",
     );
-    for (i, w) in words.iter().enumerate().filter(|(_, w)| known(w)) {
+    for (i, w) in words.iter().enumerate().filter(|(_, w)| in_vocabulary(w)) {
         let end = if prefix.of(i, words) {
             format!("{w}\u{7f}")
         } else {
@@ -246,7 +257,11 @@ pub async fn plan_meta(db: &Db, words: &[String], prefix: Prefix) -> Result<Meta
             parts.push(w.clone());
         }
         // Unknown short words: assume they are common (a walk stays bounded anyway).
-        let docs = if known(w) { docs as f64 } else { n / 4.0 };
+        let docs = if in_vocabulary(w) {
+            docs as f64
+        } else {
+            n / 4.0
+        };
         matches *= (docs / n).min(1.0);
     }
     Ok(MetaPlan {
@@ -432,7 +447,7 @@ pub async fn index(
         .split(' ')
         .chain(g.split(' '))
         .chain(d.split(' '))
-        .filter(|w| w.len() >= 3 && w.len() <= 40 && !w.bytes().all(|c| c.is_ascii_digit()))
+        .filter(|w| in_vocabulary(w))
         .collect();
     words.sort_unstable();
     words.dedup();

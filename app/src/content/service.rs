@@ -501,18 +501,19 @@ pub(super) async fn favorites_among(db: &Db, user: i64, ids: &[i64]) -> Result<V
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let sql = format!(
-        "SELECT asset_id FROM asset_favorites WHERE user_id = $1 AND asset_id IN ({})",
-        (2..ids.len() + 2)
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let mut q = sqlx::query_scalar(&sql).bind(user);
-    for id in ids {
-        q = q.bind(*id);
-    }
-    Ok(q.fetch_all(&db.pool).await?)
+    let mut sql = Sql::default();
+    let u = sql.bind(Bind::I(user));
+    let ids = sql.bind_ids(ids);
+    sql.push(&format!(
+        "SELECT asset_id FROM asset_favorites WHERE user_id = {u} AND asset_id IN ({ids})"
+    ));
+    Ok(sql
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get("asset_id"))
+        .collect::<Result<_, _>>()?)
 }
 
 /// One visible asset's row, or `NotFound` (also for assets outside the caller's
