@@ -37,7 +37,7 @@ ensure_cargo_leptos() {
 ensure_wasm_bindgen() {
   local want have
   want="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
-  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
   if [ "$have" != "$want" ]; then
     say "installing wasm-bindgen-cli $want (must match Cargo.lock)"
     cargo install wasm-bindgen-cli --version "$want"
