@@ -1,6 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
 import path from "node:path";
-import fs from "node:fs";
 
 // Runs against the release build (only it catches a broken wasm-opt), on a fresh database,
 // in Debian's Chromium: no browser is downloaded.
@@ -8,9 +7,8 @@ const root = path.resolve(__dirname, "..");
 const target = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
 const bin = path.join(target, "release", "trellis");
 const dataDir = path.join(target, "e2e-data");
-const siteRoot = fs.existsSync(path.join(root, "target", "site", "pkg"))
-  ? path.join(root, "target", "site")
-  : path.join(target, "site");
+// Where scripts/lib.sh's build_site puts the release site (hashed and pre-compressed).
+const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(target, "trellis-site");
 const port = process.env.TRELLIS_E2E_PORT ?? "3100";
 const baseURL = `http://127.0.0.1:${port}`;
 

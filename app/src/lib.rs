@@ -30,6 +30,7 @@ use leptos_router::{
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
+    let stylesheet = stylesheet_href(&options);
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -37,7 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <link rel="stylesheet" id="leptos" href="/pkg/trellis.css" />
+                <link rel="stylesheet" id="leptos" href=stylesheet />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HydrationScripts options />
                 <MetaTags />
@@ -47,6 +48,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's URL: its content-hashed name when the site was built with hashes (the
+/// `css:` line of the hash file Leptos reads for the JS and WASM names), else the plain one.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    let pkg = &options.site_pkg_dir;
+    #[cfg(feature = "ssr")]
+    if options.hash_files {
+        static CSS_HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+        let hash = CSS_HASH.get_or_init(|| {
+            let text = std::fs::read_to_string(options.hash_file.as_ref()).ok()?;
+            text.lines()
+                .filter_map(|l| l.split_once(':'))
+                .find(|(k, _)| k.trim() == "css")
+                .map(|(_, v)| v.trim().to_string())
+        });
+        if let Some(hash) = hash {
+            return format!("/{pkg}/trellis.{hash}.css");
+        }
+    }
+    format!("/{pkg}/trellis.css")
 }
 
 /// The reader's locale: chosen by the server from the user's setting, the locale cookie or

@@ -15,12 +15,15 @@ use app::server::db::Db;
 use app::server::{AppConfig, AppState};
 use axum::Router;
 use axum::routing::{get, post};
+use axum::http::{HeaderValue, header};
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::path::Path;
 use tokio::net::TcpListener;
 
+use tower_http::set_header::SetResponseHeaderLayer;
 pub use config::Config;
 
 /// Connects to the database and migrates it.
@@ -41,15 +44,45 @@ pub fn redact(url: &str) -> String {
 }
 
 pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
+/// Leptos' options for a built site. A site built by `scripts/lib.sh` has content-hashed
+/// file names listed in its `hash.txt`; one from `cargo leptos watch` has plain names.
     LeptosOptions::builder()
+    let hash_file = Path::new(site_root).join("hash.txt");
+    // Leptos resolves the hash file against the executable's folder; an absolute path
+    // stays as it is.
+    let hash_file = std::path::absolute(&hash_file).unwrap_or(hash_file);
         .output_name("trellis")
         .site_root(site_root)
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build()
+        .hash_files(hash_file.is_file())
+        .hash_file(hash_file.to_string_lossy().as_ref().into())
 }
 
 /// The largest request body accepted (forms and server functions); larger ones get 413.
+/// The bundle under `/pkg`: the pre-compressed copy (brotli, else gzip) when the browser
+/// takes it, the file itself otherwise. Content-hashed names never change, so browsers keep
+/// them for a year; plain names (the watch loop) are revalidated every time.
+fn pkg_files(opts: &LeptosOptions) -> Router {
+    let dir = Path::new(opts.site_root.as_ref()).join(opts.site_pkg_dir.as_ref());
+    let cache = if opts.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    Router::new()
+        .fallback_service(
+            tower_http::services::ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache),
+        ))
+}
+
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole app as an axum router.
@@ -58,6 +91,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let opts = state.leptos_options.clone();
     let metrics_for_route = metrics.clone();
+    let opts_for_pkg = state.leptos_options.clone();
     // Uploads need a larger body limit than the rest, so they sit beside `site` with the
     // same session, origin and header layers.
     let content = content::routes(
@@ -101,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(site)
         // Pages, the WASM bundle, JS and CSS go out compressed (brotli or gzip, as the
         // browser asks): the bundle shrinks to about a quarter.
+        .nest_service("/pkg", pkg_files(&opts_for_pkg))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             metrics,

@@ -190,7 +190,74 @@ async fn oversized_and_malformed_input_is_refused_cleanly(b: Backend) {
     assert!(to.contains("error=invalid"), "{to}");
 }
 
+/// A built site as scripts/lib.sh leaves it: hashed names, their .br and .gz copies, and
+/// hash.txt. Pages name the hashed files; /pkg sends the pre-compressed copy the browser
+/// takes, or the file itself, cached for a year; pages are revalidated.
+async fn hashed_bundle_is_served_precompressed_and_immutable(b: Backend) {
+    let site = tempfile::tempdir().expect("site");
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).expect("pkg");
+    let files = [
+        ("trellis.0123456789abcdef.js", "export default function(){}"),
+        ("trellis.fedcba9876543210.wasm", "\0asm-raw"),
+        ("trellis.00ff00ff00ff00ff.css", "body{}"),
+    ];
+    for (name, raw) in files {
+        std::fs::write(pkg.join(name), raw).expect("raw");
+        std::fs::write(pkg.join(format!("{name}.br")), format!("br:{raw}")).expect("br");
+        std::fs::write(pkg.join(format!("{name}.gz")), format!("gz:{raw}")).expect("gz");
+    }
+    std::fs::write(
+        site.path().join("hash.txt"),
+        "js: 0123456789abcdef\nwasm: fedcba9876543210\ncss: 00ff00ff00ff00ff\n",
+    )
+    .expect("hash.txt");
+    let app = common::spawn_app_full(b, None, &site.path().to_string_lossy()).await;
+    // Without reqwest's decompression features, bodies arrive as sent.
+    let c = reqwest::Client::new();
+    let get = |path: &'static str, accept: &'static str| {
+        let c = c.clone();
+        let url = app.url(path);
+        async move {
+            let res = c
+                .get(url)
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .expect("get");
+            let h = |k: &str| {
+                res.headers()
+                    .get(k)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let (enc, cache) = (h("content-encoding"), h("cache-control"));
+            let status = res.status();
+            (status, enc, cache, res.text().await.unwrap_or_default())
+        }
+    };
+    let wasm = "/pkg/trellis.fedcba9876543210.wasm";
+    let (status, enc, cache, body) = get(wasm, "gzip, deflate, br").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((enc.as_str(), body.as_str()), ("br", "br:\0asm-raw"));
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    let (_, enc, _, body) = get(wasm, "gzip").await;
+    assert_eq!((enc.as_str(), body.as_str()), ("gzip", "gz:\0asm-raw"));
+    let (_, enc, cache, body) = get(wasm, "identity").await;
+    assert_eq!((enc.as_str(), body.as_str()), ("", "\0asm-raw"));
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    // The sign-in page names the hashed files and is revalidated.
+    let (status, _, cache, page) = get("/login", "identity").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cache, "no-cache");
+    assert!(page.contains("/pkg/trellis.00ff00ff00ff00ff.css"), "{page}");
+    assert!(page.contains("trellis.0123456789abcdef"), "{page}");
+    assert!(page.contains("trellis.fedcba9876543210"), "{page}");
+}
+
 both_backends!(
+    hashed_bundle_is_served_precompressed_and_immutable,
     health_readiness_and_metrics,
     cross_origin_posts_are_rejected,
     pages_carry_security_headers_and_a_nonce_csp,

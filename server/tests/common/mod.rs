@@ -87,6 +87,15 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
+    spawn_app_full(backend, smtp_url, "target/site").await
+}
+
+/// Starts an app serving the built site at `site_root`.
+pub async fn spawn_app_full(
+    backend: Backend,
+    smtp_url: Option<String>,
+    site_root: &str,
+) -> TestApp {
     let mut config = AppConfig::for_public_url(&base);
     config.smtp_url = smtp_url;
     config.trust_proxy = true;
@@ -96,7 +105,7 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
     let state = AppState {
         db: db.clone(),
         config: Arc::new(config),
-        leptos_options: trellis::leptos_options("target/site", addr),
+        leptos_options: trellis::leptos_options(site_root, addr),
         files: app::content::files::Files::local(&files_dir).expect("files"),
     };
     let router = trellis::router(state);
