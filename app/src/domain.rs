@@ -507,6 +507,9 @@ pub enum Action {
     Administer,
     /// Register deals for the caller's own organisation.
     RegisterDeals,
+    /// Read every partner's submitted deal registrations (never their drafts) and post
+    /// internal notes on them. Vendor marketers do not: deals are not their work.
+    ViewAllDeals,
     /// Review and decide deal registrations.
     DecideDeals,
     /// Change the rules of engagement.
@@ -527,6 +530,7 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         ManageOwnTeam => matches!(role, Admin | PartnerAdmin),
         Administer => matches!(role, Admin),
         RegisterDeals => matches!(role, PartnerAdmin | Sales),
+        ViewAllDeals => matches!(role, Admin | ChannelManager),
         DecideDeals => matches!(role, Admin | ChannelManager),
         SetRules => matches!(role, Admin),
         ImportPipeline => matches!(role, Admin | ChannelManager),

@@ -28,7 +28,7 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
         <ul class="nav-links">
             <li><A href="/">{i.t("nav.home")}</A></li>
             {user.can(Action::ViewAllPartners).then(|| view! { <li><A href="/partners">{i.t("nav.partners")}</A></li> })}
-            {(user.can(Action::RegisterDeals) || user.can(Action::ViewAllPartners)).then(|| view! { <li><A href="/deals">{i.t("nav.deals")}</A></li> })}
+            {(user.can(Action::RegisterDeals) || user.can(Action::ViewAllDeals)).then(|| view! { <li><A href="/deals">{i.t("nav.deals")}</A></li> })}
             <li><A href="/content">{i.t("nav.content")}</A></li>
             {(!user.vendor).then(|| view! { <li><A href="/org">{i.t("nav.my_org")}</A></li> })}
             {user.vendor.then(|| {

@@ -19,6 +19,8 @@ pub struct Config {
     /// Where content files go: a local directory unless an S3 bucket is configured.
     pub files_dir: PathBuf,
     pub s3: Option<app::content::files::S3Settings>,
+    /// `TRELLIS_METRICS_TOKEN`: bearer token for `/metrics` (else loopback only).
+    pub metrics_token: Option<String>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -83,6 +85,7 @@ impl Config {
                 access_key_id: var("TRELLIS_S3_ACCESS_KEY_ID"),
                 secret_access_key: var("TRELLIS_S3_SECRET_ACCESS_KEY"),
             }),
+            metrics_token: var("TRELLIS_METRICS_TOKEN"),
         })
     }
 
@@ -93,6 +96,7 @@ impl Config {
         c.trust_proxy = self.trust_proxy;
         c.api_rate_per_minute = self.api_rate_per_minute;
         c.max_upload_bytes = self.max_upload_bytes;
+        c.metrics_token = self.metrics_token.clone();
         c
     }
 }

@@ -9,6 +9,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
+pub mod text_guard;
 
 use anyhow::{Context, Result};
 use app::server::db::Db;
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
     let opts = state.leptos_options.clone();
     let metrics_for_route = metrics.clone();
     let opts_for_pkg = state.leptos_options.clone();
+    let metrics_token: Option<Arc<str>> = state.config.metrics_token.as_deref().map(Arc::from);
     // Uploads need a larger body limit than the rest, so they sit beside `site` with the
     // same session, origin and header layers.
     let content = content::routes(
@@ -102,7 +104,10 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         middleware::session,
     ))
-    .layer(axum::middleware::from_fn(middleware::same_origin))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::same_origin,
+    ))
     .layer(axum::middleware::from_fn(middleware::security_headers))
     .with_state(state.clone());
     let site = Router::new()
@@ -120,7 +125,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::session,
         ))
-        .layer(axum::middleware::from_fn(middleware::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        middleware::same_origin,
+    ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
@@ -129,11 +137,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
             "/metrics",
-            get(move || async move { metrics_for_route.render() }),
+            get(metrics::serve).with_state((metrics_for_route, metrics_token)),
         )
         .merge(content)
         .merge(site)
         // Pages, the WASM bundle, JS and CSS go out compressed (brotli or gzip, as the
+        .layer(axum::middleware::from_fn(text_guard::reject_control_chars))
         // browser asks): the bundle shrinks to about a quarter.
         .nest_service("/pkg", pkg_files(&opts_for_pkg))
         .layer(tower_http::compression::CompressionLayer::new())

@@ -69,12 +69,61 @@ impl Metrics {
     }
 }
 
+/// The method as a label: the standard ones by name, anything else as `other`, so a client
+/// cannot grow the label set without bound.
+fn method_label(m: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *m {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+/// The `/metrics` route. It answers only requests bearing `TRELLIS_METRICS_TOKEN`; without
+/// that setting it is off (404), as a secret never gets a default.
+pub async fn serve(
+    State((metrics, token)): State<(Metrics, Option<Arc<str>>)>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let Some(want) = token else {
+        return (StatusCode::NOT_FOUND, "metrics are off: set TRELLIS_METRICS_TOKEN").into_response();
+    };
+    let ok = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|got| {
+            app::server::security::constant_time_eq(got.trim().as_bytes(), want.as_bytes())
+        });
+    if !ok {
+        let mut res = (StatusCode::UNAUTHORIZED, "a bearer token is required").into_response();
+        res.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
+        return res;
+    }
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        metrics.render(),
+    )
+        .into_response()
+}
+
 pub async fn track(State(metrics): State<Metrics>, req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().to_string();
+    let method = method_label(req.method());
     let res = next.run(req).await;
     metrics.observe(
-        &method,
+        method,
         res.status().as_u16(),
         start.elapsed().as_secs_f64(),
     );

@@ -101,16 +101,18 @@ fn needs_session(path: &str) -> bool {
 /// Rejects state-changing requests from other origins. Server functions accept form posts,
 /// which browsers send cross-site without a preflight, so `SameSite=Lax` alone is not
 /// enough: we check `Sec-Fetch-Site`, then `Origin` against `Host`.
-pub async fn same_origin(req: Request, next: Next) -> Response {
+pub async fn same_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && !is_same_origin(req.headers()) {
+    if !safe && !is_same_origin(req.headers(), state.config.trust_proxy) {
         tracing::warn!(path = %req.uri().path(), "cross-origin state change rejected");
         return (StatusCode::FORBIDDEN, "cross-origin request rejected").into_response();
     }
     next.run(req).await
 }
 
-pub fn is_same_origin(h: &HeaderMap) -> bool {
+/// `X-Forwarded-Host` names the host only behind our own proxy (`TRELLIS_TRUST_PROXY`);
+/// otherwise anyone could send it to make a foreign `Origin` look like ours.
+pub fn is_same_origin(h: &HeaderMap, trust_proxy: bool) -> bool {
     if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok())
         && !matches!(site, "same-origin" | "none")
     {
@@ -123,8 +125,8 @@ pub fn is_same_origin(h: &HeaderMap) -> bool {
         None => true,
         Some("null") | Some("invalid") => false,
         Some(origin) => {
-            let host = h
-                .get("x-forwarded-host")
+            let forwarded = trust_proxy.then(|| h.get("x-forwarded-host")).flatten();
+            let host = forwarded
                 .or_else(|| h.get(header::HOST))
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
@@ -215,35 +217,52 @@ mod tests {
 
     #[test]
     fn same_origin_accepts_our_host_and_non_browser_clients() {
-        assert!(is_same_origin(&headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "http://127.0.0.1:3000")
-        ])));
-        assert!(is_same_origin(&headers(&[("host", "127.0.0.1:3000")])));
-        assert!(is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
+        assert!(is_same_origin(
+            &headers(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://127.0.0.1:3000")
+            ]),
+            false
+        ));
+        assert!(is_same_origin(&headers(&[("host", "127.0.0.1:3000")]), false));
+        assert!(is_same_origin(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            false
+        ));
     }
 
     #[test]
     fn cross_site_requests_are_refused() {
-        assert!(!is_same_origin(&headers(&[
+        assert!(!is_same_origin(
+            &headers(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "https://evil.example")
+            ]),
+            false
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            false
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            false
+        ));
+        assert!(!is_same_origin(
+            &headers(&[("host", "a"), ("origin", "null")]),
+            false
+        ));
+    }
+
+    #[test]
+    fn forwarded_host_counts_only_behind_our_proxy() {
+        let h = headers(&[
             ("host", "127.0.0.1:3000"),
-            ("origin", "https://evil.example")
-        ])));
-        assert!(!is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "cross-site"
-        )])));
-        assert!(!is_same_origin(&headers(&[(
-            "sec-fetch-site",
-            "same-site"
-        )])));
-        assert!(!is_same_origin(&headers(&[
-            ("host", "a"),
-            ("origin", "null")
-        ])));
+            ("x-forwarded-host", "evil.example"),
+            ("origin", "https://evil.example"),
+        ]);
+        assert!(!is_same_origin(&h, false));
+        assert!(is_same_origin(&h, true));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! needed), and the readiness check.
 
 use crate::middleware::{client_ip, cookie};
-use app::auth::SESSION_COOKIE;
+use app::auth::{SESSION_COOKIE, safe_next};
 use app::auth::pages::urlencode;
 use app::auth::server::{SignInError, end_session, load_session, sign_in as check_sign_in};
 use app::server::AppState;
@@ -21,14 +21,6 @@ pub struct SignInForm {
     password: String,
     #[serde(default)]
     next: String,
-}
-
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
-    }
 }
 
 fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {

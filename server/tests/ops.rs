@@ -13,8 +13,30 @@ async fn health_readiness_and_metrics(b: Backend) {
         app.get(&c, "/readyz").await,
         (StatusCode::OK, "ready".into())
     );
-    let (status, text) = app.get(&c, "/metrics").await;
+    // Metrics need the bearer token; a wrong one or none gets 401.
+    let (status, _) = app.get(&c, "/metrics").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let res = c
+        .get(app.url("/metrics"))
+        .bearer_auth("wrong")
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // Odd methods are counted as `other`, not as labels of their own.
+    let odd = reqwest::Method::from_bytes(b"PROBE123").expect("method");
+    let _ = c.request(odd, app.url("/healthz")).send().await;
+    let res = c
+        .get(app.url("/metrics"))
+        .bearer_auth(common::METRICS_TOKEN)
+        .send()
+        .await
+        .expect("metrics");
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
     assert_eq!(status, StatusCode::OK);
+    assert!(!text.contains("PROBE123"), "{text}");
+    assert!(text.contains("method=\"other\""), "{text}");
     assert!(
         text.contains("trellis_http_requests_total{method=\"GET\",status=\"200\"}"),
         "{text}"

@@ -158,13 +158,21 @@ mod service {
         let user_id = consume_token(&mut *tx, &input.token, TokenKind::Invite)
             .await?
             .ok_or_else(|| AppError::field("token", "err.link_expired"))?;
-        sqlx::query("UPDATE users SET name = $1, password_hash = $2, active = 1, updated_at = $3 WHERE id = $4")
-            .bind(&name)
-            .bind(&hash.0)
-            .bind(now())
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        // Only a person still active may join: a deactivated one stays deactivated, even
+        // with an invitation sent before (deactivation also voids those links).
+        let joined = sqlx::query(
+            "UPDATE users SET name = $1, password_hash = $2, updated_at = $3 WHERE id = $4 AND active = 1",
+        )
+        .bind(&name)
+        .bind(&hash.0)
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if joined == 0 {
+            return Err(AppError::field("token", "err.link_expired"));
+        }
         audit::record(
             &mut *tx,
             AuditEvent {
@@ -190,9 +198,14 @@ mod service {
             .bind(email.as_str())
             .fetch_optional(&state.db.pool)
             .await?;
-        // The answer is the same whether or not the account exists.
+        // The answer is the same whether or not the account exists, and whether or not
+        // this request was throttled.
         let Some(row) = row else { return Ok(()) };
         let user_id: i64 = row.try_get("id")?;
+        if reset_links_recently_sent(&state.db, user_id).await? >= MAX_RESETS_PER_HOUR {
+            tracing::warn!(user_id, "password reset throttled");
+            return Ok(());
+        }
         let locale: Option<String> = row.try_get("locale")?;
         let locale = locale
             .as_deref()
@@ -212,6 +225,22 @@ mod service {
         .await
     }
 
+    /// Reset links one account may be sent in an hour: enough for a lost email or two,
+    /// too few to flood a mailbox.
+    const MAX_RESETS_PER_HOUR: i64 = 3;
+
+    async fn reset_links_recently_sent(db: &crate::server::db::Db, user_id: i64) -> Result<i64, AppError> {
+        Ok(sqlx::query(
+            "SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND kind = $2 AND created_at > $3",
+        )
+        .bind(user_id)
+        .bind(TokenKind::Reset.code())
+        .bind(now() - 3600)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?)
+    }
+
     pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
         let state = app_state()?;
         let mut p = Problems::new();
@@ -222,12 +251,18 @@ mod service {
         let user_id = consume_token(&mut *tx, &input.token, TokenKind::Reset)
             .await?
             .ok_or_else(|| AppError::field("token", "err.link_expired"))?;
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(&hash.0)
-            .bind(now())
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        let changed = sqlx::query(
+            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND active = 1",
+        )
+        .bind(&hash.0)
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(AppError::field("token", "err.link_expired"));
+        }
         end_user_sessions(&mut *tx, user_id).await?;
         audit::record(
             &mut *tx,

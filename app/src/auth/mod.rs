@@ -34,6 +34,21 @@ impl CurrentUser {
     }
 }
 
+/// Where to go after signing in: a path on this site, or `/`. Browsers drop tabs and line
+/// breaks from URLs and read `\` as `/`, so `/<TAB>/evil.example` would become
+/// `//evil.example` (another site); any control character, whitespace or backslash, and any
+/// `//` at the start, sends the user home instead. Never echoes a value that cannot be a
+/// `Location` header.
+pub fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.len() <= 2048
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    if ok { next } else { "/" }
+}
+
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "trellis_session";
 /// The name of the cookie that remembers a signed-out visitor's language choice.
@@ -65,4 +80,33 @@ pub struct TokenView {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        for ok in ["/", "/deals/12", "/content?q=a%20b&kind=pdf", "/a/b/"] {
+            assert_eq!(safe_next(ok), ok);
+        }
+        for bad in [
+            "",
+            "deals",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: x=1",
+            "/ /evil.example",
+            "/\u{0}",
+            "/\u{85}/evil.example",
+            "https://evil.example",
+            "/%09/evil.example\t",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(&format!("/{}", "a".repeat(3000))), "/");
+    }
 }

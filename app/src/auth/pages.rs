@@ -18,15 +18,7 @@ pub fn LoginPage() -> impl IntoView {
     let q = move |k: &str| query.with_untracked(|m| m.get(k)).unwrap_or_default();
     let error = q("error");
     let email = q("email");
-    let next = {
-        let n = q("next");
-        // Only same-site paths, never `//evil.example`.
-        if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") {
-            n
-        } else {
-            "/".to_string()
-        }
-    };
+    let next = super::safe_next(&q("next")).to_string();
     let notice = match (
         q("accepted").as_str(),
         q("reset").as_str(),

@@ -283,7 +283,7 @@ pub enum TokenKind {
 }
 
 impl TokenKind {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             TokenKind::Invite => "invite",
             TokenKind::Reset => "reset",

@@ -96,9 +96,15 @@ pub async fn find(
                 *w = c;
             }
         }
+        // The vocabulary spans every asset, visible or not, so a correction is only
+        // offered when it finds something this caller may see; otherwise it would spell
+        // out words of drafts and other tiers' assets.
         if !corrected.is_empty() {
-            result = run_find(db, &aud, q, &words, Prefix::Last, limit).await?;
-            result.corrected = corrected;
+            let retry = run_find(db, &aud, q, &words, Prefix::Last, limit).await?;
+            if !retry.items.is_empty() {
+                result = retry;
+                result.corrected = corrected;
+            }
         }
     }
     if !words.is_empty() {

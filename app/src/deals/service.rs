@@ -237,12 +237,19 @@ fn validate(input: &DealInput, strict: bool) -> Result<ValidDeal, AppError> {
 
 /// The deal row, if the caller may see it: vendor staff see all; partner users their
 /// organisation's.
+/// Whether the caller reads every partner's registrations (vendor admins and channel
+/// managers); everyone else reads their own organisation's only.
+fn sees_all_deals(caller: &Caller) -> bool {
+    caller.vendor && crate::domain::role_allows(caller.role, Action::ViewAllDeals)
+}
+
+/// A deal the caller may read: their own organisation's, or, for vendor staff who see all
+/// deals, any partner's that has left draft. Drafts stay private to the partner.
 async fn visible_deal(db: &Db, caller: &Caller, id: i64) -> Result<AnyRow, AppError> {
-    let sees_all =
-        caller.vendor && crate::domain::role_allows(caller.role, Action::ViewAllPartners);
+    let sees_all = sees_all_deals(caller);
     sqlx::query(
         "SELECT d.*, o.name AS org_name FROM deals d JOIN orgs o ON o.id = d.org_id \
-         WHERE d.id = $1 AND ($2 = 1 OR d.org_id = $3)",
+         WHERE d.id = $1 AND (($2 = 1 AND d.status <> 'draft') OR d.org_id = $3)",
     )
     .bind(id)
     .bind(i64::from(sees_all))
@@ -548,10 +555,8 @@ pub async fn check_for(
 }
 
 pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSummary>, AppError> {
-    let sees_all =
-        caller.vendor && crate::domain::role_allows(caller.role, Action::ViewAllPartners);
-    if !sees_all && !crate::domain::role_allows(caller.role, Action::RegisterDeals) && caller.vendor
-    {
+    let sees_all = sees_all_deals(caller);
+    if !sees_all && !crate::domain::role_allows(caller.role, Action::RegisterDeals) && caller.vendor {
         return Err(AppError::Forbidden);
     }
     // `queue` is the review queue: submitted and under review.

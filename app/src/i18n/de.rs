@@ -451,6 +451,11 @@ pub static TEXTS: &[(&str, &str)] = &[
         "mail.invite_body",
         "Hallo {name},\n\n{inviter} hat Sie eingeladen, {org} auf Trellis beizutreten.\n\nNehmen Sie die Einladung an und wählen Sie Ihr Passwort (7 Tage gültig):\n{link}\n\nWenn Sie das nicht erwartet haben, ignorieren Sie diese E-Mail.",
     ),
+    ("mail.invite_existing_subject", "Jemand bei {org} wollte Sie zu Trellis einladen"),
+    (
+        "mail.invite_existing_body",
+        "Hallo,\n\n{inviter} bei {org} wollte diese Adresse zu Trellis einladen. Sie hat aber schon ein Konto bei einer anderen Organisation, daher wurde nichts geändert.\n\nWenn Sie zu {org} gewechselt sind, bitten Sie Ihren Ansprechpartner beim Hersteller, Ihr Konto umzuziehen. Sie können sich weiter wie bisher anmelden:\n{link}\n\nWenn Sie das nicht erwartet haben, ignorieren Sie diese E-Mail.",
+    ),
     ("mail.reset_subject", "Ihr Trellis-Passwort zurücksetzen"),
     (
         "mail.reset_body",

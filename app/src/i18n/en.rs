@@ -413,6 +413,11 @@ pub static TEXTS: &[(&str, &str)] = &[
         "mail.invite_body",
         "Hello {name},\n\n{inviter} invited you to join {org} on Trellis.\n\nAccept the invitation and choose your password here (valid for 7 days):\n{link}\n\nIf you did not expect this, ignore this email.",
     ),
+    ("mail.invite_existing_subject", "Someone at {org} tried to invite you to Trellis"),
+    (
+        "mail.invite_existing_body",
+        "Hello,\n\n{inviter} at {org} tried to invite this address to Trellis, but it already has an account with another organisation, so nothing was changed.\n\nIf you have moved to {org}, ask your vendor contact to move your account. You can still sign in as before:\n{link}\n\nIf you did not expect this, ignore this email.",
+    ),
     ("mail.reset_subject", "Reset your Trellis password"),
     (
         "mail.reset_body",

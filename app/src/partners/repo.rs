@@ -505,23 +505,93 @@ fn member_from_row(r: &AnyRow) -> Result<Member, AppError> {
     })
 }
 
-/// Adds `err.email_taken` when an account with this email exists.
-async fn check_email_free(
+/// Where an email address already has an account, as far as the inviter may know it.
+enum EmailUse {
+    Free,
+    /// Taken, and the inviter may be told so: in the same organisation, or the inviter is
+    /// vendor staff who see every organisation anyway.
+    Taken,
+    /// Taken in an organisation the inviter cannot see. Saying so would tell one partner
+    /// who works for another, so the invitation looks sent, nothing is created, and the
+    /// address's owner is told instead.
+    TakenElsewhere,
+}
+
+async fn email_use(
     db: &Db,
-    p: &mut Problems,
+    caller: Option<&Caller>,
+    org: &OrgRow,
     email: Option<&Email>,
-) -> Result<(), AppError> {
-    if let Some(e) = email {
-        let taken: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE email = $1")
-            .bind(e.as_str())
-            .fetch_one(&db.pool)
-            .await?
-            .try_get(0)?;
-        if taken > 0 {
-            p.add("email", "err.email_taken");
-        }
-    }
-    Ok(())
+) -> Result<EmailUse, AppError> {
+    let Some(e) = email else {
+        return Ok(EmailUse::Free);
+    };
+    let Some(row) = sqlx::query("SELECT org_id FROM users WHERE email = $1")
+        .bind(e.as_str())
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(EmailUse::Free);
+    };
+    let owner: i64 = row.try_get(0)?;
+    let sees_all = caller.is_none_or(|c| c.vendor && c.require(Action::ManagePartners).is_ok());
+    Ok(if owner == org.id || sees_all {
+        EmailUse::Taken
+    } else {
+        EmailUse::TakenElsewhere
+    })
+}
+
+/// The address's owner hears that someone tried to invite them; the inviter learns nothing.
+async fn notify_existing_account(
+    state: &AppState,
+    caller: Option<&Caller>,
+    org: &OrgRow,
+    email: &Email,
+    name: &str,
+    role: crate::domain::Role,
+) -> Result<Member, AppError> {
+    audit::record(
+        &state.db.pool,
+        AuditEvent {
+            actor: caller,
+            actor_label: "cli",
+            org_id: Some(org.id),
+            action: "user.invite_existing_account",
+            entity_type: "user",
+            entity_id: email.as_str().to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "org": org.slug, "created": false })),
+        },
+    )
+    .await?;
+    let inviter = caller
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| "Trellis".into());
+    let locale = caller.and_then(|c| c.locale).unwrap_or(Locale::En);
+    mail::send(
+        state,
+        Mail {
+            to: email.as_str().to_string(),
+            subject: locale
+                .text("mail.invite_existing_subject")
+                .replace("{org}", &org.name),
+            body: locale
+                .text("mail.invite_existing_body")
+                .replace("{inviter}", &inviter)
+                .replace("{org}", &org.name)
+                .replace("{link}", &format!("{}/login", state.config.public_url)),
+        },
+    )
+    .await?;
+    Ok(Member {
+        id: 0,
+        name: name.to_string(),
+        email: email.as_str().to_string(),
+        role,
+        active: true,
+        invited: true,
+    })
 }
 
 /// Inserts an active user; without a password hash the user is invited, not yet joined.
@@ -602,11 +672,17 @@ pub async fn invite(
     {
         p.add("role", "err.choice_invalid");
     }
-    check_email_free(db, &mut p, email.as_ref()).await?;
+    let used = email_use(db, caller, &org, email.as_ref()).await?;
+    if matches!(used, EmailUse::Taken) {
+        p.add("email", "err.email_taken");
+    }
     p.into_result()?;
     let (Some(email), Some(name), Some(role)) = (email, name, role) else {
         return Err(internal("validated invite has a missing field"));
     };
+    if matches!(used, EmailUse::TakenElsewhere) {
+        return notify_existing_account(state, caller, &org, &email, &name, role).await;
+    }
     let mut tx = db.pool.begin().await?;
     let user_id = insert_user(&mut tx, org.id, &email, &name, role, None).await?;
     let token = issue_token(
@@ -734,6 +810,12 @@ pub async fn set_active(
         .await?;
     if !active {
         end_user_sessions(&mut *tx, user_id).await?;
+        // Outstanding invitation and reset links die with the account's access.
+        sqlx::query("UPDATE user_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+            .bind(now())
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
     }
     audit::record(
         &mut *tx,
@@ -779,7 +861,9 @@ pub async fn create_user_with_password(
         crate::domain::Role::parse_for_side(role, org.vendor),
     );
     p.check("password", crate::domain::check_new_password(password));
-    check_email_free(db, &mut p, email.as_ref()).await?;
+    if !matches!(email_use(db, None, &org, email.as_ref()).await?, EmailUse::Free) {
+        p.add("email", "err.email_taken");
+    }
     p.into_result()?;
     let (Some(email), Some(name), Some(role)) = (email, name, role) else {
         return Err(internal("validated user has a missing field"));

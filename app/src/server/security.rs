@@ -78,3 +78,8 @@ mod tests {
         assert_eq!(token_hash("abc").len(), 64);
     }
 }
+
+/// Compares two secrets in time that depends only on their lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

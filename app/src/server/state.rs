@@ -22,6 +22,9 @@ pub struct AppConfig {
     pub api_rate_per_minute: u32,
     /// The largest content library upload, in bytes.
     pub max_upload_bytes: u64,
+    /// `TRELLIS_METRICS_TOKEN`: the bearer token `/metrics` asks for. Without one, only
+    /// direct connections from this machine (loopback, no proxy in between) may read it.
+    pub metrics_token: Option<String>,
 }
 
 impl AppConfig {
@@ -39,6 +42,7 @@ impl AppConfig {
             trust_proxy: false,
             api_rate_per_minute: 300,
             max_upload_bytes: 100 * 1024 * 1024,
+            metrics_token: None,
         }
     }
 }

@@ -82,6 +82,9 @@ pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestA
     let (url, pg_schema) = database_url(backend, dir.path()).await;
     let db = trellis::connect(&url).await.expect("connect and migrate");
     trellis::seed::demo(&db).await.expect("seed demo data");
+/// The bearer token test apps ask for on `/metrics`.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
+
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -105,6 +108,7 @@ pub async fn spawn_app_full(
     let state = AppState {
         db: db.clone(),
         config: Arc::new(config),
+    config.metrics_token = Some(METRICS_TOKEN.into());
         leptos_options: trellis::leptos_options(site_root, addr),
         files: app::content::files::Files::local(&files_dir).expect("files"),
     };
