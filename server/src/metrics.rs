@@ -94,7 +94,11 @@ pub async fn serve(
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
     let Some(want) = token else {
-        return (StatusCode::NOT_FOUND, "metrics are off: set TRELLIS_METRICS_TOKEN").into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            "metrics are off: set TRELLIS_METRICS_TOKEN",
+        )
+            .into_response();
     };
     let ok = headers
         .get(axum::http::header::AUTHORIZATION)
@@ -112,7 +116,10 @@ pub async fn serve(
         return res;
     }
     (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
         metrics.render(),
     )
         .into_response()
@@ -122,10 +129,6 @@ pub async fn track(State(metrics): State<Metrics>, req: Request, next: Next) -> 
     let start = Instant::now();
     let method = method_label(req.method());
     let res = next.run(req).await;
-    metrics.observe(
-        method,
-        res.status().as_u16(),
-        start.elapsed().as_secs_f64(),
-    );
+    metrics.observe(method, res.status().as_u16(), start.elapsed().as_secs_f64());
     res
 }

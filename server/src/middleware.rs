@@ -224,7 +224,10 @@ mod tests {
             ]),
             false
         ));
-        assert!(is_same_origin(&headers(&[("host", "127.0.0.1:3000")]), false));
+        assert!(is_same_origin(
+            &headers(&[("host", "127.0.0.1:3000")]),
+            false
+        ));
         assert!(is_same_origin(
             &headers(&[("sec-fetch-site", "same-origin")]),
             false

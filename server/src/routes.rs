@@ -2,9 +2,9 @@
 //! needed), and the readiness check.
 
 use crate::middleware::{client_ip, cookie};
-use app::auth::{SESSION_COOKIE, safe_next};
 use app::auth::pages::urlencode;
 use app::auth::server::{SignInError, end_session, load_session, sign_in as check_sign_in};
+use app::auth::{SESSION_COOKIE, safe_next};
 use app::server::AppState;
 use app::server::audit::{self, AuditEvent};
 use axum::Form;

@@ -72,7 +72,9 @@ fn field_name(key: &str) -> String {
 pub fn bad_json_field(body: &[u8]) -> Option<String> {
     // Control characters can only appear in JSON as escapes (or raw, which is invalid
     // JSON that the handler will refuse anyway); skip the parse when there are none.
-    if !body.windows(2).any(|w| w == b"\\u") && !body.iter().any(|b| *b < 0x20 && !b"\t\n\r".contains(b)) {
+    if !body.windows(2).any(|w| w == b"\\u")
+        && !body.iter().any(|b| *b < 0x20 && !b"\t\n\r".contains(b))
+    {
         return None;
     }
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
@@ -105,7 +107,10 @@ fn refuse(path: &str, found: Found) -> Response {
         );
         if let Found::Field(f) = found {
             let mut errors = app::error::FieldErrors::new();
-            errors.insert(f, vec!["This contains characters that are not allowed.".into()]);
+            errors.insert(
+                f,
+                vec!["This contains characters that are not allowed.".into()],
+            );
             p.errors = Some(errors);
         }
         return p.into_response();
@@ -170,7 +175,8 @@ pub async fn reject_control_chars(req: Request, next: Next) -> Response {
     if let Some(field) = bad {
         return refuse(&path, Found::Field(field));
     }
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 #[cfg(test)]

@@ -64,7 +64,11 @@ async fn drafts_stay_private_and_marketers_stay_out_of_deals(b: Backend) {
     let id = id.as_i64().expect("id").to_string();
 
     // While it is a draft, no vendor role reads it: not by server fn, REST or page.
-    for email in ["admin@acme.example", "cam@acme.example", "marketing@acme.example"] {
+    for email in [
+        "admin@acme.example",
+        "cam@acme.example",
+        "marketing@acme.example",
+    ] {
         let c = app.as_user(email).await;
         let (status, body) = app.call(&c, "get_deal", &[("id", &id)]).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{email} get_deal: {body}");
@@ -93,7 +97,11 @@ async fn drafts_stay_private_and_marketers_stay_out_of_deals(b: Backend) {
     let (status, _) = app.call(&mk, "get_deal", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app
-        .call(&mk, "list_deals", &[("filter[status]", ""), ("filter[q]", "")])
+        .call(
+            &mk,
+            "list_deals",
+            &[("filter[status]", ""), ("filter[q]", "")],
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
@@ -304,7 +312,9 @@ async fn deactivation_voids_invitations_and_invites_leak_nothing(b: Backend) {
 
     // Inviting someone who belongs to another partner answers as a fresh invitation does,
     // creates nothing, and tells the address's owner instead.
-    let users = app.scalar("SELECT COUNT(*) FROM users WHERE email <> $1", "").await;
+    let users = app
+        .scalar("SELECT COUNT(*) FROM users WHERE email <> $1", "")
+        .await;
     let (status, other) = app
         .call(&nina, "invite_member", &invite("carla@contoso.example"))
         .await;
@@ -318,7 +328,8 @@ async fn deactivation_voids_invitations_and_invites_leak_nothing(b: Backend) {
     assert_eq!(keys(&other), keys(&fresh));
     assert_eq!(other["invited"], fresh["invited"]);
     assert_eq!(
-        app.scalar("SELECT COUNT(*) FROM users WHERE email <> $1", "").await,
+        app.scalar("SELECT COUNT(*) FROM users WHERE email <> $1", "")
+            .await,
         users
     );
     assert!(
@@ -396,7 +407,10 @@ async fn control_characters_are_refused_at_the_edge(b: Backend) {
     let (status, body, ctype) = api_get(&app, "/api/v1/deals?q=%00", "cam@acme.example").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(ctype, "application/problem+json");
-    assert!(body["detail"].as_str().unwrap_or_default().contains("'q'"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap_or_default().contains("'q'"),
+        "{body}"
+    );
     let (status, _, _) =
         api_get(&app, "/api/v1/content?product=%00", "sam@northwind.example").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

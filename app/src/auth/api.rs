@@ -229,7 +229,10 @@ mod service {
     /// too few to flood a mailbox.
     const MAX_RESETS_PER_HOUR: i64 = 3;
 
-    async fn reset_links_recently_sent(db: &crate::server::db::Db, user_id: i64) -> Result<i64, AppError> {
+    async fn reset_links_recently_sent(
+        db: &crate::server::db::Db,
+        user_id: i64,
+    ) -> Result<i64, AppError> {
         Ok(sqlx::query(
             "SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND kind = $2 AND created_at > $3",
         )

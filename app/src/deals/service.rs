@@ -556,7 +556,8 @@ pub async fn check_for(
 
 pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSummary>, AppError> {
     let sees_all = sees_all_deals(caller);
-    if !sees_all && !crate::domain::role_allows(caller.role, Action::RegisterDeals) && caller.vendor {
+    if !sees_all && !crate::domain::role_allows(caller.role, Action::RegisterDeals) && caller.vendor
+    {
         return Err(AppError::Forbidden);
     }
     // `queue` is the review queue: submitted and under review.

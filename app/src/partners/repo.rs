@@ -861,7 +861,10 @@ pub async fn create_user_with_password(
         crate::domain::Role::parse_for_side(role, org.vendor),
     );
     p.check("password", crate::domain::check_new_password(password));
-    if !matches!(email_use(db, None, &org, email.as_ref()).await?, EmailUse::Free) {
+    if !matches!(
+        email_use(db, None, &org, email.as_ref()).await?,
+        EmailUse::Free
+    ) {
         p.add("email", "err.email_taken");
     }
     p.into_result()?;
