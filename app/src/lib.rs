@@ -128,6 +128,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/org") view=partners::pages::MyOrgPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/outbox") view=admin::pages::OutboxPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view=admin::pages::AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/jobs") view=admin::jobs_page::JobsPage ssr=SsrMode::Async />
                     <Route path=path!("/content") view=content::pages::LibraryPage ssr=SsrMode::Async />
                     <Route path=path!("/content/new") view=content::pages::AssetNewPage ssr=SsrMode::Async />
                     <Route path=path!("/content/analytics") view=content::pages::AnalyticsPage ssr=SsrMode::Async />

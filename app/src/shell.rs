@@ -38,6 +38,7 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
             {user.can(Action::Administer).then(|| view! {
                 <li><A href="/admin/outbox">{i.t("nav.outbox")}</A></li>
                 <li><A href="/admin/audit">{i.t("nav.audit")}</A></li>
+                <li><A href="/admin/jobs">{i.t("nav.jobs")}</A></li>
                 <li><A href="/admin/rules">{i.t("nav.rules")}</A></li>
             })}
             {user.can(Action::ImportPipeline).then(|| view! { <li><A href="/admin/pipeline">{i.t("nav.pipeline")}</A></li> })}

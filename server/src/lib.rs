@@ -15,16 +15,16 @@ use anyhow::{Context, Result};
 use app::server::db::Db;
 use app::server::{AppConfig, AppState};
 use axum::Router;
-use axum::routing::{get, post};
 use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::path::Path;
+use std::sync::Arc;
 use tokio::net::TcpListener;
-
 use tower_http::set_header::SetResponseHeaderLayer;
+
 pub use config::Config;
 
 /// Connects to the database and migrates it.
@@ -44,24 +44,23 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
 /// Leptos' options for a built site. A site built by `scripts/lib.sh` has content-hashed
 /// file names listed in its `hash.txt`; one from `cargo leptos watch` has plain names.
-    LeptosOptions::builder()
+pub fn leptos_options(site_root: &str, addr: SocketAddr) -> LeptosOptions {
     let hash_file = Path::new(site_root).join("hash.txt");
     // Leptos resolves the hash file against the executable's folder; an absolute path
     // stays as it is.
     let hash_file = std::path::absolute(&hash_file).unwrap_or(hash_file);
+    LeptosOptions::builder()
         .output_name("trellis")
         .site_root(site_root)
         .site_pkg_dir("pkg")
         .site_addr(addr)
-        .build()
         .hash_files(hash_file.is_file())
         .hash_file(hash_file.to_string_lossy().as_ref().into())
+        .build()
 }
 
-/// The largest request body accepted (forms and server functions); larger ones get 413.
 /// The bundle under `/pkg`: the pre-compressed copy (brotli, else gzip) when the browser
 /// takes it, the file itself otherwise. Content-hashed names never change, so browsers keep
 /// them for a year; plain names (the watch loop) are revalidated every time.
@@ -84,6 +83,7 @@ fn pkg_files(opts: &LeptosOptions) -> Router {
         ))
 }
 
+/// The largest request body accepted (forms and server functions); larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole app as an axum router.
@@ -91,8 +91,8 @@ pub fn router(state: AppState) -> Router {
     let metrics = metrics::Metrics::default();
     let routes = generate_route_list(app::App);
     let opts = state.leptos_options.clone();
-    let metrics_for_route = metrics.clone();
     let opts_for_pkg = state.leptos_options.clone();
+    let metrics_for_route = metrics.clone();
     let metrics_token: Option<Arc<str>> = state.config.metrics_token.as_deref().map(Arc::from);
     // Uploads need a larger body limit than the rest, so they sit beside `site` with the
     // same session, origin and header layers.
@@ -126,25 +126,25 @@ pub fn router(state: AppState) -> Router {
             middleware::session,
         ))
         .layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        middleware::same_origin,
-    ))
+            state.clone(),
+            middleware::same_origin,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             MAX_BODY_BYTES,
         ))
         .with_state(state);
     Router::new()
+        .nest_service("/pkg", pkg_files(&opts_for_pkg))
         .route(
             "/metrics",
             get(metrics::serve).with_state((metrics_for_route, metrics_token)),
         )
         .merge(content)
         .merge(site)
-        // Pages, the WASM bundle, JS and CSS go out compressed (brotli or gzip, as the
         .layer(axum::middleware::from_fn(text_guard::reject_control_chars))
+        // Pages, the WASM bundle, JS and CSS go out compressed (brotli or gzip, as the
         // browser asks): the bundle shrinks to about a quarter.
-        .nest_service("/pkg", pkg_files(&opts_for_pkg))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             metrics,
@@ -178,20 +178,41 @@ pub async fn state(config: &Config, addr: SocketAddr) -> Result<AppState> {
     })
 }
 
-/// Background work on every server: expiring registrations whose protection ended and
-/// forgetting old API rate windows (every 10 minutes), and running queued pipeline uploads
-/// (every 5 seconds). Each step is a guarded update or a claimed job, so N servers running
-/// them at once is harmless.
+/// Every kind of job this server runs, from the features that queue them.
+pub fn job_registry() -> app::server::jobs::Registry {
+    app::server::jobs::Registry::new()
+        .on(app::server::mail::SEND_JOB, app::server::mail::run_send_job)
+        .on(
+            app::deals::jobs::EXPIRE_JOB,
+            app::deals::jobs::run_expire_job,
+        )
+}
+
+/// Background work on every server: the job queue's worker; the expiry sweep, queued once
+/// per ten-minute slot (a dedupe key per slot, so N servers queue it once); forgetting old
+/// API rate windows; and queued pipeline uploads (every 5 seconds). Each step is a claimed
+/// job or a guarded update, so N servers running them at once is harmless.
 pub fn spawn_workers(state: &AppState) {
+    app::server::jobs::Worker::new(job_registry()).spawn(state.clone());
     let db = state.db.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
         loop {
             tick.tick().await;
-            match app::deals::service::expire_due(&db).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(expired = n, "expired registrations"),
-                Err(e) => tracing::warn!(error = ?e, "expiry run failed"),
+            let slot = app::server::now() / 600;
+            let queued = app::server::jobs::enqueue(
+                &db.pool,
+                app::deals::jobs::EXPIRE_JOB,
+                &serde_json::json!({ "slot": slot }),
+                app::server::jobs::Enqueue {
+                    max_attempts: 3,
+                    dedupe_key: Some(format!("{}:{slot}", app::deals::jobs::EXPIRE_JOB)),
+                    ..Default::default()
+                },
+            )
+            .await;
+            if let Err(e) = queued {
+                tracing::warn!(error = ?e, "queueing the expiry sweep failed");
             }
             if let Err(e) = app::auth::tokens::prune_rate_windows(&db).await {
                 tracing::warn!(error = ?e, "pruning rate windows failed");

@@ -187,7 +187,7 @@ async fn invitation_and_reset_flows_use_real_smtp(b: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let mails = sink.for_rcpt("new.admin@northwind.example");
+    let mails = sink.wait_for("new.admin@northwind.example", 1).await;
     assert_eq!(mails.len(), 1, "one invitation over SMTP");
     let text = mails[0].decoded();
     let invite = link(&text, &format!("{}/invite/", app.base)).expect("invite link");
@@ -265,7 +265,7 @@ async fn invitation_and_reset_flows_use_real_smtp(b: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let mails = sink.for_rcpt("new.admin@northwind.example");
+    let mails = sink.wait_for("new.admin@northwind.example", 2).await;
     assert_eq!(mails.len(), 2);
     let reset = link(&mails[1].decoded(), &format!("{}/reset/", app.base)).expect("reset link");
     let token = reset.rsplit('/').next().expect("token").to_string();

@@ -77,3 +77,62 @@ pub async fn list_audit(filter: AuditFilter) -> Result<Vec<AuditEntry>, AppError
         .await,
     )
 }
+
+#[server(endpoint = "list_jobs")]
+pub async fn list_jobs(state: String) -> Result<JobsOverview, AppError> {
+    use crate::server::jobs;
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            c.require(Action::Administer)?;
+            let rows = jobs::list(&s.db, state.trim()).await?;
+            Ok(JobsOverview {
+                counts: jobs::counts(&s.db).await?,
+                jobs: rows
+                    .into_iter()
+                    .map(|r| JobView {
+                        id: r.id,
+                        kind: r.kind,
+                        state: r.state,
+                        attempts: r.attempts,
+                        max_attempts: r.max_attempts,
+                        run_at: r.run_at,
+                        last_error: r.last_error,
+                        progress_done: r.progress_done,
+                        progress_total: r.progress_total,
+                        updated_at: r.updated_at,
+                    })
+                    .collect(),
+            })
+        }
+        .await,
+    )
+}
+
+/// Queues a dead job again with fresh attempts.
+#[server(endpoint = "retry_job")]
+pub async fn retry_job(id: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            let (c, s) = (caller()?, app_state()?);
+            c.require(Action::Administer)?;
+            crate::server::jobs::retry(&s.db, id).await?;
+            crate::server::audit::record(
+                &s.db.pool,
+                crate::server::audit::AuditEvent {
+                    actor: Some(&c),
+                    actor_label: "",
+                    org_id: Some(c.org_id),
+                    action: "job.retry",
+                    entity_type: "job",
+                    entity_id: id.to_string(),
+                    before: Some(serde_json::json!({ "state": "dead" })),
+                    after: Some(serde_json::json!({ "state": "queued" })),
+                },
+            )
+            .await?;
+            Ok(())
+        }
+        .await,
+    )
+}

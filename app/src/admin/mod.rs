@@ -1,6 +1,7 @@
-//! Vendor administration: the email outbox and the audit log.
+//! Vendor administration: the email outbox, the audit log and the job queue.
 
 pub mod api;
+pub mod jobs_page;
 pub mod pages;
 
 use serde::{Deserialize, Serialize};
@@ -35,4 +36,27 @@ pub struct AuditFilter {
     /// Matches part of the actor's email.
     pub actor: String,
     pub entity_type: String,
+}
+
+/// A background job, as vendor admins see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobView {
+    pub id: i64,
+    pub kind: String,
+    /// `queued`, `running`, `failed` (queued again after an error), `dead` or `done`.
+    pub state: String,
+    pub attempts: i64,
+    pub max_attempts: i64,
+    pub run_at: i64,
+    pub last_error: Option<String>,
+    pub progress_done: i64,
+    pub progress_total: i64,
+    pub updated_at: i64,
+}
+
+/// The queue at a glance: how many jobs per state, and the newest that are not done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobsOverview {
+    pub counts: Vec<(String, i64)>,
+    pub jobs: Vec<JobView>,
 }

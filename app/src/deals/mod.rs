@@ -5,6 +5,8 @@
 #[cfg(feature = "ssr")]
 pub mod imports;
 #[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
 pub mod matching;
 #[cfg(feature = "ssr")]
 pub mod pipeline;

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod db;
+pub mod jobs;
 pub mod mail;
 pub mod security;
 pub mod state;

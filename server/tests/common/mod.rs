@@ -26,6 +26,12 @@ pub struct TestApp {
     pub db: Db,
     /// Where this app's content files are stored.
     pub files_dir: std::path::PathBuf,
+    /// The app's state, for running its code (a second worker, say) beside it.
+    pub state: AppState,
+    /// The database URL, for a second "server" on the same database.
+    pub database_url: String,
+    /// The app's job worker; abort it to have a test's own workers alone on the queue.
+    pub worker: tokio::task::JoinHandle<()>,
     _dir: tempfile::TempDir,
     pg_schema: Option<(String, String)>,
 }
@@ -76,20 +82,11 @@ async fn database_url(
     }
 }
 
-/// Starts an app. `smtp_url` sends email through a real SMTP server.
-pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (url, pg_schema) = database_url(backend, dir.path()).await;
-    let db = trellis::connect(&url).await.expect("connect and migrate");
-    trellis::seed::demo(&db).await.expect("seed demo data");
 /// The bearer token test apps ask for on `/metrics`.
 pub const METRICS_TOKEN: &str = "test-metrics-token";
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let base = format!("http://{addr}");
+/// Starts an app. `smtp_url` sends email through a real SMTP server.
+pub async fn spawn_app_with(backend: Backend, smtp_url: Option<String>) -> TestApp {
     spawn_app_full(backend, smtp_url, "target/site").await
 }
 
@@ -99,20 +96,34 @@ pub async fn spawn_app_full(
     smtp_url: Option<String>,
     site_root: &str,
 ) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (url, pg_schema) = database_url(backend, dir.path()).await;
+    let db = trellis::connect(&url).await.expect("connect and migrate");
+    trellis::seed::demo(&db).await.expect("seed demo data");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{addr}");
     let mut config = AppConfig::for_public_url(&base);
     config.smtp_url = smtp_url;
     config.trust_proxy = true;
+    config.metrics_token = Some(METRICS_TOKEN.into());
     // Small, so the oversize test is quick.
     config.max_upload_bytes = 2 * 1024 * 1024;
     let files_dir = dir.path().join("files");
     let state = AppState {
         db: db.clone(),
         config: Arc::new(config),
-    config.metrics_token = Some(METRICS_TOKEN.into());
         leptos_options: trellis::leptos_options(site_root, addr),
         files: app::content::files::Files::local(&files_dir).expect("files"),
     };
-    let router = trellis::router(state);
+    // The job queue's worker, quick to notice new jobs and to retry.
+    let mut worker = app::server::jobs::Worker::new(trellis::job_registry());
+    worker.poll = std::time::Duration::from_millis(100);
+    worker.backoff_secs = 1;
+    let worker = worker.spawn(state.clone());
+    let router = trellis::router(state.clone());
     tokio::spawn(async move {
         let _ = trellis::serve(listener, router).await;
     });
@@ -121,6 +132,9 @@ pub async fn spawn_app_full(
         base,
         db,
         files_dir,
+        state,
+        database_url: url,
+        worker,
         _dir: dir,
         pg_schema,
     }

@@ -27,6 +27,11 @@ impl SmtpSink {
     /// Starts the sink; returns it and its `smtp://` URL.
     pub async fn start() -> (SmtpSink, String) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp");
+        Self::start_on(listener)
+    }
+
+    /// Starts the sink on a bound listener (a port chosen earlier, while it was down).
+    pub fn start_on(listener: TcpListener) -> (SmtpSink, String) {
         let url = format!("smtp://{}", listener.local_addr().expect("addr"));
         let sink = SmtpSink::default();
         let s2 = sink.clone();
@@ -81,6 +86,18 @@ impl SmtpSink {
             }
         }
         Ok(())
+    }
+
+    /// Waits up to ten seconds for `n` messages to `to` (email goes out through the job
+    /// queue, after the request that sent it has answered), then returns what arrived.
+    pub async fn wait_for(&self, to: &str, n: usize) -> Vec<Received> {
+        for _ in 0..200 {
+            if self.for_rcpt(to).len() >= n {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.for_rcpt(to)
     }
 
     /// The messages received for `to`, oldest first.
