@@ -2,52 +2,9 @@
 
 mod common;
 
-use common::{Backend, TestApp, spawn_app};
+use common::{Backend, api, spawn_app, token};
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-
-async fn token(app: &TestApp, email: &str) -> String {
-    let caller = app::auth::tokens::caller_for_email(&app.db, email)
-        .await
-        .expect("caller");
-    app::auth::tokens::create(&app.db, &caller, "test")
-        .await
-        .expect("token")
-}
-
-async fn api(
-    app: &TestApp,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value, String) {
-    let c = reqwest::Client::new();
-    let mut req = match method {
-        "GET" => c.get(app.url(path)),
-        _ => c.post(app.url(path)),
-    };
-    if !token.is_empty() {
-        req = req.bearer_auth(token);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.expect("request");
-    let status = res.status();
-    let ctype = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let text = res.text().await.unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        ctype,
-    )
-}
+use serde_json::json;
 
 async fn tokens_scope_redact_and_revoke(b: Backend) {
     let app = spawn_app(b).await;

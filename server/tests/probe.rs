@@ -13,31 +13,8 @@ use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
 async fn api_get(app: &TestApp, path: &str, email: &str) -> (StatusCode, Value, String) {
-    let caller = app::auth::tokens::caller_for_email(&app.db, email)
-        .await
-        .expect("caller");
-    let token = app::auth::tokens::create(&app.db, &caller, "probe")
-        .await
-        .expect("token");
-    let res = reqwest::Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("api");
-    let status = res.status();
-    let ctype = res
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let text = res.text().await.unwrap_or_default();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        ctype,
-    )
+    let token = common::token(app, email).await;
+    common::api(app, "GET", path, &token, None).await
 }
 
 fn draft_form() -> Vec<(&'static str, &'static str)> {
@@ -114,6 +91,21 @@ async fn drafts_stay_private_and_marketers_stay_out_of_deals(b: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+async fn search(app: &TestApp, c: &reqwest::Client, q: &str) -> (StatusCode, Value) {
+    app.call(
+        c,
+        "search_content",
+        &[
+            ("query[q]", q),
+            ("query[kind]", ""),
+            ("query[product]", ""),
+            ("query[stage]", ""),
+            ("query[language]", ""),
+        ],
+    )
+    .await
+}
+
 async fn search_corrections_never_spell_hidden_words(b: Backend) {
     let app = spawn_app(b).await;
     let mk = app.as_user("marketing@acme.example").await;
@@ -134,36 +126,12 @@ async fn search_corrections_never_spell_hidden_words(b: Backend) {
         .expect("upload");
     assert_eq!(res.status(), StatusCode::CREATED);
     let sam = app.as_user("sam@northwind.example").await;
-    let (status, r) = app
-        .call(
-            &sam,
-            "search_content",
-            &[
-                ("query[q]", "quokkazebre"),
-                ("query[kind]", ""),
-                ("query[product]", ""),
-                ("query[stage]", ""),
-                ("query[language]", ""),
-            ],
-        )
-        .await;
+    let (status, r) = search(&app, &sam, "quokkazebre").await;
     assert_eq!(status, StatusCode::OK, "{r}");
     assert!(!r.to_string().contains("quokkazebra"), "{r}");
     assert_eq!(r["items"].as_array().map(Vec::len), Some(0), "{r}");
     // The marketer, who sees the draft, is offered the correction.
-    let (_, r) = app
-        .call(
-            &mk,
-            "search_content",
-            &[
-                ("query[q]", "quokkazebre"),
-                ("query[kind]", ""),
-                ("query[product]", ""),
-                ("query[stage]", ""),
-                ("query[language]", ""),
-            ],
-        )
-        .await;
+    let (_, r) = search(&app, &mk, "quokkazebre").await;
     assert_eq!(
         r["corrected"][0],
         serde_json::json!(["quokkazebre", "quokkazebra"]),

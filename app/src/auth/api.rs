@@ -160,19 +160,7 @@ mod service {
             .ok_or_else(|| AppError::field("token", "err.link_expired"))?;
         // Only a person still active may join: a deactivated one stays deactivated, even
         // with an invitation sent before (deactivation also voids those links).
-        let joined = sqlx::query(
-            "UPDATE users SET name = $1, password_hash = $2, updated_at = $3 WHERE id = $4 AND active = 1",
-        )
-        .bind(&name)
-        .bind(&hash.0)
-        .bind(now())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if joined == 0 {
-            return Err(AppError::field("token", "err.link_expired"));
-        }
+        set_password_if_active(&mut tx, user_id, &hash.0, Some(&name)).await?;
         audit::record(
             &mut *tx,
             AuditEvent {
@@ -225,6 +213,31 @@ mod service {
         .await
     }
 
+    /// Sets the password (and, when joining, the name) of a user who is still active; a
+    /// link of a deactivated user counts as expired.
+    async fn set_password_if_active(
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        user_id: i64,
+        password_hash: &str,
+        name: Option<&str>,
+    ) -> Result<(), AppError> {
+        let changed = sqlx::query(
+            "UPDATE users SET name = COALESCE($1, name), password_hash = $2, updated_at = $3 \
+             WHERE id = $4 AND active = 1",
+        )
+        .bind(name)
+        .bind(password_hash)
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(AppError::field("token", "err.link_expired"));
+        }
+        Ok(())
+    }
+
     /// Reset links one account may be sent in an hour: enough for a lost email or two,
     /// too few to flood a mailbox.
     const MAX_RESETS_PER_HOUR: i64 = 3;
@@ -254,18 +267,7 @@ mod service {
         let user_id = consume_token(&mut *tx, &input.token, TokenKind::Reset)
             .await?
             .ok_or_else(|| AppError::field("token", "err.link_expired"))?;
-        let changed = sqlx::query(
-            "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND active = 1",
-        )
-        .bind(&hash.0)
-        .bind(now())
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(AppError::field("token", "err.link_expired"));
-        }
+        set_password_if_active(&mut tx, user_id, &hash.0, None).await?;
         end_user_sessions(&mut *tx, user_id).await?;
         audit::record(
             &mut *tx,

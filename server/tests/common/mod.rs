@@ -312,3 +312,49 @@ macro_rules! both_backends {
 pub fn pdf_with_text(text: &str) -> Vec<u8> {
     app::content::files::simple_pdf(text)
 }
+
+/// A new API token of the user with this email.
+pub async fn token(app: &TestApp, email: &str) -> String {
+    let caller = app::auth::tokens::caller_for_email(&app.db, email)
+        .await
+        .expect("caller");
+    app::auth::tokens::create(&app.db, &caller, "test")
+        .await
+        .expect("token")
+}
+
+/// A REST call with a bearer token (none when empty): status, JSON (or the text as a
+/// string) and content type.
+pub async fn api(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value, String) {
+    let c = reqwest::Client::new();
+    let mut req = match method {
+        "GET" => c.get(app.url(path)),
+        _ => c.post(app.url(path)),
+    };
+    if !token.is_empty() {
+        req = req.bearer_auth(token);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status();
+    let ctype = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let text = res.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+        ctype,
+    )
+}
