@@ -92,6 +92,25 @@ build_site() {
   (cd "$ROOT" && cargo build -p app --lib --target wasm32-unknown-unknown \
     --no-default-features --features hydrate --profile wasm-release)
 
+  # The site's inputs; when they are those of the site already built (a second run),
+  # wasm-bindgen, wasm-opt and the compression (most of a minute) are skipped.
+  local stamp
+  stamp="$( { sha256sum "$lib" "$ROOT/style/main.css"; (cd "$ROOT/public" && find . -type f -exec sha256sum {} + | sort);
+    echo "$BINARYEN_VERSION ${WASM_FEATURES[*]}"; } | sha256sum | cut -c1-32)"
+  if [ -f "$site/hash.txt" ] && [ "$(cat "$site/.inputs" 2>/dev/null)" = "$stamp" ]; then
+    say "the browser bundle is unchanged: keeping $site"
+  else
+    bundle_site "$lib" "$stage" "$site"
+    echo "$stamp" >"$site/.inputs"
+  fi
+
+  say "building the server (release)"
+  (cd "$ROOT" && cargo build --release -p trellis --bin trellis)
+}
+
+# wasm-bindgen, wasm-opt, hashed names, compressed copies, styles and assets: LIB -> SITE.
+bundle_site() {
+  local lib="$1" stage="$2" site="$3"
   rm -rf "$stage"
   mkdir -p "$stage/pkg"
   say "wasm-bindgen, then wasm-opt -Oz"
@@ -112,7 +131,4 @@ build_site() {
   cp -R "$ROOT/public/." "$stage/"
   rm -rf "$site"
   mv "$stage" "$site"
-
-  say "building the server (release)"
-  (cd "$ROOT" && cargo build --release -p trellis --bin trellis)
 }
