@@ -186,12 +186,16 @@ pub fn job_registry() -> app::server::jobs::Registry {
             app::deals::jobs::EXPIRE_JOB,
             app::deals::jobs::run_expire_job,
         )
+        .on(
+            app::deals::imports::IMPORT_JOB,
+            app::deals::imports::run_import_job,
+        )
 }
 
-/// Background work on every server: the job queue's worker; the expiry sweep, queued once
-/// per ten-minute slot (a dedupe key per slot, so N servers queue it once); forgetting old
-/// API rate windows; and queued pipeline uploads (every 5 seconds). Each step is a claimed
-/// job or a guarded update, so N servers running them at once is harmless.
+/// Background work on every server: the job queue's worker (email, pipeline uploads, the
+/// expiry sweep); the expiry sweep queued once per ten-minute slot (a dedupe key per slot,
+/// so N servers queue it once); forgetting old API rate windows. Each step is a claimed job
+/// or a guarded update, so N servers running them at once is harmless.
 pub fn spawn_workers(state: &AppState) {
     app::server::jobs::Worker::new(job_registry()).spawn(state.clone());
     let db = state.db.clone();
@@ -216,16 +220,6 @@ pub fn spawn_workers(state: &AppState) {
             }
             if let Err(e) = app::auth::tokens::prune_rate_windows(&db).await {
                 tracing::warn!(error = ?e, "pruning rate windows failed");
-            }
-        }
-    });
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
-        loop {
-            tick.tick().await;
-            if let Err(e) = app::deals::imports::run_pending(&db).await {
-                tracing::warn!(error = ?e, "pipeline import worker failed");
             }
         }
     });

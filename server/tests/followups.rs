@@ -286,6 +286,29 @@ async fn pipeline_upload_is_guarded(b: Backend) {
     assert_eq!(status, StatusCode::OK, "the server carries on");
 }
 
+/// Queues the upload's job as if a server had claimed it: its heartbeat at `heartbeat`.
+async fn claimed_job(app: &TestApp, import: i64, worker: &str, heartbeat: i64) -> i64 {
+    let job = app::server::jobs::enqueue(
+        &app.db.pool,
+        app::deals::imports::IMPORT_JOB,
+        &serde_json::json!({ "import_id": import }),
+        app::server::jobs::Enqueue::default(),
+    )
+    .await
+    .expect("enqueue")
+    .expect("job id");
+    sqlx::query(
+        "UPDATE jobs SET state = 'running', locked_by = $1, heartbeat_at = $2, attempts = 1 WHERE id = $3",
+    )
+    .bind(worker)
+    .bind(heartbeat)
+    .bind(job)
+    .execute(&app.db.pool)
+    .await
+    .expect("claimed job");
+    job
+}
+
 async fn a_job_left_by_a_dead_server_is_resumed(b: Backend) {
     let app = spawn_app(b).await;
     let cam = app.as_user("cam@acme.example").await;
@@ -302,16 +325,10 @@ async fn a_job_left_by_a_dead_server_is_resumed(b: Backend) {
     .bind(id)
     .execute(&app.db.pool)
     .await
-    .expect("fake a stale job");
-    assert_eq!(
-        app::deals::imports::run_pending(&app.db)
-            .await
-            .expect("run"),
-        1
-    );
-    let (_, v) = app
-        .call(&cam, "pipeline_import_status", &[("id", &id.to_string())])
-        .await;
+    .expect("fake a stale upload");
+    let job = claimed_job(&app, id, "a-dead-server", 0).await;
+    // This server's worker takes the job over and finishes from the committed batch.
+    let v = wait_done(&app, &cam, id).await;
     assert_eq!(v["state"], "done", "{v}");
     assert_eq!(
         (v["inserted"].as_i64(), v["updated"].as_i64()),
@@ -325,19 +342,30 @@ async fn a_job_left_by_a_dead_server_is_resumed(b: Backend) {
         .await,
         3_000
     );
-    // A fresh running job (its server is alive) is left alone.
+    let (state, attempts): (String, i64) =
+        sqlx::query_as("SELECT state, attempts FROM jobs WHERE id = $1")
+            .bind(job)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("job");
+    assert_eq!((state.as_str(), attempts), ("done", 2));
+    // A job whose server is alive (a fresh heartbeat) is left alone.
     let (id2, _) = upload(&app, &cam, &pipeline_csv(5), 200_000).await;
     sqlx::query("UPDATE pipeline_imports SET state = 'running', heartbeat_at = $1 WHERE id = $2")
         .bind(app::server::now())
         .bind(id2)
         .execute(&app.db.pool)
         .await
-        .expect("fresh job");
+        .expect("fresh upload");
+    claimed_job(&app, id2, "a-live-server", app::server::now()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let (_, v) = app
+        .call(&cam, "pipeline_import_status", &[("id", &id2.to_string())])
+        .await;
     assert_eq!(
-        app::deals::imports::run_pending(&app.db)
-            .await
-            .expect("run"),
-        0
+        (v["state"].as_str(), v["done_rows"].as_i64()),
+        (Some("running"), Some(0)),
+        "{v}"
     );
 }
 

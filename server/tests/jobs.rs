@@ -156,13 +156,25 @@ async fn two_servers_take_each_job_once(b: Backend) {
 async fn failures_back_off_then_die_and_admins_retry(b: Backend) {
     let app = spawn_app(b).await;
     app.worker.abort();
-    let registry = Registry::new().on("test.fail", |_s, _job| async {
-        Err::<(), _>("the remote said no".to_string())
-    });
+    let registry = Registry::new()
+        .on("test.fail", |_s, _job| async {
+            Err::<(), _>("the remote said no".to_string())
+        })
+        .on("test.panic", |_s, _job| async {
+            if app::server::now() > 0 {
+                panic!("a bug in a handler");
+            }
+            Ok(())
+        });
     let id = queue(&app, "test.fail", 2).await;
     let unknown = queue(&app, "test.nobody_handles_this", 1).await;
+    let panics = queue(&app, "test.panic", 1).await;
     let w = worker("server-a", registry);
-    assert_eq!(w.run_due(&app.state).await.expect("run"), 2);
+    assert_eq!(w.run_due(&app.state).await.expect("run"), 3);
+    // A panicking handler fails its attempt; the worker carries on.
+    let (s, _, _, err) = job_state(&app.db, panics).await;
+    assert_eq!(s, "dead");
+    assert!(err.unwrap_or_default().contains("panicked"));
     // Failed once: queued again, later, with the error kept.
     let (s, attempts, _, err) = job_state(&app.db, id).await;
     assert_eq!((s.as_str(), attempts), ("queued", 1));

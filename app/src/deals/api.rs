@@ -116,22 +116,10 @@ pub async fn finish_pipeline_upload(id: i64) -> Result<ImportPreview, AppError> 
     respond(async { imports::finish_upload(&app_state()?.db, &caller()?, id).await }.await)
 }
 
-/// Queues a validated upload and starts writing it on this server.
+/// Queues a validated upload; the job queue's workers write it.
 #[server(endpoint = "run_pipeline_import")]
 pub async fn run_pipeline_import(id: i64) -> Result<ImportView, AppError> {
-    respond(
-        async {
-            let db = app_state()?.db;
-            let view = imports::start(&db, &caller()?, id).await?;
-            tokio::spawn(async move {
-                if let Err(e) = imports::run_pending(&db).await {
-                    tracing::warn!(error = ?e, "pipeline import run failed");
-                }
-            });
-            Ok(view)
-        }
-        .await,
-    )
+    respond(async { imports::start(&app_state()?.db, &caller()?, id).await }.await)
 }
 
 #[server(endpoint = "pipeline_import_status")]

@@ -2,10 +2,10 @@
 //!
 //! The file arrives in chunks (each request stays under the body limit), is parsed and
 //! validated as a whole for the preview, and, once the user confirms, is written in batches
-//! by a job that any server may run: each batch commits together with the job's progress, so
-//! a page polling any server sees the same bar, and a job whose server died is picked up
-//! again from its last committed batch (upserts by `external_id` are idempotent). Nothing
-//! is written unless every row is valid.
+//! by a job of the durable queue (`server::jobs`), which any server may run: each batch
+//! commits together with the upload's progress, so a page polling any server sees the same
+//! bar, and a job whose server died is taken over and resumes from its last committed batch
+//! (upserts by `external_id` are idempotent). Nothing is written unless every row is valid.
 
 use super::pipeline::{self, ImportStats, parse_csv};
 use super::{
@@ -15,16 +15,18 @@ use super::{
 use crate::auth::Caller;
 use crate::domain::Action;
 use crate::error::AppError;
+use crate::server::AppState;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::db::Db;
+use crate::server::jobs::{self, Enqueue, Job};
 use crate::server::now;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 /// Rows written per committed batch.
 const JOB_BATCH: usize = 2_000;
-/// A running job whose server has not reported for this long is taken over.
-const STALE_SECS: i64 = 120;
+/// The job kind that writes one confirmed upload.
+pub const IMPORT_JOB: &str = "pipeline.import";
 
 fn view_of(r: &AnyRow) -> Result<ImportView, sqlx::Error> {
     Ok(ImportView {
@@ -201,19 +203,33 @@ pub async fn finish_upload(db: &Db, caller: &Caller, id: i64) -> Result<ImportPr
     })
 }
 
-/// Queues a validated upload for writing. Returns at once; the page polls `status`.
+/// Queues a validated upload for writing: the upload and its job in one transaction.
+/// Returns at once; the page polls `status`.
 pub async fn start(db: &Db, caller: &Caller, id: i64) -> Result<ImportView, AppError> {
     own(db, caller, id).await?;
+    let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
         "UPDATE pipeline_imports SET state = 'queued', updated_at = $1 WHERE id = $2 AND state = 'ready'",
     )
     .bind(now())
     .bind(id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {
         return Err(AppError::Conflict("import.not_ready".into()));
     }
+    jobs::enqueue(
+        &mut *tx,
+        IMPORT_JOB,
+        &serde_json::json!({ "import_id": id }),
+        Enqueue {
+            max_attempts: 5,
+            dedupe_key: Some(format!("{IMPORT_JOB}:{id}")),
+            ..Enqueue::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
     own(db, caller, id).await
 }
 
@@ -221,56 +237,55 @@ pub async fn status(db: &Db, caller: &Caller, id: i64) -> Result<ImportView, App
     own(db, caller, id).await
 }
 
-/// Claims one queued job, or a running one whose server went quiet. Guarded, so of several
-/// servers asking at once exactly one gets each job.
-async fn claim(db: &Db) -> Result<Option<i64>, AppError> {
+/// The handler of `pipeline.import`. An upload that can no longer be written (its rows no
+/// longer parse) fails for good; a database error is retried, and the upload is marked
+/// failed only when the last attempt fails too.
+pub async fn run_import_job(state: AppState, job: Job) -> Result<(), String> {
+    let db = &state.db;
+    let id = job.payload["import_id"]
+        .as_i64()
+        .ok_or("the job names no pipeline upload")?;
     let t = now();
-    let candidates: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM pipeline_imports WHERE state = 'queued' OR (state = 'running' AND heartbeat_at < $1) \
-         ORDER BY id LIMIT 5",
+    let claimed = sqlx::query(
+        "UPDATE pipeline_imports SET state = 'running', heartbeat_at = $1, updated_at = $1 \
+         WHERE id = $2 AND state IN ('queued', 'running')",
     )
-    .bind(t - STALE_SECS)
-    .fetch_all(&db.pool)
-    .await?;
-    for id in candidates {
-        let done = sqlx::query(
-            "UPDATE pipeline_imports SET state = 'running', heartbeat_at = $1, updated_at = $1 \
-             WHERE id = $2 AND (state = 'queued' OR (state = 'running' AND heartbeat_at < $3))",
-        )
-        .bind(t)
-        .bind(id)
-        .bind(t - STALE_SECS)
-        .execute(&db.pool)
-        .await?;
-        if done.rows_affected() == 1 {
-            return Ok(Some(id));
+    .bind(t)
+    .bind(id)
+    .execute(&db.pool)
+    .await
+    .map_err(|e| e.to_string())?;
+    if claimed.rows_affected() == 0 {
+        // Done or failed already: a repeated job has nothing left to do.
+        return Ok(());
+    }
+    match run(db, id, job.id).await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let permanent = matches!(e, AppError::Conflict(_));
+            tracing::warn!(import = id, error = ?e, permanent, "pipeline import failed");
+            if permanent || job.last_attempt() {
+                sqlx::query(
+                    "UPDATE pipeline_imports SET state = 'failed', error = $1, updated_at = $2 WHERE id = $3",
+                )
+                .bind(format!("{e}"))
+                .bind(now())
+                .bind(id)
+                .execute(&db.pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            }
+            if permanent {
+                Ok(())
+            } else {
+                Err(e.to_string())
+            }
         }
     }
-    Ok(None)
-}
-
-/// Runs every job that can be claimed now; returns how many finished.
-pub async fn run_pending(db: &Db) -> Result<usize, AppError> {
-    let mut n = 0;
-    while let Some(id) = claim(db).await? {
-        if let Err(e) = run(db, id).await {
-            tracing::warn!(import = id, error = ?e, "pipeline import failed");
-            sqlx::query(
-                "UPDATE pipeline_imports SET state = 'failed', error = $1, updated_at = $2 WHERE id = $3",
-            )
-            .bind(format!("{e}"))
-            .bind(now())
-            .bind(id)
-            .execute(&db.pool)
-            .await?;
-        }
-        n += 1;
-    }
-    Ok(n)
 }
 
 /// Writes a claimed job from its last committed batch on.
-async fn run(db: &Db, id: i64) -> Result<(), AppError> {
+async fn run(db: &Db, id: i64, job_id: i64) -> Result<(), AppError> {
     let r = sqlx::query("SELECT * FROM pipeline_imports WHERE id = $1")
         .bind(id)
         .fetch_one(&db.pool)
@@ -334,6 +349,7 @@ async fn run(db: &Db, id: i64) -> Result<(), AppError> {
         }
         tx.commit().await?;
         done = end;
+        jobs::set_progress(db, job_id, done as i64, rows.len() as i64).await?;
     }
     pipeline::refresh_statistics(db, rows.len()).await
 }

@@ -197,7 +197,13 @@ impl Worker {
             match self.registry.0.get(job.kind.as_str()) {
                 None => Err(format!("no handler for jobs of kind '{}'", job.kind)),
                 Some(handler) => {
-                    let work = handler(state.clone(), job.clone());
+                    // A handler that panics fails its attempt; it must not take the
+                    // worker loop down with it.
+                    use futures::FutureExt;
+                    let work = std::panic::AssertUnwindSafe(handler(state.clone(), job.clone()))
+                        .catch_unwind()
+                        .map(|r| r.unwrap_or_else(|_| Err("the job's handler panicked".into())))
+                        .boxed();
                     self.with_heartbeat(db, job.id, work).await
                 }
             }
