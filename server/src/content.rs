@@ -8,6 +8,7 @@ use app::content::http::{self as content_http, Upload, Uploaded};
 use app::content::{AssetDetail, AssetSummary, ContentQuery, find, service};
 use app::error::AppError;
 use app::server::AppState;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -25,13 +26,24 @@ fn session_caller(c: Option<Extension<Caller>>) -> Result<Caller, AppError> {
     c.map(|Extension(c)| c).ok_or(AppError::Unauthorized)
 }
 
+/// The upload's body, looked at only once the caller may upload at all: who is calling
+/// and their role are decided before a malformed body is (401/403 before 400).
+fn upload_form(
+    c: &Caller,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Multipart, AppError> {
+    c.require(app::domain::Action::ManageContent)?;
+    form.map_err(|e| AppError::BadRequest(e.body_text()))
+}
+
 async fn upload_page(
     State(s): State<AppState>,
     caller: Option<Extension<Caller>>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     match async {
         let c = session_caller(caller)?;
+        let form = upload_form(&c, form)?;
         content_http::receive(&s, &s.files, &c, Upload::NewAsset, form).await
     }
     .await
@@ -45,10 +57,11 @@ async fn version_page(
     State(s): State<AppState>,
     caller: Option<Extension<Caller>>,
     Path(id): Path<i64>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     match async {
         let c = session_caller(caller)?;
+        let form = upload_form(&c, form)?;
         content_http::receive(&s, &s.files, &c, Upload::NewVersion(id), form).await
     }
     .await
@@ -94,8 +107,9 @@ async fn file_page(
 pub async fn api_upload(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Uploaded>), Problem> {
+    let form = upload_form(&c, form)?;
     let u = content_http::receive(&s, &s.files, &c, Upload::NewAsset, form).await?;
     Ok((StatusCode::CREATED, Json(u)))
 }
@@ -109,8 +123,9 @@ pub async fn api_version(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<i64>,
-    form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Uploaded>), Problem> {
+    let form = upload_form(&c, form)?;
     let u = content_http::receive(&s, &s.files, &c, Upload::NewVersion(id), form).await?;
     Ok((StatusCode::CREATED, Json(u)))
 }

@@ -47,8 +47,11 @@ pub async fn get_asset(id: i64) -> Result<AssetDetail, AppError> {
 pub async fn update_asset(id: i64, input: AssetInput) -> Result<(), AppError> {
     respond(
         async {
+            // Who may edit is decided before the input is judged.
+            let c = caller()?;
+            c.require(crate::domain::Action::ManageContent)?;
             let v = service::validate(&input)?;
-            service::update(&app_state()?.db, &caller()?, id, &v).await
+            service::update(&app_state()?.db, &c, id, &v).await
         }
         .await,
     )

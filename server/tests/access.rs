@@ -1,0 +1,749 @@
+//! Every endpoint × every identity, against objects that partner A (Northwind) owns.
+//!
+//! Each row names one server function, REST route or plain route, how to call it, and the
+//! answer expected for: anonymous, a partner A user (sam, sales), partner B's admin
+//! (carla), the vendor admin, a channel manager and the vendor marketer. Mutating calls
+//! are made with arguments that reach validation but change nothing (an empty name, an
+//! unknown decision), so "allowed" shows as 422 and "denied" as 403 or 404.
+//!
+//! A server function or REST route that has no row fails the test: adding an endpoint
+//! means deciding here who may call it.
+
+mod common;
+
+use common::{Backend, TestApp, api, client, spawn_app, token};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+
+const WHO: [&str; 6] = [
+    "",
+    "sam@northwind.example",
+    "carla@contoso.example",
+    "admin@acme.example",
+    "cam@acme.example",
+    "marketing@acme.example",
+];
+
+/// Partner A's objects and the others the calls need.
+struct Ids {
+    deal: String,
+    draft: String,
+    bare_draft: String,
+    member: String,
+    asset: String,
+    collection: String,
+    token: String,
+    import: String,
+    dead_job: String,
+}
+
+/// One expected answer: an exact status, or a class.
+fn matches(want: &str, got: StatusCode) -> bool {
+    let code = got.as_u16();
+    match want {
+        "2xx" => got.is_success(),
+        "deny" => code == 403 || code == 404,
+        "4xx" => got.is_client_error() && code != 401,
+        exact => exact.parse::<u16>().is_ok_and(|w| w == code),
+    }
+}
+
+enum Call {
+    /// A server function by endpoint, with form fields.
+    Fn(&'static str, Vec<(&'static str, String)>),
+    /// A server function that takes JSON, with its arguments.
+    FnJson(&'static str, Value),
+    /// A REST route: method, path, JSON body.
+    Rest(&'static str, String, Option<Value>),
+    /// A plain route with the session cookie: method, path, form body.
+    Page(&'static str, String, Option<String>),
+}
+
+struct Row {
+    /// The endpoint this row covers: a server fn's endpoint or "METHOD /route/{template}".
+    key: &'static str,
+    call: Call,
+    /// Expected answers for WHO, in order.
+    want: [&'static str; 6],
+}
+
+fn f(k: &'static str, v: impl Into<String>) -> (&'static str, String) {
+    (k, v.into())
+}
+
+fn rows(i: &Ids) -> Vec<Row> {
+    use Call::*;
+    let r = |key, call, want| Row { key, call, want };
+    vec![
+        // Identity and sessions.
+        r(
+            "get_current_user",
+            Fn("get_current_user", vec![]),
+            ["200", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "get_invite_info",
+            Fn("get_invite_info", vec![f("token", "no-such-token")]),
+            ["404", "404", "404", "404", "404", "404"],
+        ),
+        r(
+            "accept_invite",
+            Fn(
+                "accept_invite",
+                vec![
+                    f("input[token]", "no-such-token"),
+                    f("input[name]", "X Y"),
+                    f("input[password]", "a long enough passphrase"),
+                    f("input[password_confirm]", "a long enough passphrase"),
+                ],
+            ),
+            ["422", "422", "422", "422", "422", "422"],
+        ),
+        r(
+            "request_password_reset",
+            Fn(
+                "request_password_reset",
+                vec![f("email", "nina@northwind.example")],
+            ),
+            ["200", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "reset_password",
+            Fn(
+                "reset_password",
+                vec![
+                    f("input[token]", "no-such-token"),
+                    f("input[password]", "a long enough passphrase"),
+                    f("input[password_confirm]", "a long enough passphrase"),
+                ],
+            ),
+            ["422", "422", "422", "422", "422", "422"],
+        ),
+        r(
+            "set_locale",
+            Fn("set_locale", vec![f("code", "en")]),
+            ["200", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "list_tokens",
+            Fn("list_tokens", vec![]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "create_token",
+            Fn("create_token", vec![f("name", "")]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        // Sam's own token: nobody else can revoke it (sam's row comes last, below).
+        // Partners and teams.
+        r(
+            "list_partners",
+            Fn("list_partners", vec![f("filter[q]", "")]),
+            ["401", "403", "403", "200", "200", "200"],
+        ),
+        r(
+            "get_org",
+            Fn("get_org", vec![f("slug", "northwind-msp")]),
+            ["401", "200", "404", "200", "200", "200"],
+        ),
+        r(
+            "list_channel_managers",
+            Fn("list_channel_managers", vec![]),
+            ["401", "403", "403", "200", "200", "200"],
+        ),
+        r(
+            "create_partner",
+            Fn("create_partner", vec![f("input[name]", "")]),
+            ["401", "403", "403", "422", "422", "403"],
+        ),
+        r(
+            "update_org",
+            Fn(
+                "update_org",
+                vec![f("slug", "northwind-msp"), f("input[name]", "")],
+            ),
+            ["401", "403", "404", "422", "422", "403"],
+        ),
+        r(
+            "list_members",
+            Fn("list_members", vec![f("slug", "northwind-msp")]),
+            ["401", "200", "404", "200", "200", "200"],
+        ),
+        r(
+            "invite_member",
+            Fn(
+                "invite_member",
+                vec![f("input[org_slug]", "northwind-msp"), f("input[email]", "")],
+            ),
+            ["401", "403", "404", "422", "422", "403"],
+        ),
+        r(
+            "change_member_role",
+            Fn(
+                "change_member_role",
+                vec![f("user_id", &i.member), f("role", "no-such-role")],
+            ),
+            ["401", "403", "404", "422", "422", "403"],
+        ),
+        r(
+            "set_member_active",
+            Fn(
+                "set_member_active",
+                vec![f("user_id", &i.member), f("active", "true")],
+            ),
+            ["401", "403", "404", "200", "200", "403"],
+        ),
+        // Deal registration.
+        r(
+            "list_deals",
+            Fn("list_deals", vec![f("filter[q]", "")]),
+            ["401", "200", "200", "200", "200", "403"],
+        ),
+        r(
+            "get_deal",
+            Fn("get_deal", vec![f("id", &i.deal)]),
+            ["401", "200", "404", "200", "200", "404"],
+        ),
+        r(
+            "get_deal (draft)",
+            Fn("get_deal", vec![f("id", &i.draft)]),
+            ["401", "200", "404", "404", "404", "404"],
+        ),
+        r(
+            "get_deal_review",
+            Fn("get_deal_review", vec![f("id", &i.deal)]),
+            ["401", "403", "deny", "200", "200", "deny"],
+        ),
+        r(
+            "save_deal_draft",
+            Fn(
+                "save_deal_draft",
+                vec![
+                    f("id", &i.draft),
+                    f("input[company]", "Quiet Draft Holdings"),
+                ],
+            ),
+            ["401", "200", "404", "403", "403", "403"],
+        ),
+        r(
+            "submit_deal",
+            Fn("submit_deal", vec![f("id", &i.bare_draft)]),
+            ["401", "422", "404", "403", "403", "403"],
+        ),
+        r(
+            "check_deal",
+            Fn("check_deal", vec![f("input[company]", "Initech")]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "decide_deal",
+            Fn(
+                "decide_deal",
+                vec![f("input[deal_id]", &i.deal), f("input[decision]", "maybe")],
+            ),
+            ["401", "403", "deny", "422", "422", "403"],
+        ),
+        r(
+            "request_deal_extension",
+            Fn(
+                "request_deal_extension",
+                vec![f("id", &i.deal), f("reason", "more time")],
+            ),
+            ["401", "409", "404", "403", "403", "403"],
+        ),
+        r(
+            "grant_deal_extension",
+            Fn("grant_deal_extension", vec![f("id", &i.deal)]),
+            ["401", "403", "deny", "409", "409", "403"],
+        ),
+        r(
+            "post_deal_message",
+            Fn(
+                "post_deal_message",
+                vec![f("id", &i.deal), f("body", ""), f("internal", "false")],
+            ),
+            ["401", "422", "404", "422", "422", "404"],
+        ),
+        r(
+            "close_deal",
+            Fn("close_deal", vec![f("id", &i.deal), f("won", "true")]),
+            ["401", "409", "404", "403", "403", "403"],
+        ),
+        r(
+            "get_rules",
+            Fn("get_rules", vec![]),
+            ["401", "403", "403", "200", "200", "403"],
+        ),
+        r(
+            "set_rules",
+            Fn("set_rules", vec![f("input[protection_days]", "soon")]),
+            ["401", "403", "403", "422", "403", "403"],
+        ),
+        r(
+            "start_pipeline_upload",
+            Fn(
+                "start_pipeline_upload",
+                vec![f("file_name", "p.csv"), f("bytes", "-1")],
+            ),
+            ["401", "403", "403", "422", "422", "403"],
+        ),
+        r(
+            "put_pipeline_chunk",
+            FnJson(
+                "put_pipeline_chunk",
+                json!({ "id": i.import.parse::<i64>().unwrap_or_default(), "seq": 999, "data": "x" }),
+            ),
+            ["401", "403", "403", "404", "200", "403"],
+        ),
+        r(
+            "finish_pipeline_upload",
+            Fn("finish_pipeline_upload", vec![f("id", &i.import)]),
+            ["401", "403", "403", "404", "200", "403"],
+        ),
+        r(
+            "run_pipeline_import",
+            Fn("run_pipeline_import", vec![f("id", &i.import)]),
+            ["401", "403", "403", "404", "409", "403"],
+        ),
+        r(
+            "pipeline_import_status",
+            Fn("pipeline_import_status", vec![f("id", &i.import)]),
+            ["401", "403", "403", "404", "200", "403"],
+        ),
+        // Notifications.
+        r(
+            "list_notifications",
+            Fn("list_notifications", vec![]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "mark_notifications_read",
+            Fn("mark_notifications_read", vec![]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        // Administration.
+        r(
+            "list_outbox",
+            Fn("list_outbox", vec![]),
+            ["401", "403", "403", "200", "403", "403"],
+        ),
+        r(
+            "list_audit",
+            Fn("list_audit", vec![f("filter[action]", "")]),
+            ["401", "403", "403", "200", "403", "403"],
+        ),
+        r(
+            "list_jobs",
+            Fn("list_jobs", vec![f("state", "")]),
+            ["401", "403", "403", "200", "403", "403"],
+        ),
+        r(
+            "retry_job",
+            Fn("retry_job", vec![f("id", &i.dead_job)]),
+            ["401", "403", "403", "200", "403", "403"],
+        ),
+        // The content library.
+        r(
+            "search_content",
+            Fn("search_content", vec![f("query[q]", "")]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "content_facets",
+            Fn("content_facets", vec![]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "get_asset",
+            Fn("get_asset", vec![f("id", &i.asset)]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "update_asset",
+            Fn(
+                "update_asset",
+                vec![f("id", &i.asset), f("input[title]", "")],
+            ),
+            ["401", "403", "403", "422", "403", "422"],
+        ),
+        r(
+            "restore_asset_version",
+            Fn(
+                "restore_asset_version",
+                vec![f("id", &i.asset), f("version_no", "999")],
+            ),
+            ["401", "403", "403", "404", "403", "404"],
+        ),
+        r(
+            "set_asset_favorite",
+            Fn(
+                "set_asset_favorite",
+                vec![f("id", &i.asset), f("on", "false")],
+            ),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "content_analytics",
+            Fn("content_analytics", vec![]),
+            ["401", "403", "403", "200", "403", "200"],
+        ),
+        r(
+            "content_for_deal",
+            Fn("content_for_deal", vec![f("deal_id", &i.deal)]),
+            ["401", "200", "404", "200", "200", "404"],
+        ),
+        r(
+            "create_collection",
+            Fn("create_collection", vec![f("name", ""), f("asset", "0")]),
+            ["401", "422", "422", "422", "422", "422"],
+        ),
+        r(
+            "asset_collections",
+            Fn("asset_collections", vec![f("asset", &i.asset)]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "set_collection_item",
+            Fn(
+                "set_collection_item",
+                vec![
+                    f("collection", &i.collection),
+                    f("asset", &i.asset),
+                    f("on", "true"),
+                ],
+            ),
+            ["401", "200", "404", "404", "404", "404"],
+        ),
+        // REST API v1 (bearer tokens; anonymous sends none).
+        r(
+            "GET /api/v1/openapi.json",
+            Rest("GET", "/api/v1/openapi.json".into(), None),
+            ["200", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "POST /api/v1/pipeline",
+            Rest(
+                "POST",
+                "/api/v1/pipeline".into(),
+                Some(json!({ "records": [{ "external_id": "" }] })),
+            ),
+            ["401", "403", "403", "422", "422", "403"],
+        ),
+        r(
+            "POST /api/v1/deal-checks",
+            Rest(
+                "POST",
+                "/api/v1/deal-checks".into(),
+                Some(json!({ "company": "Initech" })),
+            ),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /api/v1/deals",
+            Rest("GET", "/api/v1/deals".into(), None),
+            ["401", "200", "200", "200", "200", "403"],
+        ),
+        r(
+            "POST /api/v1/deals",
+            Rest(
+                "POST",
+                "/api/v1/deals".into(),
+                Some(json!({ "company": "" })),
+            ),
+            ["401", "422", "422", "403", "403", "403"],
+        ),
+        r(
+            "GET /api/v1/deals/{id}",
+            Rest("GET", format!("/api/v1/deals/{}", i.deal), None),
+            ["401", "200", "404", "200", "200", "404"],
+        ),
+        r(
+            "GET /api/v1/deals/{id} (draft)",
+            Rest("GET", format!("/api/v1/deals/{}", i.draft), None),
+            ["401", "200", "404", "404", "404", "404"],
+        ),
+        r(
+            "POST /api/v1/deals/{id}/decision",
+            Rest(
+                "POST",
+                format!("/api/v1/deals/{}/decision", i.deal),
+                Some(json!({ "decision": "maybe" })),
+            ),
+            ["401", "403", "deny", "422", "422", "403"],
+        ),
+        r(
+            "GET /api/v1/content",
+            Rest("GET", "/api/v1/content".into(), None),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "POST /api/v1/content",
+            Rest("POST", "/api/v1/content".into(), Some(json!({}))),
+            ["401", "403", "403", "4xx", "403", "4xx"],
+        ),
+        r(
+            "GET /api/v1/content/{id}",
+            Rest("GET", format!("/api/v1/content/{}", i.asset), None),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /api/v1/content/{id}/download",
+            Rest("GET", format!("/api/v1/content/{}/download", i.asset), None),
+            ["401", "2xx", "2xx", "2xx", "2xx", "2xx"],
+        ),
+        r(
+            "POST /api/v1/content/{id}/versions",
+            Rest(
+                "POST",
+                format!("/api/v1/content/{}/versions", i.asset),
+                Some(json!({})),
+            ),
+            ["401", "403", "403", "4xx", "403", "4xx"],
+        ),
+        // Plain routes behind the session cookie.
+        r(
+            "GET /content/{id}/file",
+            Page("GET", format!("/content/{}/file", i.asset), None),
+            ["303", "2xx", "2xx", "2xx", "2xx", "2xx"],
+        ),
+        r(
+            "POST /content/upload",
+            Page("POST", "/content/upload".into(), Some(String::new())),
+            ["401", "403", "403", "4xx", "403", "4xx"],
+        ),
+        r(
+            "POST /content/{id}/versions",
+            Page(
+                "POST",
+                format!("/content/{}/versions", i.asset),
+                Some(String::new()),
+            ),
+            ["401", "403", "403", "4xx", "403", "4xx"],
+        ),
+        // Last: these change partner A's objects when allowed.
+        r(
+            "revoke_token",
+            Fn("revoke_token", vec![f("id", &i.token)]),
+            ["401", "200", "404", "404", "404", "404"],
+        ),
+        r(
+            "delete_collection",
+            Fn("delete_collection", vec![f("id", &i.collection)]),
+            ["401", "200", "404", "404", "404", "404"],
+        ),
+    ]
+}
+
+async fn fixtures(app: &TestApp) -> Ids {
+    let sam = app.as_user("sam@northwind.example").await;
+    let deal_fields = |company: &'static str| {
+        vec![
+            ("input[company]", company),
+            ("input[domain]", "quietdraft.example"),
+            ("input[city]", "Berlin"),
+            ("input[country]", "de"),
+            ("input[contact_name]", "Dana Buyer"),
+            ("input[contact_email]", "dana@quietdraft.example"),
+            ("input[products]", "Acme Cloud Enterprise"),
+            ("input[value]", "48,000.00"),
+            ("input[currency]", "EUR"),
+            ("input[expected_close]", "2099-06-30"),
+            ("input[stage]", "proposal"),
+        ]
+    };
+    let id = |v: &Value| v.as_i64().expect("id").to_string();
+    let (_, deal) = app
+        .call(&sam, "save_deal_draft", &deal_fields("Submitted Holdings"))
+        .await;
+    let deal = id(&deal);
+    let (status, v) = app.call(&sam, "submit_deal", &[("id", &deal)]).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (_, draft) = app
+        .call(
+            &sam,
+            "save_deal_draft",
+            &deal_fields("Quiet Draft Holdings"),
+        )
+        .await;
+    let (_, bare) = app
+        .call(&sam, "save_deal_draft", &[("input[company]", "Bare Draft")])
+        .await;
+    let member = app
+        .scalar(
+            "SELECT id FROM users WHERE email = $1",
+            "nina@northwind.example",
+        )
+        .await
+        .to_string();
+    // An asset every partner sees, uploaded by the vendor's marketer.
+    let mk = app.as_user("marketing@acme.example").await;
+    let form = reqwest::multipart::Form::new()
+        .text("title", "Everyone's datasheet")
+        .text("kind", "datasheet")
+        .text("published", "true")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(common::pdf_with_text("for all partners"))
+                .file_name("sheet.pdf"),
+        );
+    let res = mk
+        .post(app.url("/content/upload"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let body: Value = res.json().await.expect("json");
+    let asset = body["id"].as_i64().expect("asset id").to_string();
+    let (status, c) = app
+        .call(
+            &sam,
+            "create_collection",
+            &[("name", "Sam's picks"), ("asset", &asset)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{c}");
+    let collection = c["id"]
+        .as_i64()
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| id(&c));
+    let (status, _) = app.call(&sam, "create_token", &[("name", "sam's")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = app
+        .scalar(
+            "SELECT MAX(t.id) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = $1",
+            "sam@northwind.example",
+        )
+        .await
+        .to_string();
+    let cam = app.as_user("cam@acme.example").await;
+    let (status, view) = app
+        .call(
+            &cam,
+            "start_pipeline_upload",
+            &[("file_name", "p.csv"), ("bytes", "100")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    let import = view["id"].as_i64().expect("import id").to_string();
+    let dead_job = app::server::jobs::enqueue(
+        &app.db.pool,
+        "test.dead",
+        &json!({}),
+        app::server::jobs::Enqueue::default(),
+    )
+    .await
+    .expect("enqueue")
+    .expect("job");
+    sqlx::query("UPDATE jobs SET state = 'dead', last_error = 'x' WHERE id = $1")
+        .bind(dead_job)
+        .execute(&app.db.pool)
+        .await
+        .expect("dead job");
+    Ids {
+        deal,
+        draft: id(&draft),
+        bare_draft: id(&bare),
+        member,
+        asset,
+        collection,
+        token,
+        import,
+        dead_job: dead_job.to_string(),
+    }
+}
+
+async fn every_endpoint_as_every_identity(b: Backend) {
+    let app = spawn_app(b).await;
+    app.worker.abort();
+    let ids = fixtures(&app).await;
+    let table = rows(&ids);
+
+    // Completeness: every registered server function and every REST route has a row.
+    let covered: BTreeSet<&str> = table.iter().map(|r| r.key).collect();
+    let mut missing = Vec::new();
+    let registered: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
+    assert!(registered.len() >= 50, "server fns found: {}", registered.len());
+    for (path, _) in registered {
+        let name = path.trim_start_matches("/api/");
+        if !covered.contains(name) {
+            missing.push(name.to_string());
+        }
+    }
+    let (_, doc, _) = api(&app, "GET", "/api/v1/openapi.json", "", None).await;
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for method in ops.as_object().expect("operations").keys() {
+            let key = format!("{} {path}", method.to_uppercase());
+            if !covered.contains(key.as_str()) {
+                missing.push(key);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "endpoints without a row in the access table: {missing:?}"
+    );
+
+    let mut wrong = Vec::new();
+    for (n, who) in WHO.iter().enumerate() {
+        let session = if who.is_empty() {
+            client()
+        } else {
+            app.as_user(who).await
+        };
+        let bearer = if who.is_empty() {
+            String::new()
+        } else {
+            token(&app, who).await
+        };
+        for row in &table {
+            let status = match &row.call {
+                Call::Fn(name, fields) => {
+                    let pairs: Vec<(&str, &str)> =
+                        fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    app.call(&session, name, &pairs).await.0
+                }
+                Call::FnJson(name, args) => {
+                    let res = session
+                        .post(app.url(&format!("/api/{name}")))
+                        .json(args)
+                        .send()
+                        .await
+                        .expect("server fn");
+                    res.status()
+                }
+                Call::Rest(method, path, body) => {
+                    api(&app, method, path, &bearer, body.clone()).await.0
+                }
+                Call::Page(method, path, body) => {
+                    let req = match *method {
+                        "GET" => session.get(app.url(path)),
+                        _ => session
+                            .post(app.url(path))
+                            .header("content-type", "application/x-www-form-urlencoded")
+                            .body(body.clone().unwrap_or_default()),
+                    };
+                    req.send().await.expect("request").status()
+                }
+            };
+            let want = row.want[n];
+            if !matches(want, status) {
+                wrong.push(format!(
+                    "{} as {}: want {want}, got {}",
+                    row.key,
+                    if who.is_empty() { "anonymous" } else { who },
+                    status.as_u16()
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} cells differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+both_backends!(every_endpoint_as_every_identity);
