@@ -19,3 +19,13 @@ test("the partner list has no WCAG 2.2 AA violations", async ({ page }) => {
   const result = await new AxeBuilder({ page }).withTags(tags).analyze();
   expect(result.violations).toEqual([]);
 });
+
+test("the job queue page has no WCAG 2.2 AA violations", async ({ page }) => {
+  await signIn(page, "admin@acme.example");
+  await page.goto("/admin/jobs");
+  await hydrated(page);
+  await expect(page.getByRole("heading", { name: "Background jobs" })).toBeVisible();
+  await expect(page.getByRole("img", { name: /Queued 0/ })).toBeVisible();
+  const result = await new AxeBuilder({ page }).withTags(tags).analyze();
+  expect(result.violations).toEqual([]);
+});

@@ -4,7 +4,7 @@ import { hydrated, signIn } from "./helpers";
 // Every page, loaded directly (server-rendered, then hydrated), must hydrate without a
 // single error: a mismatch between server and browser rendering shows up here.
 const pages: Record<string, string[]> = {
-  "admin@acme.example": ["/", "/partners", "/partners/northwind-msp", "/partners/acme-cloud", "/partners/new", "/partners/northwind-msp/edit", "/settings", "/admin/audit", "/admin/outbox", "/org", "/deals", "/admin/rules", "/admin/pipeline", "/notifications", "/content", "/content/new", "/content/analytics", "/content/1"],
+  "admin@acme.example": ["/", "/partners", "/partners/northwind-msp", "/partners/acme-cloud", "/partners/new", "/partners/northwind-msp/edit", "/settings", "/admin/audit", "/admin/outbox", "/admin/jobs", "/admin/jobs?state=dead", "/org", "/deals", "/admin/rules", "/admin/pipeline", "/notifications", "/content", "/content/new", "/content/analytics", "/content/1"],
   "nina@northwind.example": ["/", "/org", "/partners/northwind-msp/edit", "/settings", "/deals", "/deals/new", "/notifications", "/content", "/content/1", "/content?q=battlecard&kind=battlecard"],
 };
 
