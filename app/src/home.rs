@@ -5,6 +5,7 @@ use crate::domain::Action;
 use crate::i18n::format;
 use crate::i18n::{Locale, use_i18n};
 use crate::shell::use_user;
+use crate::tasks::pages::MyTasksCard;
 use crate::ui::{EmptyState, TextField, error_view, field_errors, toast};
 use crate::ui::{ErrorPage, FormAlert, SelectField, Skeleton, SubmitButton, action_error};
 use leptos::prelude::*;
@@ -25,6 +26,7 @@ pub fn HomePage() -> impl IntoView {
                         view! {
                             <h1>{hello}</h1>
                             <p class="lead">{u.org_name.clone()}</p>
+                            <MyTasksCard />
                             <div class="cards">
                                 {u.can(Action::ViewAllPartners).then(|| view! {
                                     <a class="card" href="/partners">

@@ -16,6 +16,7 @@ pub mod partners;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod shell;
+pub mod tasks;
 pub mod ui;
 
 use i18n::{I18n, Locale};

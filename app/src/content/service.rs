@@ -810,3 +810,36 @@ pub async fn for_deal(
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.updated_at.cmp(&a.1.updated_at)));
     Ok(scored.into_iter().take(6).map(|(_, s)| s).collect())
 }
+
+/// Assets the caller may see that were added since `since`, newest first (at most
+/// `limit`), and how many in all: the home page's "new for you this week".
+pub async fn added_since(
+    db: &Db,
+    caller: &Caller,
+    since: i64,
+    limit: i64,
+) -> Result<(Vec<crate::tasks::NewContent>, i64), AppError> {
+    let aud = audience(db, caller).await?;
+    let mut sql = Sql::default();
+    let visible = visible(&aud, &mut sql);
+    let since = sql.bind(Bind::I(since));
+    let from = format!("FROM assets a WHERE {visible} AND a.created_at >= {since}");
+    sql.push(&format!("SELECT COUNT(*) {from}"));
+    let total: i64 = sql.query().fetch_one(&db.pool).await?.try_get(0)?;
+    sql.text.clear();
+    let limit = sql.bind(Bind::I(limit));
+    sql.push(&format!(
+        "SELECT a.id, a.title {from} ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}"
+    ));
+    let rows = sql.query().fetch_all(&db.pool).await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(crate::tasks::NewContent {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((items, total))
+}

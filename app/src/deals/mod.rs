@@ -10,6 +10,8 @@ pub mod jobs;
 pub mod matching;
 #[cfg(feature = "ssr")]
 pub mod pipeline;
+#[cfg(feature = "ssr")]
+pub mod tasks;
 
 use serde::{Deserialize, Serialize};
 

@@ -101,3 +101,14 @@ pub async fn mark_read(db: &Db, caller: &Caller, deal_id: Option<i64>) -> Result
     .await?;
     Ok(done.rows_affected())
 }
+
+/// How many messages on registrations the user has not read (the home page's task card).
+pub async fn unread_messages(db: &Db, user_id: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications n JOIN deal_events e ON e.id = n.event_id \
+         WHERE n.user_id = $1 AND n.read_at IS NULL AND e.kind = 'message'",
+    )
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?)
+}

@@ -1,0 +1,78 @@
+//! What deal registration asks of a person, for the home page's task card.
+
+use crate::auth::Caller;
+use crate::domain::{Action, Role, role_allows};
+use crate::error::AppError;
+use crate::server::db::Db;
+use crate::tasks::{DealTask, DealTodo};
+use sqlx::Row;
+
+/// Registrations waiting for the caller, oldest first (at most `limit`), and how many in
+/// all. Those who decide get the review queue (a channel manager: their own partners' and
+/// unassigned partners' registrations); partners who register get their organisation's
+/// registrations the vendor asked about and their own unsent drafts. Nobody else has any.
+pub async fn awaiting(
+    db: &Db,
+    caller: &Caller,
+    limit: i64,
+) -> Result<(Vec<DealTask>, i64), AppError> {
+    let (cond, first, second) = if caller.vendor && role_allows(caller.role, Action::DecideDeals) {
+        let mine = if caller.role == Role::ChannelManager {
+            "(o.channel_manager_id = $1 OR o.channel_manager_id IS NULL)"
+        } else {
+            "$1 = $1"
+        };
+        (
+            format!("d.status IN ('submitted', 'under_review') AND {mine} AND $2 = $2"),
+            caller.user_id,
+            0,
+        )
+    } else if !caller.vendor && role_allows(caller.role, Action::RegisterDeals) {
+        (
+            "d.org_id = $1 AND (d.status = 'info_requested' OR (d.status = 'draft' AND d.created_by = $2))"
+                .to_string(),
+            caller.org_id,
+            caller.user_id,
+        )
+    } else {
+        return Ok((Vec::new(), 0));
+    };
+    let from = format!("FROM deals d JOIN orgs o ON o.id = d.org_id WHERE {cond}");
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
+        .bind(first)
+        .bind(second)
+        .fetch_one(&db.pool)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT d.id, d.company, d.status, d.updated_at, o.name AS partner {from} \
+         ORDER BY d.updated_at, d.id LIMIT $3"
+    ))
+    .bind(first)
+    .bind(second)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    let tasks = rows
+        .iter()
+        .map(|r| {
+            let status: String = r.try_get("status")?;
+            let todo = match status.as_str() {
+                "info_requested" => DealTodo::Answer,
+                "draft" => DealTodo::FinishDraft,
+                _ => DealTodo::Decide,
+            };
+            Ok(DealTask {
+                id: r.try_get("id")?,
+                company: r.try_get("company")?,
+                partner: if caller.vendor {
+                    r.try_get("partner")?
+                } else {
+                    String::new()
+                },
+                todo,
+                updated_at: r.try_get("updated_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((tasks, total))
+}
