@@ -194,8 +194,9 @@ pub fn job_registry() -> app::server::jobs::Registry {
 
 /// Background work on every server: the job queue's worker (email, pipeline uploads, the
 /// expiry sweep); the expiry sweep queued once per ten-minute slot (a dedupe key per slot,
-/// so N servers queue it once); forgetting old API rate windows. Each step is a claimed job
-/// or a guarded update, so N servers running them at once is harmless.
+/// so N servers queue it once); forgetting old API rate windows and jobs finished over a
+/// week ago. Each step is a claimed job or a guarded update, so N servers running them at
+/// once is harmless.
 pub fn spawn_workers(state: &AppState) {
     app::server::jobs::Worker::new(job_registry()).spawn(state.clone());
     let db = state.db.clone();
@@ -220,6 +221,9 @@ pub fn spawn_workers(state: &AppState) {
             }
             if let Err(e) = app::auth::tokens::prune_rate_windows(&db).await {
                 tracing::warn!(error = ?e, "pruning rate windows failed");
+            }
+            if let Err(e) = app::server::jobs::prune_done(&db, 7 * 24 * 3600).await {
+                tracing::warn!(error = ?e, "pruning finished jobs failed");
             }
         }
     });

@@ -151,6 +151,27 @@ async fn two_servers_take_each_job_once(b: Backend) {
         )
         .await;
     assert_eq!(not_done, 0);
+    // A week later they are forgotten; a dead job is kept for the admin.
+    sqlx::query("UPDATE jobs SET finished_at = finished_at - 8 * 24 * 3600 WHERE kind = $1")
+        .bind("test.count")
+        .execute(&app.db.pool)
+        .await
+        .expect("age");
+    let dead = queue(&app, "test.count", 1).await;
+    sqlx::query("UPDATE jobs SET state = 'dead', finished_at = 0 WHERE id = $1")
+        .bind(dead)
+        .execute(&app.db.pool)
+        .await
+        .expect("dead");
+    let pruned = jobs::prune_done(&app.db, 7 * 24 * 3600)
+        .await
+        .expect("prune");
+    assert_eq!(pruned, 60);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM jobs WHERE kind = $1", "test.count")
+            .await,
+        1
+    );
 }
 
 async fn failures_back_off_then_die_and_admins_retry(b: Backend) {

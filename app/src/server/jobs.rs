@@ -301,6 +301,18 @@ impl Worker {
     }
 }
 
+/// Forgets finished jobs older than `keep_secs` (dead ones stay until retried or looked
+/// at: they are the admin's to-do list). Returns how many went.
+pub async fn prune_done(db: &Db, keep_secs: i64) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM jobs WHERE state = 'done' AND finished_at < $1")
+            .bind(now() - keep_secs)
+            .execute(&db.pool)
+            .await?
+            .rows_affected(),
+    )
+}
+
 /// Records a running job's progress, readable from any server.
 pub async fn set_progress(db: &Db, id: i64, done: i64, total: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
