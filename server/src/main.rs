@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use app::error::AppError;
-use app::partners::{PartnerInput, repo};
+use app::partners::{PartnerInput, people, repo};
 use clap::{Parser, Subcommand};
 use std::io::Read;
 use std::process::ExitCode;
@@ -224,7 +224,7 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 (false, None) => bail!("partner roles need --org SLUG"),
             };
-            repo::create_user_with_password(&db, &slug, &email, &name, &role, password)
+            people::create_user_with_password(&db, &slug, &email, &name, &role, password)
                 .await
                 .map_err(|e| match e {
                     AppError::Validation(ref f) if f.contains_key("org") => {

@@ -4,7 +4,7 @@
 use anyhow::{Result, anyhow};
 use app::error::AppError;
 use app::partners::PartnerInput;
-use app::partners::repo;
+use app::partners::{people, repo};
 use app::server::db::Db;
 
 /// The one password of every demo account. Printed only by `seed --demo`.
@@ -116,9 +116,10 @@ pub async fn demo(db: &Db) -> Result<Vec<DemoLogin>> {
     let mut cam_id = None;
     for (email, name, role) in STAFF {
         if !user_exists(db, email).await? {
-            let id = repo::create_user_with_password(db, &vendor, email, name, role, DEMO_PASSWORD)
-                .await
-                .map_err(err)?;
+            let id =
+                people::create_user_with_password(db, &vendor, email, name, role, DEMO_PASSWORD)
+                    .await
+                    .map_err(err)?;
             if *role == "channel_manager" {
                 cam_id = Some(id);
             }
@@ -149,7 +150,7 @@ pub async fn demo(db: &Db) -> Result<Vec<DemoLogin>> {
         };
         for (email, name, role) in p.people {
             if !user_exists(db, email).await? {
-                repo::create_user_with_password(db, &slug, email, name, role, DEMO_PASSWORD)
+                people::create_user_with_password(db, &slug, email, name, role, DEMO_PASSWORD)
                     .await
                     .map_err(err)?;
             }

@@ -86,7 +86,7 @@ pub async fn list_members(slug: String) -> Result<Vec<Member>, AppError> {
     respond(
         async {
             let (c, s) = (caller()?, app_state()?);
-            repo::members(&s.db, &c, &slug).await
+            people::members(&s.db, &c, &slug).await
         }
         .await,
     )
@@ -97,7 +97,7 @@ pub async fn invite_member(input: InviteInput) -> Result<Member, AppError> {
     respond(
         async {
             let (c, s) = (caller()?, app_state()?);
-            repo::invite(&s, Some(&c), &input).await
+            people::invite(&s, Some(&c), &input).await
         }
         .await,
     )
@@ -108,7 +108,7 @@ pub async fn change_member_role(user_id: i64, role: String) -> Result<(), AppErr
     respond(
         async {
             let (c, s) = (caller()?, app_state()?);
-            repo::change_role(&s.db, &c, user_id, &role).await
+            people::change_role(&s.db, &c, user_id, &role).await
         }
         .await,
     )
@@ -119,7 +119,7 @@ pub async fn set_member_active(user_id: i64, active: bool) -> Result<(), AppErro
     respond(
         async {
             let (c, s) = (caller()?, app_state()?);
-            repo::set_active(&s.db, &c, user_id, active).await
+            people::set_active(&s.db, &c, user_id, active).await
         }
         .await,
     )

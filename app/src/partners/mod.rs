@@ -3,6 +3,8 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod people;
+#[cfg(feature = "ssr")]
 pub mod repo;
 
 use crate::domain::{OrgStatus, PartnerType, Region, Role, Tier};
