@@ -439,7 +439,9 @@ async fn notifications_reach_the_other_side_only(b: Backend) {
     assert_eq!(unread(&app, &carla).await, carla_before + 2);
     let (_, list) = app.call(&carla, "list_notifications", &[]).await;
     let newest = &list[0];
-    assert_eq!(newest["company"], "Notify Test Ltd");
+    assert_eq!(newest["title"], "Notify Test Ltd");
+    assert_eq!(newest["subject_type"], "deal");
+    assert_eq!(newest["link"], format!("/deals/{id}"));
     assert_eq!(newest["to_status"], "info_requested");
     assert_eq!(newest["body"], "Which region?");
     assert_eq!(newest["read"], false);
@@ -464,7 +466,77 @@ async fn notifications_reach_the_other_side_only(b: Backend) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// Another feature (learning, campaigns, MDF) notifies by subject type and id, with its
+/// own text and link; the list shows it beside deal notifications, and only to its
+/// recipient.
+async fn other_features_notify_by_subject(b: Backend) {
+    use app::notifications::store::{Notice, notify};
+    let app = spawn_app(b).await;
+    let sam = app.as_user("sam@northwind.example").await;
+    let carla = app.as_user("carla@contoso.example").await;
+    let sam_id = app
+        .scalar(
+            "SELECT id FROM users WHERE email = $1",
+            "sam@northwind.example",
+        )
+        .await;
+    let notice = |subject_type: &'static str, link: &'static str| Notice {
+        user_id: sam_id,
+        subject_type,
+        subject_id: 7,
+        kind: "tasks.title",
+        title: "Zero Trust Fundamentals",
+        body: "Due in 14 days",
+        link,
+    };
+    let before = unread(&app, &sam).await;
+    notify(&app.db.pool, notice("course", "/learning/courses/7"))
+        .await
+        .expect("notify");
+    // A notice may not pose as a deal's, nor lead off the site.
+    assert!(
+        notify(&app.db.pool, notice("deal", "/deals/7"))
+            .await
+            .is_err()
+    );
+    assert!(
+        notify(&app.db.pool, notice("course", "https://evil.example"))
+            .await
+            .is_err()
+    );
+    assert_eq!(unread(&app, &sam).await, before + 1);
+    let (status, list) = app.call(&sam, "list_notifications", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let n = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|n| n["subject_type"] == "course")
+        .expect("the course notice")
+        .clone();
+    assert_eq!(
+        (
+            n["subject_id"].as_i64(),
+            n["title"].as_str(),
+            n["link"].as_str(),
+            n["body"].as_str()
+        ),
+        (
+            Some(7),
+            Some("Zero Trust Fundamentals"),
+            Some("/learning/courses/7"),
+            Some("Due in 14 days")
+        )
+    );
+    let (_, theirs) = app.call(&carla, "list_notifications", &[]).await;
+    assert!(!theirs.to_string().contains("Zero Trust Fundamentals"));
+    let (status, _) = app.call(&sam, "mark_notifications_read", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(unread(&app, &sam).await, 0);
+}
+
 both_backends!(
+    other_features_notify_by_subject,
     pipeline_upload_previews_validates_and_imports_with_progress,
     pipeline_upload_is_guarded,
     a_job_left_by_a_dead_server_is_resumed,

@@ -585,7 +585,7 @@ pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSu
 pub async fn detail(db: &Db, caller: &Caller, id: i64) -> Result<DealDetail, AppError> {
     let row = visible_deal(db, caller, id).await?;
     // Opening the deal is reading what happened on it.
-    notifications::store::mark_read(db, caller, Some(id)).await?;
+    notifications::store::mark_read(db, caller, Some((notifications::DEAL, id))).await?;
     let vendor = caller.vendor;
     let status = status_of(&row)?;
     let own = row.try_get::<i64, _>("org_id")? == caller.org_id;

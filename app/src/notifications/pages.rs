@@ -47,8 +47,12 @@ pub fn NotificationsPage() -> impl IntoView {
 }
 
 fn item(i: I18n, n: Notification) -> impl IntoView {
-    let what = event_label(i, &n.kind, n.to_status.as_deref(), false);
-    let href = format!("/deals/{}", n.deal_id);
+    let what = if n.subject_type == super::DEAL {
+        event_label(i, &n.kind, n.to_status.as_deref(), false)
+    } else {
+        i.t(&n.kind).to_string()
+    };
+    let href = n.link.clone();
     let cls = if n.read {
         "notification"
     } else {
@@ -61,7 +65,7 @@ fn item(i: I18n, n: Notification) -> impl IntoView {
                 " · "{n.actor}
                 {(!n.read).then(|| view! { " · "<span class="badge">{i.t("notifications.new")}</span> })}
             </p>
-            <p class="what"><A href=href>{n.company}</A>": "{what}</p>
+            <p class="what"><A href=href>{n.title}</A>": "{what}</p>
             {(!n.body.is_empty()).then(|| view! { <p class="body">{n.body}</p> })}
         </li>
     }

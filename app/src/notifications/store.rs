@@ -32,9 +32,11 @@ pub async fn for_event(
         return Ok(());
     };
     sqlx::query(
-        "INSERT INTO notifications (user_id, deal_id, event_id, created_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO notifications (user_id, subject_type, subject_id, event_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(user)
+    .bind(super::DEAL)
     .bind(deal_id)
     .bind(event_id)
     .bind(now())
@@ -43,11 +45,56 @@ pub async fn for_event(
     Ok(())
 }
 
+/// What another feature tells one person about one of its subjects.
+pub struct Notice<'a> {
+    pub user_id: i64,
+    /// The feature's subject type, e.g. `course` or `campaign`.
+    pub subject_type: &'a str,
+    pub subject_id: i64,
+    /// An i18n key saying what happened.
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    /// A path in the app, e.g. `/learning/courses/12`.
+    pub link: &'a str,
+}
+
+/// Notifies one person, in the caller's transaction (or on the pool).
+pub async fn notify<'e, E>(exec: E, n: Notice<'_>) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    if n.subject_type == super::DEAL || !n.link.starts_with('/') {
+        return Err(crate::error::internal(format!(
+            "a notice must name its own subject type and an in-app link (got {} {})",
+            n.subject_type, n.link
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO notifications (user_id, subject_type, subject_id, kind, title, body, link, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(n.user_id)
+    .bind(n.subject_type)
+    .bind(n.subject_id)
+    .bind(n.kind)
+    .bind(n.title)
+    .bind(n.body)
+    .bind(n.link)
+    .bind(now())
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
 /// The caller's latest notifications, newest first.
 pub async fn list(db: &Db, caller: &Caller, limit: i64) -> Result<Vec<Notification>, AppError> {
     let rows = sqlx::query(
-        "SELECT n.id, n.deal_id, n.created_at, n.read_at, e.kind, e.to_status, e.body, e.actor_name, d.company \
-         FROM notifications n JOIN deal_events e ON e.id = n.event_id JOIN deals d ON d.id = n.deal_id \
+        "SELECT n.id, n.subject_type, n.subject_id, n.created_at, n.read_at, \
+         COALESCE(e.kind, n.kind) AS kind, e.to_status, COALESCE(e.body, n.body) AS body, \
+         COALESCE(e.actor_name, '') AS actor_name, COALESCE(d.company, n.title) AS title, n.link \
+         FROM notifications n LEFT JOIN deal_events e ON e.id = n.event_id \
+         LEFT JOIN deals d ON n.subject_type = 'deal' AND d.id = n.subject_id \
          WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
     )
     .bind(caller.user_id)
@@ -56,10 +103,19 @@ pub async fn list(db: &Db, caller: &Caller, limit: i64) -> Result<Vec<Notificati
     .await?;
     rows.iter()
         .map(|r| {
+            let subject_type: String = r.try_get("subject_type")?;
+            let subject_id: i64 = r.try_get("subject_id")?;
+            let link: String = r.try_get("link")?;
             Ok(Notification {
                 id: r.try_get("id")?,
-                deal_id: r.try_get("deal_id")?,
-                company: r.try_get("company")?,
+                link: if subject_type == super::DEAL {
+                    format!("/deals/{subject_id}")
+                } else {
+                    link
+                },
+                subject_type,
+                subject_id,
+                title: r.try_get("title")?,
                 at: r.try_get("created_at")?,
                 read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
                 actor: r.try_get("actor_name")?,
@@ -82,15 +138,21 @@ pub async fn unread(db: &Db, user_id: i64) -> Result<i64, AppError> {
     .await?)
 }
 
-/// Marks the caller's notifications read: all of them, or those about one deal.
-pub async fn mark_read(db: &Db, caller: &Caller, deal_id: Option<i64>) -> Result<u64, AppError> {
-    let done = match deal_id {
-        Some(d) => sqlx::query(
-            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND deal_id = $3 AND read_at IS NULL",
+/// Marks the caller's notifications read: all of them, or those about one subject.
+pub async fn mark_read(
+    db: &Db,
+    caller: &Caller,
+    subject: Option<(&str, i64)>,
+) -> Result<u64, AppError> {
+    let done = match subject {
+        Some((kind, id)) => sqlx::query(
+            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND subject_type = $3 \
+             AND subject_id = $4 AND read_at IS NULL",
         )
         .bind(now())
         .bind(caller.user_id)
-        .bind(d),
+        .bind(kind)
+        .bind(id),
         None => sqlx::query(
             "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
         )
