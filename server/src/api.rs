@@ -79,7 +79,11 @@ impl From<AppError> for Problem {
             }
             AppError::Forbidden => Problem::new(status, "this token's role may not do that"),
             AppError::Unauthorized => Problem::new(status, "a valid bearer token is required"),
-            AppError::Conflict(what) => Problem::new(status, what),
+            AppError::Conflict(key) => Problem::new(
+                status,
+                en.known(&key)
+                    .unwrap_or("the request conflicts with the resource's current state"),
+            ),
             AppError::RateLimited => Problem::new(status, "rate limit exceeded"),
             AppError::Internal(id) => {
                 Problem::new(status, format!("internal error, reference {id}"))

@@ -173,11 +173,12 @@ async fn conflicts_are_redacted_for_partners_and_explained_to_managers(b: Backen
         "{reasons:?}"
     );
     assert_eq!(review["recommendation"]["action"], "reject", "{review}");
+    assert_eq!(
+        review["recommendation"]["reasons"][0]["code"], "first_to_register",
+        "{review}"
+    );
     assert!(
-        review["recommendation"]["reasons"][0]
-            .as_str()
-            .unwrap_or_default()
-            .contains("first"),
+        review["recommendation"]["reasons"][0]["deal_id"].is_i64(),
         "{review}"
     );
 

@@ -223,12 +223,123 @@ pub struct MatchView {
     pub reasons: Vec<Reason>,
 }
 
-/// What the rules of engagement recommend, and why.
+/// What the rules of engagement recommend, and why: typed codes with the facts they
+/// name, put into words by the reader's language (`rec.*` texts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {
-    pub action: String,
-    pub reasons: Vec<String>,
+    pub action: RecAction,
+    pub reasons: Vec<RecReason>,
     pub roe_version: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecAction {
+    Approve,
+    ApproveCosell,
+    Review,
+    Reject,
+}
+
+impl RecAction {
+    pub fn code(self) -> &'static str {
+        match self {
+            RecAction::Approve => "approve",
+            RecAction::ApproveCosell => "approve_cosell",
+            RecAction::Review => "review",
+            RecAction::Reject => "reject",
+        }
+    }
+}
+
+/// One reason for a recommendation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum RecReason {
+    /// The deal is below the minimum size (in minor units of the rules' currency).
+    BelowMinimum { minor: i64, currency: String },
+    /// A named account, direct-only, but co-sell was asked for and is allowed.
+    NamedAccountCosell { company: String },
+    /// A named account, and named accounts are direct-only.
+    NamedAccountDirectOnly { company: String },
+    /// Overlaps a record of the vendor's direct pipeline.
+    PipelineOverlap {
+        external_id: String,
+        company: String,
+    },
+    /// The same partner registered this customer already.
+    SamePartner { company: String, deal_id: i64 },
+    /// Another partner registered it first, and first to register wins.
+    FirstToRegister {
+        partner: String,
+        company: String,
+        deal_id: i64,
+    },
+    /// Another partner registered it too.
+    AlsoRegistered {
+        partner: String,
+        company: String,
+        deal_id: i64,
+    },
+    /// Nothing conflicts: protect for the rules' days.
+    Clear { days: i64 },
+}
+
+impl RecReason {
+    /// The text's key and its `{name}` values.
+    pub fn text(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        use RecReason::*;
+        match self {
+            BelowMinimum { minor, currency } => (
+                "rec.reason_below_minimum",
+                vec![("minor", minor.to_string()), ("currency", currency.clone())],
+            ),
+            NamedAccountCosell { company } => (
+                "rec.reason_named_account_cosell",
+                vec![("company", company.clone())],
+            ),
+            NamedAccountDirectOnly { company } => (
+                "rec.reason_named_account_direct_only",
+                vec![("company", company.clone())],
+            ),
+            PipelineOverlap {
+                external_id,
+                company,
+            } => (
+                "rec.reason_pipeline_overlap",
+                vec![("id", external_id.clone()), ("company", company.clone())],
+            ),
+            SamePartner { company, deal_id } => (
+                "rec.reason_same_partner",
+                vec![("company", company.clone()), ("deal", deal_id.to_string())],
+            ),
+            FirstToRegister {
+                partner,
+                company,
+                deal_id,
+            } => (
+                "rec.reason_first_to_register",
+                vec![
+                    ("partner", partner.clone()),
+                    ("company", company.clone()),
+                    ("deal", deal_id.to_string()),
+                ],
+            ),
+            AlsoRegistered {
+                partner,
+                company,
+                deal_id,
+            } => (
+                "rec.reason_also_registered",
+                vec![
+                    ("partner", partner.clone()),
+                    ("company", company.clone()),
+                    ("deal", deal_id.to_string()),
+                ],
+            ),
+            Clear { days } => ("rec.reason_clear", vec![("days", days.to_string())]),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

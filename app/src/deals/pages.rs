@@ -600,14 +600,24 @@ pub fn DealReviewPage() -> impl IntoView {
     }
 }
 
+/// A recommendation's reason in the reader's language, money formatted for their locale.
+fn reason_text(i: I18n, r: &RecReason) -> String {
+    let (key, mut args) = r.text();
+    if let RecReason::BelowMinimum { minor, currency } = r {
+        args.push(("amount", format::money(i.locale(), *minor, currency)));
+    }
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    i.tf(key, &args)
+}
+
 #[component]
 fn ReviewView(r: ReviewView) -> impl IntoView {
     let i = use_i18n();
     let id = r.deal.summary.id;
-    let decision = RwSignal::new(match r.recommendation.action.as_str() {
-        "reject" => "reject".to_string(),
-        "approve" | "approve_cosell" => "approve".to_string(),
-        _ => String::new(),
+    let decision = RwSignal::new(match r.recommendation.action {
+        RecAction::Reject => "reject".to_string(),
+        RecAction::Approve | RecAction::ApproveCosell => "approve".to_string(),
+        RecAction::Review => String::new(),
     });
     let reason = RwSignal::new(String::new());
     let action = ServerAction::<DecideDeal>::new();
@@ -670,8 +680,8 @@ fn ReviewView(r: ReviewView) -> impl IntoView {
             </section>
         </div>
         <section class="panel recommendation" aria-labelledby="rec-h">
-            <h2 id="rec-h">{i.tf("deals.recommendation", &[("action", i.t(&format!("rec.{}", r.recommendation.action)))])}</h2>
-            <ul>{r.recommendation.reasons.iter().map(|x| view! { <li>{x.clone()}</li> }).collect_view()}</ul>
+            <h2 id="rec-h">{i.tf("deals.recommendation", &[("action", i.t(&format!("rec.{}", r.recommendation.action.code())))])}</h2>
+            <ul>{r.recommendation.reasons.iter().map(|x| view! { <li>{reason_text(i, x)}</li> }).collect_view()}</ul>
             <p class="hint">{i.tf("deals.rules_version", &[("version", &r.recommendation.roe_version.to_string())])}</p>
         </section>
         {r.deal.can_decide.then(|| view! {

@@ -650,52 +650,49 @@ pub fn recommend(
     org_id: i64,
     r: &CheckResult,
 ) -> Recommendation {
+    use RecAction::*;
     let mut reasons = Vec::new();
-    let mut action = "approve";
+    let mut action = Approve;
     if rules.min_deal_minor > 0
         && currency == rules.min_deal_currency
         && value_minor < rules.min_deal_minor
     {
-        action = "reject";
-        reasons.push(format!(
-            "below the minimum deal size of {} {}",
-            rules.min_deal_minor as f64 / 100.0,
-            rules.min_deal_currency
-        ));
+        action = Reject;
+        reasons.push(RecReason::BelowMinimum {
+            minor: rules.min_deal_minor,
+            currency: rules.min_deal_currency.clone(),
+        });
     }
     for m in r
         .matches
         .iter()
         .filter(|m| m.score >= super::matching::REVIEW_AT)
     {
+        let company = m.facts.company.clone();
         match m.kind.as_str() {
             "pipeline" if m.facts.named_account && rules.named_accounts_direct_only => {
                 if deal.cosell && rules.cosell_allowed {
-                    if action == "approve" {
-                        action = "approve_cosell";
+                    if action == Approve {
+                        action = ApproveCosell;
                     }
-                    reasons.push(format!("{} is a named account: direct-only, but co-sell was requested and is allowed", m.facts.company));
+                    reasons.push(RecReason::NamedAccountCosell { company });
                 } else {
-                    action = "reject";
-                    reasons.push(format!(
-                        "{} is a named account and named accounts are direct-only",
-                        m.facts.company
-                    ));
+                    action = Reject;
+                    reasons.push(RecReason::NamedAccountDirectOnly { company });
                 }
             }
             "pipeline" => {
-                if action == "approve" {
+                if action == Approve {
                     action = if deal.cosell && rules.cosell_allowed {
-                        "approve_cosell"
+                        ApproveCosell
                     } else {
-                        "review"
+                        Review
                     };
                 }
-                reasons.push(format!(
-                    "overlaps the direct pipeline record {} ({})",
-                    m.external_id.clone().unwrap_or_default(),
-                    m.facts.company
-                ));
+                reasons.push(RecReason::PipelineOverlap {
+                    external_id: m.external_id.clone().unwrap_or_default(),
+                    company,
+                });
             }
             _ => {
                 let other_first = m
@@ -703,44 +700,42 @@ pub fn recommend(
                     .submitted_at
                     .is_some_and(|t| (t, m.id) < (submitted_at, deal_id));
                 let same_partner = m.facts.org_id == Some(org_id);
+                let partner = m.facts.org_name.clone().unwrap_or_default();
                 if same_partner {
-                    if action == "approve" {
-                        action = "review";
+                    if action == Approve {
+                        action = Review;
                     }
-                    reasons.push(format!(
-                        "the same partner already registered {} (deal #{})",
-                        m.facts.company, m.id
-                    ));
+                    reasons.push(RecReason::SamePartner {
+                        company,
+                        deal_id: m.id,
+                    });
                 } else if rules.first_to_register && other_first {
-                    action = "reject";
-                    reasons.push(format!(
-                        "{} registered {} first (deal #{}) and first to register wins",
-                        m.facts.org_name.clone().unwrap_or_default(),
-                        m.facts.company,
-                        m.id
-                    ));
+                    action = Reject;
+                    reasons.push(RecReason::FirstToRegister {
+                        partner,
+                        company,
+                        deal_id: m.id,
+                    });
                 } else {
-                    if action == "approve" {
-                        action = "review";
+                    if action == Approve {
+                        action = Review;
                     }
-                    reasons.push(format!(
-                        "{} also registered {} (deal #{})",
-                        m.facts.org_name.clone().unwrap_or_default(),
-                        m.facts.company,
-                        m.id
-                    ));
+                    reasons.push(RecReason::AlsoRegistered {
+                        partner,
+                        company,
+                        deal_id: m.id,
+                    });
                 }
             }
         }
     }
     if reasons.is_empty() {
-        reasons.push(format!(
-            "no conflicting registration or direct opportunity; protect for {} days",
-            rules.protection_days
-        ));
+        reasons.push(RecReason::Clear {
+            days: rules.protection_days,
+        });
     }
     Recommendation {
-        action: action.into(),
+        action,
         reasons,
         roe_version: rules.version,
     }

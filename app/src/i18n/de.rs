@@ -588,6 +588,38 @@ pub static TEXTS: &[(&str, &str)] = &[
         "tasks.new_content",
         "{n} neu in der Inhaltsbibliothek diese Woche",
     ),
+    (
+        "deal.changed",
+        "Jemand hat diese Registrierung inzwischen geändert. Laden Sie sie neu und versuchen Sie es noch einmal.",
+    ),
+    (
+        "deal.no_extensions_left",
+        "Für diese Registrierung sind keine Verlängerungen mehr übrig.",
+    ),
+    (
+        "deal.not_approved",
+        "Das geht nur bei einer genehmigten Registrierung.",
+    ),
+    (
+        "deal.not_decidable",
+        "Diese Registrierung wartet nicht mehr auf eine Entscheidung.",
+    ),
+    (
+        "deal.not_editable",
+        "Diese Registrierung kann nicht mehr bearbeitet werden.",
+    ),
+    (
+        "import.not_ready",
+        "Dieser Upload ist noch nicht bereit: Schließen Sie den Upload ab und korrigieren Sie zuerst seine Zeilen.",
+    ),
+    (
+        "import.not_uploading",
+        "Dieser Upload ist abgeschlossen; beginnen Sie einen neuen, um mehr zu senden.",
+    ),
+    (
+        "org.slug_taken",
+        "Aus diesem Namen ließ sich keine freie Webadresse bilden. Wählen Sie einen anderen Namen.",
+    ),
     ("audit.title", "Prüfprotokoll"),
     ("audit.none", "Keine passenden Ereignisse."),
     ("audit.when", "Wann (UTC)"),
@@ -705,6 +737,38 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("verdict.", "—"),
     ("match_kind.pipeline", "Direkte Pipeline"),
     ("match_kind.registration", "Partner-Registrierung"),
+    (
+        "rec.reason_below_minimum",
+        "unter der Mindestgröße von {amount}",
+    ),
+    (
+        "rec.reason_named_account_cosell",
+        "{company} ist ein Named Account: nur Direktvertrieb, aber Co-Selling wurde beantragt und ist erlaubt",
+    ),
+    (
+        "rec.reason_named_account_direct_only",
+        "{company} ist ein Named Account, und Named Accounts sind dem Direktvertrieb vorbehalten",
+    ),
+    (
+        "rec.reason_pipeline_overlap",
+        "überschneidet sich mit dem Pipeline-Eintrag {id} ({company})",
+    ),
+    (
+        "rec.reason_same_partner",
+        "derselbe Partner hat {company} bereits registriert (Deal #{deal})",
+    ),
+    (
+        "rec.reason_first_to_register",
+        "{partner} hat {company} zuerst registriert (Deal #{deal}), und wer zuerst registriert, gewinnt",
+    ),
+    (
+        "rec.reason_also_registered",
+        "{partner} hat {company} ebenfalls registriert (Deal #{deal})",
+    ),
+    (
+        "rec.reason_clear",
+        "keine konkurrierende Registrierung und keine direkte Opportunity; Schutz für {days} Tage",
+    ),
     ("rec.approve", "genehmigen"),
     ("rec.approve_cosell", "als Co-Selling genehmigen"),
     ("rec.reject", "ablehnen"),

@@ -550,6 +550,38 @@ pub static TEXTS: &[(&str, &str)] = &[
         "tasks.new_content",
         "{n} new in the content library this week",
     ),
+    (
+        "deal.changed",
+        "Someone changed this registration meanwhile. Reload it and try again.",
+    ),
+    (
+        "deal.no_extensions_left",
+        "This registration has no extensions left.",
+    ),
+    (
+        "deal.not_approved",
+        "Only an approved registration can do that.",
+    ),
+    (
+        "deal.not_decidable",
+        "This registration is not waiting for a decision any more.",
+    ),
+    (
+        "deal.not_editable",
+        "This registration can no longer be edited.",
+    ),
+    (
+        "import.not_ready",
+        "This upload is not ready to import: finish the upload and fix its rows first.",
+    ),
+    (
+        "import.not_uploading",
+        "This upload is finished; start a new one to send more.",
+    ),
+    (
+        "org.slug_taken",
+        "No free web address could be made from this name. Choose another name.",
+    ),
     ("audit.title", "Audit log"),
     ("audit.none", "No events match."),
     ("audit.when", "When (UTC)"),
@@ -664,6 +696,38 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("verdict.", "—"),
     ("match_kind.pipeline", "Direct pipeline"),
     ("match_kind.registration", "Partner registration"),
+    (
+        "rec.reason_below_minimum",
+        "below the minimum deal size of {amount}",
+    ),
+    (
+        "rec.reason_named_account_cosell",
+        "{company} is a named account: direct-only, but co-sell was requested and is allowed",
+    ),
+    (
+        "rec.reason_named_account_direct_only",
+        "{company} is a named account and named accounts are direct-only",
+    ),
+    (
+        "rec.reason_pipeline_overlap",
+        "overlaps the direct pipeline record {id} ({company})",
+    ),
+    (
+        "rec.reason_same_partner",
+        "the same partner already registered {company} (deal #{deal})",
+    ),
+    (
+        "rec.reason_first_to_register",
+        "{partner} registered {company} first (deal #{deal}) and first to register wins",
+    ),
+    (
+        "rec.reason_also_registered",
+        "{partner} also registered {company} (deal #{deal})",
+    ),
+    (
+        "rec.reason_clear",
+        "no conflicting registration or direct opportunity; protect for {days} days",
+    ),
     ("rec.approve", "approve"),
     ("rec.approve_cosell", "approve as co-sell"),
     ("rec.reject", "reject"),

@@ -62,9 +62,12 @@ impl Locale {
 
     /// The text for `key`; falls back to English, then to the key itself.
     pub fn text(self, key: &str) -> &'static str {
-        lookup(self.table(), key)
-            .or_else(|| lookup(en::TEXTS, key))
-            .unwrap_or("…")
+        self.known(key).unwrap_or("…")
+    }
+
+    /// The text of a key, if there is one (in this locale, else in English).
+    pub fn known(self, key: &str) -> Option<&'static str> {
+        lookup(self.table(), key).or_else(|| lookup(en::TEXTS, key))
     }
 }
 
@@ -118,6 +121,39 @@ mod tests {
         let missing_en: Vec<_> = de.difference(&en).collect();
         assert!(missing_de.is_empty(), "missing in de: {missing_de:?}");
         assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
+    }
+
+    /// Every conflict the app can answer has a text, so neither the UI nor the REST API
+    /// shows a bare key.
+    #[test]
+    fn every_conflict_key_has_a_text() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).expect("read src").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("read file");
+                    for part in text.split("Conflict(\"").skip(1) {
+                        if let Some(key) = part.split('"').next() {
+                            out.push(key.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        let mut keys = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut keys,
+        );
+        assert!(keys.len() >= 8, "conflict keys found: {keys:?}");
+        for key in keys {
+            assert!(
+                lookup(en::TEXTS, &key).is_some() && lookup(de::TEXTS, &key).is_some(),
+                "no text for the conflict {key:?}"
+            );
+        }
     }
 
     #[test]

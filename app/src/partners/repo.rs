@@ -327,7 +327,7 @@ async fn free_slug(db: &Db, name: &str) -> Result<String, AppError> {
             return Ok(candidate);
         }
     }
-    Err(AppError::Conflict("slug".into()))
+    Err(AppError::Conflict("org.slug_taken".into()))
 }
 
 /// Creates a partner organisation; returns its slug. `caller` is `None` for the CLI.

@@ -265,7 +265,11 @@ pub fn error_text(e: &AppError) -> String {
         AppError::NotFound => i.t("err.not_found").to_string(),
         AppError::Unauthorized => i.t("err.signed_out").to_string(),
         AppError::Forbidden => i.t("err.forbidden").to_string(),
-        AppError::Conflict(_) => i.t("err.conflict").to_string(),
+        AppError::Conflict(key) => i
+            .locale()
+            .known(key)
+            .unwrap_or_else(|| i.t("err.conflict"))
+            .to_string(),
         AppError::RateLimited => i.t("err.rate_limited").to_string(),
         AppError::Internal(id) => i.tf("err.internal", &[("id", id)]),
         AppError::Transport(_) => i.t("err.network").to_string(),
