@@ -43,6 +43,8 @@ test("a conflicting registration is flagged to the partner, explained to the cha
   await expect(match).toContainText("Northwind MSP");
   await expect(match).toContainText("equal after normalising www. and subdomain");
   await expect(page.getByRole("heading", { name: /Recommended: reject/ })).toBeVisible();
+  await expect(page.locator("section.recommendation")).toContainText("registered");
+  await expect(page.locator("section.recommendation")).toContainText("first to register wins");
   await page.getByRole("radio", { name: "Reject" }).check();
   await page.getByLabel("Reason or question for the partner").fill("Northwind registered this customer first.");
   await page.getByRole("button", { name: "Record decision" }).click();
