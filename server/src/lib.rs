@@ -83,13 +83,23 @@ fn pkg_files(opts: &LeptosOptions) -> Router {
         ))
 }
 
+/// The app's routes, listed once per process. Listing them renders the app while resource
+/// loading is suppressed process-wide (a global flag in leptos_server), so a page another
+/// server in this process renders at that moment waits forever (leptos#4773). Tests run
+/// many servers in one process; this was their rare 60-second page timeout.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// The largest request body accepted (forms and server functions); larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The whole app as an axum router.
 pub fn router(state: AppState) -> Router {
     let metrics = metrics::Metrics::default();
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let opts = state.leptos_options.clone();
     let opts_for_pkg = state.leptos_options.clone();
     let metrics_for_route = metrics.clone();

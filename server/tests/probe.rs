@@ -387,6 +387,23 @@ async fn control_characters_are_refused_at_the_edge(b: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = app.get(&cam, "/deals?q=%00").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // A PDF whose text holds NULs uploads (its text is indexed without them).
+    let mk = app.as_user("marketing@acme.example").await;
+    let form = Form::new()
+        .text("title", "Odd bytes inside")
+        .text("kind", "deck")
+        .text("published", "true")
+        .part(
+            "file",
+            Part::bytes(pdf_with_text("nul\u{0}inside\u{7}here")).file_name("odd.pdf"),
+        );
+    let res = mk
+        .post(app.url("/content/upload"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), StatusCode::CREATED);
     // Tabs and line breaks in text are fine.
     let (status, body) = app
         .call(

@@ -221,6 +221,14 @@ pub async fn pdf_text(bytes: Vec<u8>) -> String {
     .unwrap_or_default()
     .chars()
     .take(super::search::MAX_BODY_CHARS)
+    // A PDF's text may hold NULs and other controls, which Postgres cannot store.
+    .map(|c| {
+        if c.is_control() && !matches!(c, '\n' | '\t') {
+            ' '
+        } else {
+            c
+        }
+    })
     .collect()
 }
 
@@ -265,6 +273,19 @@ pub fn simple_pdf(text: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn pdf_text_never_holds_control_characters() {
+        let text = pdf_text(simple_pdf("nul\u{0}bell\u{7}end")).await;
+        assert!(text.contains("nul"), "{text:?}");
+        assert!(text.contains("end"), "{text:?}");
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{text:?}"
+        );
+    }
 
     #[test]
     fn magic_bytes_decide_and_names_must_agree() {
