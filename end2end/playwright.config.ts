@@ -4,11 +4,12 @@ import path from "node:path";
 // Runs against the release build (only it catches a broken wasm-opt), on a fresh database,
 // in Debian's Chromium: no browser is downloaded.
 const root = path.resolve(__dirname, "..");
-const target = process.env.CARGO_TARGET_DIR ?? path.join(root, "target");
+// Relative to the checkout, as cargo reads it there.
+const target = path.resolve(root, process.env.CARGO_TARGET_DIR ?? "target");
 const bin = path.join(target, "release", "trellis");
 const dataDir = path.join(target, "e2e-data");
 // Where scripts/lib.sh's build_site puts the release site (hashed and pre-compressed).
-const siteRoot = process.env.LEPTOS_SITE_ROOT ?? path.join(target, "trellis-site");
+const siteRoot = path.join(target, "trellis-site");
 const port = process.env.TRELLIS_E2E_PORT ?? "3100";
 const baseURL = `http://127.0.0.1:${port}`;
 
