@@ -112,6 +112,34 @@ impl IntoResponse for Problem {
     }
 }
 
+/// A path parameter whose rejection (not a number, out of range) is a problem too.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| ApiPath(v))
+            .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, e.body_text()))
+    }
+}
+
+/// A query string whose rejection is a problem too.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, e.body_text()))
+    }
+}
+
 /// JSON bodies whose rejections are problems too.
 pub struct ApiJson<T>(pub T);
 
@@ -317,7 +345,7 @@ pub struct ListQuery {
 pub async fn list_deals(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Response, Problem> {
     let list = service::list(
         &s.db,
@@ -423,7 +451,7 @@ pub async fn create_deal(
 pub async fn get_deal(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<DealDetail>, Problem> {
     Ok(Json(service::detail(&s.db, &c, id).await?))
 }
@@ -443,7 +471,7 @@ pub struct Decision {
 pub async fn decide_deal(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(d): ApiJson<Decision>,
 ) -> Result<Json<DealDetail>, Problem> {
     service::decide(

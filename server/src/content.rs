@@ -2,7 +2,7 @@
 //! (larger bodies than the rest of the app accepts), file downloads and previews, and the
 //! REST API for content. Sessions and API tokens reach the same `app::content` code.
 
-use crate::api::{ApiCaller, Problem, RateBudget};
+use crate::api::{ApiCaller, ApiPath, ApiQuery, Problem, RateBudget};
 use app::auth::Caller;
 use app::content::http::{self as content_http, Upload, Uploaded};
 use app::content::{AssetDetail, AssetSummary, ContentQuery, find, service};
@@ -122,7 +122,7 @@ pub async fn api_upload(
 pub async fn api_version(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<Uploaded>), Problem> {
     let form = upload_form(&c, form)?;
@@ -146,7 +146,7 @@ pub struct ApiContentQuery {
 pub async fn api_list(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Query(q): Query<ApiContentQuery>,
+    ApiQuery(q): ApiQuery<ApiContentQuery>,
 ) -> Result<Json<Vec<AssetSummary>>, Problem> {
     let query = ContentQuery {
         q: q.q,
@@ -165,20 +165,20 @@ pub async fn api_list(
 pub async fn api_get(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<AssetDetail>, Problem> {
     Ok(Json(service::detail(&s.db, &c, id).await?))
 }
 
 /// The asset's current file (vendor tokens may ask for `?version=N`).
 #[utoipa::path(get, path = "/api/v1/content/{id}/download", params(("id" = i64, Path), ("version" = Option<i64>, Query)),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404)),
+    responses((status = 200, description = "the file, with its own content type", content_type = "*/*"), (status = 404)),
     security(("bearer" = [])), tag = "content")]
 pub async fn api_download(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
-    Path(id): Path<i64>,
-    Query(q): Query<FileQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<FileQuery>,
 ) -> Result<Response, Problem> {
     let q = FileQuery {
         version: q.version,

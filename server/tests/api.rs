@@ -182,6 +182,28 @@ async fn openapi_and_rate_limits(b: Backend) {
     ] {
         assert!(doc["paths"][p].is_object(), "{p} documented");
     }
+    // Every operation documents the errors any route can give, as problem+json, and says
+    // that text may not hold control characters.
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in ops.as_object().expect("operations") {
+            for status in ["400", "401", "403", "404", "413", "415", "422", "429"] {
+                assert!(
+                    op["responses"][status]["content"]["application/problem+json"].is_object(),
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+    assert!(
+        doc.to_string().contains("u0000-"),
+        "control characters are excluded"
+    );
+    // A path parameter out of range is a problem+json 400, like the rest.
+    let t = token(&app, "cam@acme.example").await;
+    let (status, body, ctype) =
+        api(&app, "GET", "/api/v1/deals/9223372036854775808", &t, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(ctype, "application/problem+json", "{body}");
     let t = token(&app, "sam@northwind.example").await;
     let mut limited = None;
     for n in 0..400 {
