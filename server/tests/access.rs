@@ -584,24 +584,16 @@ async fn fixtures(app: &TestApp) -> Ids {
         .to_string();
     // An asset every partner sees, uploaded by the vendor's marketer.
     let mk = app.as_user("marketing@acme.example").await;
-    let form = reqwest::multipart::Form::new()
-        .text("title", "Everyone's datasheet")
-        .text("kind", "datasheet")
-        .text("published", "true")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(common::pdf_with_text("for all partners"))
-                .file_name("sheet.pdf"),
-        );
-    let res = mk
-        .post(app.url("/content/upload"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let body: Value = res.json().await.expect("json");
-    let asset = body["id"].as_i64().expect("asset id").to_string();
+    let asset = common::upload_pdf(
+        app,
+        &mk,
+        "Everyone's datasheet",
+        "datasheet",
+        true,
+        "for all partners",
+    )
+    .await
+    .to_string();
     let (status, c) = app
         .call(
             &sam,

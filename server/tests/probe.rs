@@ -7,9 +7,8 @@
 
 mod common;
 
-use common::{Backend, TestApp, client, pdf_with_text, spawn_app};
+use common::{Backend, TestApp, client, spawn_app};
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
 async fn api_get(app: &TestApp, path: &str, email: &str) -> (StatusCode, Value, String) {
@@ -110,21 +109,15 @@ async fn search_corrections_never_spell_hidden_words(b: Backend) {
     let app = spawn_app(b).await;
     let mk = app.as_user("marketing@acme.example").await;
     // An unpublished asset whose title holds a word found nowhere else.
-    let form = Form::new()
-        .text("title", "Quokkazebra launch plan")
-        .text("kind", "deck")
-        .text("published", "false")
-        .part(
-            "file",
-            Part::bytes(pdf_with_text("unreleased")).file_name("plan.pdf"),
-        );
-    let res = mk
-        .post(app.url("/content/upload"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(res.status(), StatusCode::CREATED);
+    common::upload_pdf(
+        &app,
+        &mk,
+        "Quokkazebra launch plan",
+        "deck",
+        false,
+        "unreleased",
+    )
+    .await;
     let sam = app.as_user("sam@northwind.example").await;
     let (status, r) = search(&app, &sam, "quokkazebre").await;
     assert_eq!(status, StatusCode::OK, "{r}");
@@ -389,21 +382,15 @@ async fn control_characters_are_refused_at_the_edge(b: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     // A PDF whose text holds NULs uploads (its text is indexed without them).
     let mk = app.as_user("marketing@acme.example").await;
-    let form = Form::new()
-        .text("title", "Odd bytes inside")
-        .text("kind", "deck")
-        .text("published", "true")
-        .part(
-            "file",
-            Part::bytes(pdf_with_text("nul\u{0}inside\u{7}here")).file_name("odd.pdf"),
-        );
-    let res = mk
-        .post(app.url("/content/upload"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(res.status(), StatusCode::CREATED);
+    common::upload_pdf(
+        &app,
+        &mk,
+        "Odd bytes inside",
+        "deck",
+        true,
+        "nul\u{0}inside\u{7}here",
+    )
+    .await;
     // Tabs and line breaks in text are fine.
     let (status, body) = app
         .call(

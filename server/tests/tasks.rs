@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{Backend, TestApp, client, pdf_with_text, spawn_app};
+use common::{Backend, TestApp, client, spawn_app};
 use reqwest::StatusCode;
-use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
 async fn tasks(app: &TestApp, c: &reqwest::Client) -> Value {
@@ -25,24 +24,7 @@ fn deal_ids(t: &Value, todo: &str) -> Vec<i64> {
 }
 
 async fn upload(app: &TestApp, c: &reqwest::Client, title: &str, published: bool) -> i64 {
-    let form = Form::new()
-        .text("title", title.to_string())
-        .text("kind", "datasheet")
-        .text("published", published.to_string())
-        .part(
-            "file",
-            Part::bytes(pdf_with_text("new this week")).file_name("new.pdf"),
-        );
-    let res = c
-        .post(app.url("/content/upload"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(res.status(), StatusCode::CREATED);
-    res.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id")
+    common::upload_pdf(app, c, title, "datasheet", published, "new this week").await
 }
 
 async fn open_tasks_for_partners_and_vendor_staff(b: Backend) {

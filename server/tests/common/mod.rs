@@ -358,3 +358,33 @@ pub async fn api(
         ctype,
     )
 }
+
+/// Uploads a one-page PDF as a content asset through the browser's upload route; returns
+/// its id after checking the 201.
+pub async fn upload_pdf(
+    app: &TestApp,
+    c: &Client,
+    title: &str,
+    kind: &str,
+    published: bool,
+    text: &str,
+) -> i64 {
+    let form = reqwest::multipart::Form::new()
+        .text("title", title.to_string())
+        .text("kind", kind.to_string())
+        .text("published", published.to_string())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(pdf_with_text(text)).file_name("asset.pdf"),
+        );
+    let res = c
+        .post(app.url("/content/upload"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status(), StatusCode::CREATED, "upload of {title}");
+    res.json::<serde_json::Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("asset id")
+}
