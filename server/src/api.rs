@@ -169,6 +169,15 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
 pub struct RateBudget(pub u32);
 
 /// The caller behind the request's bearer token.
+/// The token of an `Authorization: Bearer …` header.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
 pub struct ApiCaller(pub Caller);
 
 impl FromRequestParts<AppState> for ApiCaller {
@@ -178,13 +187,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .ok_or_else(|| Problem::from(AppError::Unauthorized))?;
+        let token = bearer(&parts.headers).ok_or_else(|| Problem::from(AppError::Unauthorized))?;
         let (token_id, caller) = app::auth::tokens::authenticate(&state.db, token)
             .await?
             .ok_or_else(|| Problem::from(AppError::Unauthorized))?;

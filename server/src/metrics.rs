@@ -100,13 +100,9 @@ pub async fn serve(
         )
             .into_response();
     };
-    let ok = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|got| {
-            app::server::security::constant_time_eq(got.trim().as_bytes(), want.as_bytes())
-        });
+    let ok = crate::api::bearer(&headers).is_some_and(|got| {
+        app::server::security::constant_time_eq(got.as_bytes(), want.as_bytes())
+    });
     if !ok {
         let mut res = (StatusCode::UNAUTHORIZED, "a bearer token is required").into_response();
         res.headers_mut().insert(

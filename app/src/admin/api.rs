@@ -85,24 +85,9 @@ pub async fn list_jobs(state: String) -> Result<JobsOverview, AppError> {
         async {
             let (c, s) = (caller()?, app_state()?);
             c.require(Action::Administer)?;
-            let rows = jobs::list(&s.db, state.trim()).await?;
             Ok(JobsOverview {
+                jobs: jobs::list(&s.db, state.trim()).await?,
                 counts: jobs::counts(&s.db).await?,
-                jobs: rows
-                    .into_iter()
-                    .map(|r| JobView {
-                        id: r.id,
-                        kind: r.kind,
-                        state: r.state,
-                        attempts: r.attempts,
-                        max_attempts: r.max_attempts,
-                        run_at: r.run_at,
-                        last_error: r.last_error,
-                        progress_done: r.progress_done,
-                        progress_total: r.progress_total,
-                        updated_at: r.updated_at,
-                    })
-                    .collect(),
             })
         }
         .await,

@@ -38,8 +38,9 @@ pub struct AuditFilter {
     pub entity_type: String,
 }
 
-/// A background job, as vendor admins see it.
+/// A background job, as vendor admins see it (a row of `server::jobs::list`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct JobView {
     pub id: i64,
     pub kind: String,

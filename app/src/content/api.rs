@@ -45,16 +45,7 @@ pub async fn get_asset(id: i64) -> Result<AssetDetail, AppError> {
 
 #[server(endpoint = "update_asset")]
 pub async fn update_asset(id: i64, input: AssetInput) -> Result<(), AppError> {
-    respond(
-        async {
-            // Who may edit is decided before the input is judged.
-            let c = caller()?;
-            c.require(crate::domain::Action::ManageContent)?;
-            let v = service::validate(&input)?;
-            service::update(&app_state()?.db, &c, id, &v).await
-        }
-        .await,
-    )
+    respond(async { service::update(&app_state()?.db, &caller()?, id, &input).await }.await)
 }
 
 #[server(endpoint = "restore_asset_version")]

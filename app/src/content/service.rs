@@ -333,8 +333,10 @@ pub async fn create(
 }
 
 /// Changes an asset's metadata (targeting included) and re-indexes it.
-pub async fn update(db: &Db, caller: &Caller, id: i64, v: &ValidAsset) -> Result<(), AppError> {
+/// Edits an asset's metadata. Who may edit is decided before the input is judged.
+pub async fn update(db: &Db, caller: &Caller, id: i64, input: &AssetInput) -> Result<(), AppError> {
     caller.require(Action::ManageContent)?;
+    let v = &validate(input)?;
     let before = raw(db, id).await?;
     let mut tx = db.pool.begin().await?;
     bind_meta(
@@ -823,15 +825,17 @@ pub async fn added_since(
     let mut sql = Sql::default();
     let visible = visible(&aud, &mut sql);
     let since = sql.bind(Bind::I(since));
-    let from = format!("FROM assets a WHERE {visible} AND a.created_at >= {since}");
-    sql.push(&format!("SELECT COUNT(*) {from}"));
-    let total: i64 = sql.query().fetch_one(&db.pool).await?.try_get(0)?;
-    sql.text.clear();
     let limit = sql.bind(Bind::I(limit));
+    // One query: the newest few and, on each row, how many there are in all.
     sql.push(&format!(
-        "SELECT a.id, a.title {from} ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}"
+        "SELECT a.id, a.title, COUNT(*) OVER () AS total FROM assets a \
+         WHERE {visible} AND a.created_at >= {since} ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}"
     ));
     let rows = sql.query().fetch_all(&db.pool).await?;
+    let total = match rows.first() {
+        Some(r) => r.try_get("total")?,
+        None => 0,
+    };
     let items = rows
         .iter()
         .map(|r| {

@@ -245,12 +245,13 @@ pub async fn run_import_job(state: AppState, job: Job) -> Result<(), String> {
     let id = job.payload["import_id"]
         .as_i64()
         .ok_or("the job names no pipeline upload")?;
-    let t = now();
+    // The job queue's lease and heartbeat say who runs the upload; its own row only
+    // records the state and progress that pages poll.
     let claimed = sqlx::query(
-        "UPDATE pipeline_imports SET state = 'running', heartbeat_at = $1, updated_at = $1 \
+        "UPDATE pipeline_imports SET state = 'running', updated_at = $1 \
          WHERE id = $2 AND state IN ('queued', 'running')",
     )
-    .bind(t)
+    .bind(now())
     .bind(id)
     .execute(&db.pool)
     .await
@@ -309,7 +310,7 @@ async fn run(db: &Db, id: i64, job_id: i64) -> Result<(), AppError> {
         let t = now();
         let last = end == rows.len();
         let kept = sqlx::query(
-            "UPDATE pipeline_imports SET done_rows = $1, inserted = $2, updated = $3, heartbeat_at = $4, \
+            "UPDATE pipeline_imports SET done_rows = $1, inserted = $2, updated = $3, \
              updated_at = $4, state = $5 WHERE id = $6 AND state = 'running' AND done_rows = $7",
         )
         .bind(end as i64)

@@ -16,42 +16,43 @@ pub async fn awaiting(
     caller: &Caller,
     limit: i64,
 ) -> Result<(Vec<DealTask>, i64), AppError> {
-    let (cond, first, second) = if caller.vendor && role_allows(caller.role, Action::DecideDeals) {
-        let mine = if caller.role == Role::ChannelManager {
-            "(o.channel_manager_id = $1 OR o.channel_manager_id IS NULL)"
+    // The condition and its binds, numbered from $1; the limit comes last.
+    let (cond, binds): (&str, Vec<i64>) =
+        if caller.vendor && role_allows(caller.role, Action::DecideDeals) {
+            if caller.role == Role::ChannelManager {
+                (
+                    "d.status IN ('submitted', 'under_review') \
+                     AND (o.channel_manager_id = $1 OR o.channel_manager_id IS NULL)",
+                    vec![caller.user_id],
+                )
+            } else {
+                ("d.status IN ('submitted', 'under_review')", vec![])
+            }
+        } else if !caller.vendor && role_allows(caller.role, Action::RegisterDeals) {
+            (
+                "d.org_id = $1 AND (d.status = 'info_requested' \
+                 OR (d.status = 'draft' AND d.created_by = $2))",
+                vec![caller.org_id, caller.user_id],
+            )
         } else {
-            "$1 = $1"
+            return Ok((Vec::new(), 0));
         };
-        (
-            format!("d.status IN ('submitted', 'under_review') AND {mine} AND $2 = $2"),
-            caller.user_id,
-            0,
-        )
-    } else if !caller.vendor && role_allows(caller.role, Action::RegisterDeals) {
-        (
-            "d.org_id = $1 AND (d.status = 'info_requested' OR (d.status = 'draft' AND d.created_by = $2))"
-                .to_string(),
-            caller.org_id,
-            caller.user_id,
-        )
-    } else {
-        return Ok((Vec::new(), 0));
+    // One query: the page of tasks and, on each row, how many there are in all.
+    let sql = format!(
+        "SELECT d.id, d.company, d.status, d.updated_at, o.name AS partner, COUNT(*) OVER () AS total \
+         FROM deals d JOIN orgs o ON o.id = d.org_id WHERE {cond} \
+         ORDER BY d.updated_at, d.id LIMIT ${}",
+        binds.len() + 1
+    );
+    let mut query = sqlx::query(&sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    let rows = query.bind(limit).fetch_all(&db.pool).await?;
+    let total = match rows.first() {
+        Some(r) => r.try_get("total")?,
+        None => 0,
     };
-    let from = format!("FROM deals d JOIN orgs o ON o.id = d.org_id WHERE {cond}");
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {from}"))
-        .bind(first)
-        .bind(second)
-        .fetch_one(&db.pool)
-        .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT d.id, d.company, d.status, d.updated_at, o.name AS partner {from} \
-         ORDER BY d.updated_at, d.id LIMIT $3"
-    ))
-    .bind(first)
-    .bind(second)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
     let tasks = rows
         .iter()
         .map(|r| {

@@ -224,7 +224,7 @@ impl Worker {
             Err(error) => {
                 tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempt, %error, "job attempt failed");
                 let error: String = error.chars().take(2000).collect();
-                let (state, run_at) = if job.attempt >= job.max_attempts {
+                let (state, run_at) = if job.last_attempt() {
                     ("dead", t)
                 } else {
                     let exp = u32::try_from(job.attempt - 1).unwrap_or(0).min(12);
@@ -327,75 +327,40 @@ pub async fn set_progress(db: &Db, id: i64, done: i64, total: i64) -> Result<(),
     .map(|_| ())
 }
 
-/// A job as stored, for the admin page.
-#[derive(Debug, Clone, PartialEq)]
-pub struct JobRow {
-    pub id: i64,
-    pub kind: String,
-    /// `queued`, `running`, `failed` (queued again after an error), `dead` or `done`.
-    pub state: String,
-    pub attempts: i64,
-    pub max_attempts: i64,
-    pub run_at: i64,
-    pub last_error: Option<String>,
-    pub progress_done: i64,
-    pub progress_total: i64,
-    pub updated_at: i64,
-}
+/// A job's state as admins see it: `failed` is a queued job whose last attempt failed.
+const SHOWN_STATE: &str =
+    "CASE WHEN state = 'queued' AND last_error IS NOT NULL THEN 'failed' ELSE state END";
 
-/// The newest jobs that are not done (or, with `state`, those in that state).
-pub async fn list(db: &Db, state: &str) -> Result<Vec<JobRow>, AppError> {
-    let cond = match state {
-        "" => "state <> 'done'",
-        "failed" => "state = 'queued' AND last_error IS NOT NULL",
-        "queued" => "state = 'queued' AND last_error IS NULL",
-        "running" => "state = 'running'",
-        "dead" => "state = 'dead'",
-        "done" => "state = 'done'",
-        _ => return Err(AppError::field("state", "err.choice_invalid")),
-    };
-    let rows = sqlx::query(&format!(
-        "SELECT id, kind, state, attempts, max_attempts, run_at, last_error, progress_done, \
-         progress_total, updated_at FROM jobs WHERE {cond} ORDER BY id DESC LIMIT 200"
+/// The newest jobs that are not done (or, with `state`, those in that state), as rows of
+/// the caller's type (the admin page's): `id, kind, state, attempts, max_attempts, run_at,
+/// last_error, progress_done, progress_total, updated_at`.
+pub async fn list<T>(db: &Db, state: &str) -> Result<Vec<T>, AppError>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    if !matches!(
+        state,
+        "" | "queued" | "running" | "failed" | "dead" | "done"
+    ) {
+        return Err(AppError::field("state", "err.choice_invalid"));
+    }
+    Ok(sqlx::query_as(&format!(
+        "SELECT id, kind, {SHOWN_STATE} AS state, attempts, max_attempts, run_at, last_error, \
+         progress_done, progress_total, updated_at FROM jobs \
+         WHERE ($1 = '' AND state <> 'done') OR {SHOWN_STATE} = $1 ORDER BY id DESC LIMIT 200"
     ))
+    .bind(state)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let raw: String = r.try_get("state")?;
-            let last_error: Option<String> = r.try_get("last_error")?;
-            let state = if raw == "queued" && last_error.is_some() {
-                "failed".to_string()
-            } else {
-                raw
-            };
-            Ok(JobRow {
-                id: r.try_get("id")?,
-                kind: r.try_get("kind")?,
-                state,
-                attempts: r.try_get("attempts")?,
-                max_attempts: r.try_get("max_attempts")?,
-                run_at: r.try_get("run_at")?,
-                last_error,
-                progress_done: r.try_get("progress_done")?,
-                progress_total: r.try_get("progress_total")?,
-                updated_at: r.try_get("updated_at")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// How many jobs are in each state (`failed` counted apart from `queued`).
 pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>, AppError> {
-    let rows = sqlx::query(
-        "SELECT CASE WHEN state = 'queued' AND last_error IS NOT NULL THEN 'failed' ELSE state END AS s, \
-         COUNT(*) AS n FROM jobs GROUP BY 1 ORDER BY 1",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT {SHOWN_STATE} AS s, COUNT(*) AS n FROM jobs GROUP BY 1 ORDER BY 1"
+    ))
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("s")?, r.try_get("n")?)))
-        .collect()
+    .await?)
 }
 
 /// Queues a dead job again with fresh attempts. Only dead jobs can be retried.
