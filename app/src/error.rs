@@ -127,9 +127,47 @@ impl Problems {
 mod ssr {
     use super::AppError;
 
+    /// Unique constraints a person can run into (two requests racing past a form's own
+    /// check), as Postgres names them and as SQLite words them, with the field error each
+    /// one means. The one place database constraints become field errors.
+    const UNIQUE_FIELDS: &[(&str, &str, &str, &str)] = &[
+        ("users_email_key", "users.email", "email", "err.email_taken"),
+        ("orgs_slug_key", "orgs.slug", "name", "org.slug_taken"),
+        (
+            "asset_collections_user_id_name_key",
+            "asset_collections.user_id, asset_collections.name",
+            "name",
+            "err.collection_exists",
+        ),
+    ];
+
+    /// The field error a unique violation means, if it is one people can cause.
+    pub fn constraint_field(e: &sqlx::Error) -> Option<AppError> {
+        let db = e.as_database_error()?;
+        if !db.is_unique_violation() {
+            return None;
+        }
+        let name = db.constraint();
+        let message = db.message();
+        UNIQUE_FIELDS
+            .iter()
+            .find(|(pg, lite, ..)| name == Some(*pg) || message.ends_with(lite))
+            .map(|(_, _, field, msg)| AppError::field(field, msg))
+    }
+
     impl From<sqlx::Error> for AppError {
         fn from(e: sqlx::Error) -> Self {
-            internal(e)
+            constraint_field(&e).unwrap_or_else(|| internal(e))
+        }
+    }
+
+    /// The browser's edge: server functions and the plain routes the browser calls
+    /// (uploads, downloads) answer the same JSON error with its status.
+    impl axum::response::IntoResponse for AppError {
+        fn into_response(self) -> axum::response::Response {
+            let status = http::StatusCode::from_u16(self.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+            (status, axum::Json(self)).into_response()
         }
     }
 
@@ -142,4 +180,4 @@ mod ssr {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::internal;
+pub use ssr::{constraint_field, internal};

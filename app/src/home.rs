@@ -1,9 +1,9 @@
 //! The start page after sign-in and the personal settings page.
 
 use crate::auth::api::{CreateToken, RevokeToken, SetLocale, list_tokens};
-use crate::domain::Action;
 use crate::i18n::format;
 use crate::i18n::{Locale, use_i18n};
+use crate::policy::Action;
 use crate::shell::use_user;
 use crate::tasks::pages::MyTasksCard;
 use crate::ui::{EmptyState, TextField, error_view, field_errors, toast};

@@ -13,6 +13,7 @@ pub mod home;
 pub mod i18n;
 pub mod notifications;
 pub mod partners;
+pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod shell;
@@ -131,19 +132,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view=admin::pages::AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/jobs") view=admin::jobs_page::JobsPage ssr=SsrMode::Async />
                     <Route path=path!("/content") view=content::pages::LibraryPage ssr=SsrMode::Async />
-                    <Route path=path!("/content/new") view=content::pages::AssetNewPage ssr=SsrMode::Async />
-                    <Route path=path!("/content/analytics") view=content::pages::AnalyticsPage ssr=SsrMode::Async />
+                    <Route path=path!("/content/new") view=content::upload_page::AssetNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/content/analytics") view=content::analytics_page::AnalyticsPage ssr=SsrMode::Async />
                     <Route path=path!("/content/collections") view=content::collection_pages::CollectionsPage ssr=SsrMode::Async />
                     <Route path=path!("/content/:id") view=content::pages::AssetPage ssr=SsrMode::Async />
                     <Route path=path!("/notifications") view=notifications::pages::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/settings") view=home::SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/deals") view=deals::pages::DealListPage ssr=SsrMode::Async />
-                    <Route path=path!("/deals/new") view=deals::pages::DealNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/deals/new") view=deals::form_page::DealNewPage ssr=SsrMode::Async />
                     <Route path=path!("/deals/:id") view=deals::pages::DealPage ssr=SsrMode::Async />
-                    <Route path=path!("/deals/:id/edit") view=deals::pages::DealEditPage ssr=SsrMode::Async />
-                    <Route path=path!("/deals/:id/review") view=deals::pages::DealReviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/deals/:id/edit") view=deals::form_page::DealEditPage ssr=SsrMode::Async />
+                    <Route path=path!("/deals/:id/review") view=deals::review_page::DealReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/pipeline") view=deals::import_page::PipelineImportPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/rules") view=deals::pages::RulesPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/rules") view=deals::review_page::RulesPage ssr=SsrMode::Async />
                 </Routes>
             </shell::Shell>
         </Router>

@@ -3,9 +3,9 @@
 
 use crate::auth::CurrentUser;
 use crate::auth::api::get_current_user;
-use crate::domain::Action;
 use crate::error::AppError;
 use crate::i18n::use_i18n;
+use crate::policy::Action;
 use crate::ui::ToastRegion;
 use leptos::prelude::*;
 use leptos_router::components::A;

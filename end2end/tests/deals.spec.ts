@@ -30,8 +30,11 @@ test("a conflicting registration is flagged to the partner, explained to the cha
   await register(page, customer.toUpperCase(), `https://www.${domain}`);
   await expect(page.getByTestId("conflict-warning")).toContainText("may already be registered");
   await expect(page.getByText("Northwind")).toHaveCount(0);
+  await page.getByLabel("Notes").fill("Met their CTO at the fair; budget approved.");
   await page.getByRole("button", { name: "Submit for review" }).click();
   await expect(page.getByTestId("deal-status")).toHaveText("Submitted");
+  // Everything the partner entered stays visible after submission.
+  await expect(page.getByTestId("deal-notes")).toHaveText("Met their CTO at the fair; budget approved.");
   const dealUrl = page.url();
   await signOut(page);
 
@@ -39,6 +42,10 @@ test("a conflicting registration is flagged to the partner, explained to the cha
   await signIn(page, "cam@acme.example");
   await page.goto(dealUrl + "/review");
   await hydrated(page);
+  // Looking changes nothing; taking it into review is a button of its own.
+  await page.getByRole("button", { name: "Start review" }).click();
+  await expect(page.getByRole("button", { name: "Start review" })).toHaveCount(0);
+  await expect(page.getByTestId("deal-notes")).toHaveText("Met their CTO at the fair; budget approved.");
   const match = page.getByTestId("match").first();
   await expect(match).toContainText("Northwind MSP");
   await expect(match).toContainText("equal after normalising www. and subdomain");
@@ -97,4 +104,50 @@ test("a channel manager uploads the direct pipeline: row errors first, then a pr
   await expect(page.locator("td").getByText(`E2E-${tag}-0`, { exact: true })).toBeVisible();
   await page.getByTestId("import-start").click();
   await expect(page.getByTestId("import-done")).toContainText("3,000 new records", { timeout: 30_000 });
+});
+
+test("an outcome is recorded only on confirmation, a loss needs a reason, and the channel manager can correct it", async ({ page }, info) => {
+  const customer = `Stark Outcome ${info.project.name} ${Date.now()}`;
+  await signIn(page, "sam@northwind.example");
+  await register(page, customer, `stark-${info.project.name}-${Date.now()}.example`);
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.getByTestId("deal-status")).toHaveText("Submitted");
+  const dealUrl = page.url();
+  await signOut(page);
+
+  await signIn(page, "cam@acme.example");
+  await page.goto(dealUrl + "/review");
+  await hydrated(page);
+  await page.getByRole("radio", { name: "Approve" }).check();
+  await page.getByRole("button", { name: "Record decision" }).click();
+  await expect(page.getByTestId("deal-status")).toHaveText("Approved");
+  await signOut(page);
+
+  await signIn(page, "sam@northwind.example");
+  await page.goto(dealUrl);
+  await hydrated(page);
+  await page.getByText("Report the outcome").click();
+  await page.getByRole("radio", { name: "Lost" }).check();
+  await page.getByRole("button", { name: "Record outcome" }).click();
+  // One tap only asks; nothing has changed yet.
+  await expect(page.getByText(/Record this deal as Lost\?/)).toBeVisible();
+  await expect(page.getByTestId("deal-status")).toHaveText("Approved");
+  await page.getByRole("button", { name: "Yes, record it" }).click();
+  await expect(page.getByText("Give a reason for this outcome.").first()).toBeVisible();
+  await expect(page.getByTestId("deal-status")).toHaveText("Approved");
+  await page.getByLabel(/^Reason/).fill("The customer chose to build it in-house.");
+  await page.getByRole("button", { name: "Record outcome" }).click();
+  await page.getByRole("button", { name: "Yes, record it" }).click();
+  await expect(page.getByTestId("deal-status")).toHaveText("Lost");
+  await expect(page.locator(".timeline")).toContainText("The customer chose to build it in-house.");
+  await signOut(page);
+
+  await signIn(page, "cam@acme.example");
+  await page.goto(dealUrl);
+  await hydrated(page);
+  await page.getByText("Correct the outcome").click();
+  await page.getByLabel(/^Reason/).fill("Signed after all; the partner reported too early.");
+  await page.getByRole("button", { name: "Record outcome" }).click();
+  await page.getByRole("button", { name: "Yes, record it" }).click();
+  await expect(page.getByTestId("deal-status")).toHaveText("Won");
 });

@@ -18,7 +18,7 @@ pub struct Config {
     pub max_upload_bytes: u64,
     /// Where content files go: a local directory unless an S3 bucket is configured.
     pub files_dir: PathBuf,
-    pub s3: Option<app::content::files::S3Settings>,
+    pub s3: Option<app::server::storage::S3Settings>,
     /// `TRELLIS_METRICS_TOKEN`: bearer token for `/metrics` (else loopback only).
     pub metrics_token: Option<String>,
 }
@@ -78,7 +78,7 @@ impl Config {
             files_dir: var("TRELLIS_FILES_DIR")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| data_dir.join("files")),
-            s3: var("TRELLIS_S3_BUCKET").map(|bucket| app::content::files::S3Settings {
+            s3: var("TRELLIS_S3_BUCKET").map(|bucket| app::server::storage::S3Settings {
                 bucket,
                 endpoint: var("TRELLIS_S3_ENDPOINT"),
                 region: var("TRELLIS_S3_REGION"),

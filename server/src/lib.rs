@@ -2,8 +2,9 @@
 //! lives in the `app` crate.
 
 pub mod api;
+pub mod api_schemas;
 pub mod config;
-pub mod content;
+
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -106,7 +107,7 @@ pub fn router(state: AppState) -> Router {
     let metrics_token: Option<Arc<str>> = state.config.metrics_token.as_deref().map(Arc::from);
     // Uploads need a larger body limit than the rest, so they sit beside `site` with the
     // same session, origin and header layers.
-    let content = content::routes(
+    let content = app::content::routes::routes(
         state.config.max_upload_bytes,
         state.config.api_rate_per_minute,
     )
@@ -163,11 +164,11 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The object store for content files: S3 when a bucket is configured, else a directory.
-pub fn files(config: &Config) -> Result<app::content::files::Files> {
+pub fn files(config: &Config) -> Result<app::server::storage::Files> {
     Ok(match &config.s3 {
-        Some(s3) => app::content::files::Files::s3(s3)
+        Some(s3) => app::server::storage::Files::s3(s3)
             .with_context(|| format!("cannot use the S3 bucket {}", s3.bucket))?,
-        None => app::content::files::Files::local(&config.files_dir)
+        None => app::server::storage::Files::local(&config.files_dir)
             .with_context(|| format!("cannot use {} for files", config.files_dir.display()))?,
     })
 }

@@ -139,6 +139,12 @@ fn explain(e: AppError) -> anyhow::Error {
                 .collect();
             anyhow::anyhow!(msgs.join("\n"))
         }
+        AppError::Conflict(key) => anyhow::anyhow!(
+            "{}",
+            app::i18n::Locale::En
+                .known(&key)
+                .unwrap_or("this conflicts with the current state")
+        ),
         other => anyhow::anyhow!("{other}"),
     }
 }
@@ -315,7 +321,7 @@ async fn run(cli: Cli) -> Result<()> {
                 ..Default::default()
             };
             let valid = repo::validate_partner(&db, &input).await.map_err(explain)?;
-            let slug = repo::create_partner(&db, None, valid)
+            let slug = repo::create_partner(&db, app::policy::Actor::Operator, valid)
                 .await
                 .map_err(explain)?;
             println!("{slug}");

@@ -19,17 +19,17 @@ impl Modify for Bearer {
 #[openapi(
     info(title = "Trellis API", version = "1", description = "Deal registration, pipeline and the content library for CRM and ERP integrations. Errors are RFC 9457 problem+json."),
     paths(
-        crate::api::upsert_pipeline,
-        crate::api::check_deal,
-        crate::api::list_deals,
-        crate::api::create_deal,
-        crate::api::get_deal,
-        crate::api::decide_deal,
-        crate::content::api_list,
-        crate::content::api_get,
-        crate::content::api_download,
-        crate::content::api_upload,
-        crate::content::api_version,
+        app::deals::rest::upsert_pipeline,
+        app::deals::rest::check_deal,
+        app::deals::rest::list_deals,
+        app::deals::rest::create_deal,
+        app::deals::rest::get_deal,
+        app::deals::rest::decide_deal,
+        app::content::routes::api_list,
+        app::content::routes::api_get,
+        app::content::routes::api_download,
+        app::content::routes::api_upload,
+        app::content::routes::api_version,
     ),
     modifiers(&Bearer)
 )]
@@ -45,6 +45,7 @@ struct ApiDoc;
 ///   carriage return aside), which the server refuses at the edge.
 pub fn document() -> serde_json::Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    crate::api_schemas::apply(&mut doc);
     let problem = serde_json::json!({
         "type": "object",
         "required": ["type", "title", "status"],
@@ -127,7 +128,7 @@ fn document_errors(
 /// Adds the no-control-characters pattern to every string schema under `v` that has no
 /// pattern or format of its own.
 fn forbid_controls(v: &mut serde_json::Value) {
-    const NO_CONTROLS: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F]*$";
+    use crate::api_schemas::NO_CONTROLS;
     match v {
         serde_json::Value::Object(map) => {
             let is_string = map.get("type").is_some_and(|t| {

@@ -5,6 +5,7 @@ use crate::middleware::{client_ip, cookie};
 use app::auth::pages::urlencode;
 use app::auth::server::{SignInError, end_session, load_session, sign_in as check_sign_in};
 use app::auth::{SESSION_COOKIE, safe_next};
+use app::policy::Actor;
 use app::server::AppState;
 use app::server::audit::{self, AuditEvent};
 use axum::Form;
@@ -74,8 +75,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
                 let _ = audit::record(
                     &state.db.pool,
                     AuditEvent {
-                        actor: Some(&c),
-                        actor_label: "",
+                        actor: Actor::User(&c),
                         org_id: Some(c.org_id),
                         action: "session.sign_in",
                         entity_type: "session",
@@ -114,8 +114,7 @@ pub async fn sign_out(State(state): State<AppState>, req: Request) -> Response {
         let _ = audit::record(
             &state.db.pool,
             AuditEvent {
-                actor: Some(&c),
-                actor_label: "",
+                actor: Actor::User(&c),
                 org_id: Some(c.org_id),
                 action: "session.sign_out",
                 entity_type: "session",

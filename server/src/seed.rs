@@ -145,7 +145,9 @@ pub async fn demo(db: &Db) -> Result<Vec<DemoLogin>> {
                     description: String::new(),
                 };
                 let valid = repo::validate_partner(db, &input).await.map_err(err)?;
-                repo::create_partner(db, None, valid).await.map_err(err)?
+                repo::create_partner(db, app::policy::Actor::Operator, valid)
+                    .await
+                    .map_err(err)?
             }
         };
         for (email, name, role) in p.people {
@@ -359,7 +361,7 @@ pub async fn synthetic_partners(db: &Db, n: usize) -> Result<usize> {
 /// Content library demo assets, uploaded by the vendor's marketer: PDFs with text to search,
 /// aimed at different tiers, partner types, stages and languages, plus a link. Skipped when
 /// the library has assets already. Returns how many assets the library holds.
-pub async fn demo_content(db: &Db, files: &app::content::files::Files) -> Result<usize> {
+pub async fn demo_content(db: &Db, files: &app::server::storage::Files) -> Result<usize> {
     use app::content::{AssetInput, files::simple_pdf, http::store_bytes, service};
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM assets")
         .fetch_one(&db.pool)

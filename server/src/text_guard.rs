@@ -14,9 +14,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 /// Characters no field may hold: C0 controls other than tab, line feed and carriage
-/// return, and DEL.
+/// return, DEL, and the C1 controls (U+0080 to U+009F, which `char::is_control` counts and
+/// the services refuse too: mis-decoded text, never typed).
 pub fn forbidden(c: char) -> bool {
-    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}')
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
 }
 
 /// Where a forbidden character was found: the field's name when there is one.
@@ -72,7 +73,10 @@ fn field_name(key: &str) -> String {
 pub fn bad_json_field(body: &[u8]) -> Option<String> {
     // Control characters can only appear in JSON as escapes (or raw, which is invalid
     // JSON that the handler will refuse anyway); skip the parse when there are none.
-    if !body.windows(2).any(|w| w == b"\\u")
+    // A raw C1 control is the UTF-8 pair C2 80..C2 9F.
+    if !body
+        .windows(2)
+        .any(|w| w == b"\\u" || (w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1])))
         && !body.iter().any(|b| *b < 0x20 && !b"\t\n\r".contains(b))
     {
         return None;
@@ -145,6 +149,12 @@ fn refuse(path: &str, found: Found) -> Response {
 /// body limit outside this layer allows; uploads (multipart) pass untouched.
 pub async fn reject_control_chars(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
+    // An API request without a bearer token is refused (401) before its parameters or
+    // body are read, so nothing here needs to look at them; answering 401 rather than 400
+    // tells the client what is actually missing.
+    if path.starts_with("/api/v1/") && !req.headers().contains_key(header::AUTHORIZATION) {
+        return next.run(req).await;
+    }
     if path_has_control(&path) {
         return refuse(&path, Found::Path);
     }
@@ -157,6 +167,15 @@ pub async fn reject_control_chars(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_ascii_lowercase();
+    // Only methods that carry a body have one worth reading; others (TRACE included) go on
+    // to the router, which answers them.
+    let has_body = matches!(
+        *req.method(),
+        axum::http::Method::POST | axum::http::Method::PUT | axum::http::Method::PATCH
+    );
+    if !has_body {
+        return next.run(req).await;
+    }
     let form = kind.starts_with("application/x-www-form-urlencoded");
     let json = kind.starts_with("application/json") || kind.contains("+json");
     if !form && !json {
@@ -206,6 +225,12 @@ mod tests {
             Some("company")
         );
         assert_eq!(bad_json_field(br#"["\u0007"]"#).as_deref(), Some("body"));
+        assert_eq!(bad_json_field(br#"{"q":"\u0085"}"#).as_deref(), Some("q"));
+        assert_eq!(
+            bad_json_field("{\"q\":\"raw \u{85} NEL\"}".as_bytes()).as_deref(),
+            Some("q")
+        );
+        assert_eq!(bad_json_field("{\"q\":\"caf\u{e9}\"}".as_bytes()), None);
     }
 
     #[test]

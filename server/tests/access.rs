@@ -216,6 +216,11 @@ fn rows(i: &Ids) -> Vec<Row> {
             ["401", "403", "deny", "200", "200", "deny"],
         ),
         r(
+            "start_deal_review",
+            Fn("start_deal_review", vec![f("id", &i.deal)]),
+            ["401", "403", "deny", "200", "409", "deny"],
+        ),
+        r(
             "save_deal_draft",
             Fn(
                 "save_deal_draft",
@@ -269,6 +274,14 @@ fn rows(i: &Ids) -> Vec<Row> {
             "close_deal",
             Fn("close_deal", vec![f("id", &i.deal), f("won", "true")]),
             ["401", "409", "404", "403", "403", "403"],
+        ),
+        r(
+            "correct_deal_outcome",
+            Fn(
+                "correct_deal_outcome",
+                vec![f("id", &i.deal), f("won", "true"), f("reason", "mistake")],
+            ),
+            ["401", "403", "deny", "409", "409", "403"],
         ),
         r(
             "get_rules",

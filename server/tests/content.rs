@@ -830,6 +830,37 @@ async fn the_api_serves_content_within_visibility(b: Backend) {
         .await
         .expect("version");
     assert_eq!(res.status(), StatusCode::CREATED);
+    // API clients may send the file before the metadata; parts of other names are ignored.
+    let res = http
+        .post(app.url("/api/v1/content"))
+        .bearer_auth(&mk)
+        .multipart(
+            Form::new()
+                .part("file", Part::bytes(PNG.to_vec()).file_name("late.png"))
+                .text("notes-for-us", "ignored")
+                .text("title", "Metadata after the file")
+                .text("kind", "deck")
+                .text("published", "true"),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // A `published` that is neither on nor off is named, not silently taken as "off".
+    let res = http
+        .post(app.url("/api/v1/content"))
+        .bearer_auth(&mk)
+        .multipart(
+            Form::new()
+                .text("title", "Maybe published")
+                .text("kind", "deck")
+                .text("published", "maybe")
+                .part("file", Part::bytes(PNG.to_vec()).file_name("m.png")),
+        )
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let list: Value = http
         .get(app.url("/api/v1/content?q=gold&stage=proposal"))
         .bearer_auth(&sam)

@@ -493,9 +493,43 @@ async fn lifecycle_validation_rules_and_expiry(b: Backend) {
         .call(&sam, "grant_deal_extension", &[("id", &big_s)])
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // A loss needs a reason; nothing changes without one.
+    let (status, body) = app
+        .call(&sam, "close_deal", &[("id", &big_s), ("won", "false")])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["Validation"]["reason"][0],
+        "err.outcome_reason_required"
+    );
     let (status, _) = app
         .call(&sam, "close_deal", &[("id", &big_s), ("won", "true")])
         .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, d) = app.call(&sam, "get_deal", &[("id", &big_s)]).await;
+    assert_eq!(d["can_correct"], false);
+    // The channel manager corrects a mistaken outcome, with a reason, audited; the
+    // partner cannot, and the same outcome again is refused.
+    let (_, d) = app.call(&cam, "get_deal", &[("id", &big_s)]).await;
+    assert_eq!(d["can_correct"], true);
+    let (status, _) = correct_outcome(&app, &sam, &big_s, "false", "lost after all").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = correct_outcome(&app, &cam, &big_s, "false", "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = correct_outcome(&app, &cam, &big_s, "true", "still won").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["Validation"]["won"][0], "err.outcome_unchanged");
+    let (status, body) =
+        correct_outcome(&app, &cam, &big_s, "false", "customer cancelled the order").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let corrections = app
+        .scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = $1",
+            "deal.lost",
+        )
+        .await;
+    assert_eq!(corrections, 1);
+    let (status, _) = correct_outcome(&app, &cam, &big_s, "true", "it was won").await;
     assert_eq!(status, StatusCode::OK);
     let (_, d) = app.call(&sam, "get_deal", &[("id", &big_s)]).await;
     let statuses: Vec<&str> = d["events"]
@@ -512,6 +546,8 @@ async fn lifecycle_validation_rules_and_expiry(b: Backend) {
             "info_requested",
             "submitted",
             "approved",
+            "won",
+            "lost",
             "won"
         ]
     );
@@ -522,6 +558,21 @@ async fn lifecycle_validation_rules_and_expiry(b: Backend) {
         )
         .await;
     assert!(audited >= 7, "{audited}");
+}
+
+async fn correct_outcome(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: &str,
+    won: &str,
+    reason: &str,
+) -> (StatusCode, serde_json::Value) {
+    app.call(
+        c,
+        "correct_deal_outcome",
+        &[("id", id), ("won", won), ("reason", reason)],
+    )
+    .await
 }
 
 both_backends!(

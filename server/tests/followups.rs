@@ -408,9 +408,18 @@ async fn notifications_reach_the_other_side_only(b: Backend) {
     app.call(&carla, "submit_deal", &[("id", &id)]).await;
     // The partner's channel manager hears of the submission.
     assert_eq!(unread(&app, &cam).await, cam_before + 1);
-    // Opening the review takes it into review, which the partner hears of.
+    // Opening the review page changes nothing: no status, no notice for the partner.
     let (status, review) = app.call(&cam, "get_deal_review", &[("id", &id)]).await;
     assert_eq!(status, StatusCode::OK, "{review}");
+    assert_eq!(review["deal"]["summary"]["status"], "submitted");
+    assert_eq!(unread(&app, &carla).await, carla_before);
+    // Starting the review is an act of its own, which the partner hears of; once.
+    let (status, body) = app.call(&cam, "start_deal_review", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(unread(&app, &carla).await, carla_before + 1);
+    let (status, _) = app.call(&cam, "start_deal_review", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (_, review) = app.call(&cam, "get_deal_review", &[("id", &id)]).await;
     assert_eq!(review["deal"]["summary"]["status"], "under_review");
     let (_, queue) = app
         .call(

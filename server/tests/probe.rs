@@ -375,6 +375,17 @@ async fn control_characters_are_refused_at_the_edge(b: Backend) {
     let (status, _, _) =
         api_get(&app, "/api/v1/content?product=%00", "sam@northwind.example").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    // C1 controls (here NEL, U+0085) are refused like C0 ones.
+    let (status, _, _) = api_get(&app, "/api/v1/deals?q=a%C2%85b", "cam@acme.example").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    // Without a token the answer is 401, whatever the parameters hold: the handler refuses
+    // before reading them.
+    let res = client()
+        .get(app.url("/api/v1/deals?q=%00"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // A page.
     let (status, _) = app.get(&cam, "/partners/%00").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

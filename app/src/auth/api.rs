@@ -164,8 +164,7 @@ mod service {
         audit::record(
             &mut *tx,
             AuditEvent {
-                actor: None,
-                actor_label: "invitee",
+                actor: crate::policy::Actor::System("invitee"),
                 org_id: None,
                 action: "user.accept_invite",
                 entity_type: "user",
@@ -272,8 +271,7 @@ mod service {
         audit::record(
             &mut *tx,
             AuditEvent {
-                actor: None,
-                actor_label: "password reset link",
+                actor: crate::policy::Actor::System("password reset link"),
                 org_id: None,
                 action: "user.reset_password",
                 entity_type: "user",

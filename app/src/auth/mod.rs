@@ -29,8 +29,8 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn can(&self, action: crate::domain::Action) -> bool {
-        crate::domain::role_allows(self.role, action)
+    pub fn can(&self, action: crate::policy::Action) -> bool {
+        crate::policy::role_allows(self.role, action)
     }
 }
 

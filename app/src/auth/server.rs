@@ -1,12 +1,13 @@
 //! Server side of identity: sessions, throttled sign-in, single-use emailed tokens.
 
-use crate::domain::{Action, Email, Role, role_allows};
-use crate::error::{AppError, internal};
+use crate::domain::{Email, Role};
+use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::policy::{Action, role_allows};
 use crate::server::db::Db;
 use crate::server::security::{dummy_hash, random_token, token_hash, verify_password};
 use crate::server::{AppConfig, now};
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor, FromRow, Row};
 
 /// The authenticated caller of a request. It comes from the session (or an API token) and
 /// never from request arguments.
@@ -24,24 +25,37 @@ pub struct Caller {
     pub session_hash: String,
 }
 
+/// The columns a caller is read from.
+#[derive(sqlx::FromRow)]
+struct CallerRecord {
+    user_id: i64,
+    org_id: i64,
+    slug: String,
+    org_name: String,
+    kind: String,
+    #[sqlx(try_from = "String")]
+    role: Role,
+    email: String,
+    name: String,
+    locale: Option<String>,
+}
+
 impl Caller {
     /// The caller in a row that joins `users u` to `orgs o` and selects the user's id as
     /// `user_id`, `u.org_id, u.email, u.name, u.role, u.locale` and `o.slug, o.name AS
     /// org_name, o.kind` (sessions, API tokens and user lookups all do).
     pub fn from_row(r: &sqlx::any::AnyRow, session_hash: String) -> Result<Caller, AppError> {
-        let role: String = r.try_get("role")?;
-        let kind: String = r.try_get("kind")?;
-        let locale: Option<String> = r.try_get("locale")?;
+        let c = CallerRecord::from_row(r)?;
         Ok(Caller {
-            user_id: r.try_get("user_id")?,
-            org_id: r.try_get("org_id")?,
-            org_slug: r.try_get("slug")?,
-            org_name: r.try_get("org_name")?,
-            vendor: kind == "vendor",
-            role: Role::parse(&role).map_err(internal)?,
-            email: r.try_get("email")?,
-            name: r.try_get("name")?,
-            locale: locale.as_deref().and_then(Locale::parse),
+            user_id: c.user_id,
+            org_id: c.org_id,
+            org_slug: c.slug,
+            org_name: c.org_name,
+            vendor: c.kind == "vendor",
+            role: c.role,
+            email: c.email,
+            name: c.name,
+            locale: c.locale.as_deref().and_then(Locale::parse),
             session_hash,
         })
     }

@@ -3,6 +3,7 @@
 
 use super::{Caller, TokenView};
 use crate::error::AppError;
+use crate::policy::Actor;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::db::Db;
 use crate::server::now;
@@ -47,8 +48,7 @@ pub async fn create(db: &Db, caller: &Caller, name: &str) -> Result<String, AppE
     audit::record(
         &mut *tx,
         AuditEvent {
-            actor: Some(caller),
-            actor_label: "",
+            actor: Actor::User(caller),
             org_id: Some(caller.org_id),
             action: "token.create",
             entity_type: "token",
@@ -97,8 +97,7 @@ pub async fn revoke(db: &Db, caller: &Caller, id: i64) -> Result<(), AppError> {
     audit::record(
         &db.pool,
         AuditEvent {
-            actor: Some(caller),
-            actor_label: "",
+            actor: Actor::User(caller),
             org_id: Some(caller.org_id),
             action: "token.revoke",
             entity_type: "token",

@@ -5,7 +5,7 @@
 //! that goes out of reach (tier drop, unpublished, expired) disappears from it at once.
 
 use super::Collection;
-use super::service::{audience, visible_row};
+use super::visibility::{audience, visible_row};
 use crate::auth::Caller;
 use crate::error::{AppError, Problems};
 use crate::server::db::Db;
@@ -35,9 +35,9 @@ pub fn validate_name(raw: &str) -> Result<String, AppError> {
 /// The caller's collections with how many of their assets the caller can see now.
 pub async fn list(db: &Db, caller: &Caller) -> Result<Vec<Collection>, AppError> {
     let aud = audience(db, caller).await?;
-    let mut sql = super::search::Sql::default();
-    let cond = super::service::visible(&aud, &mut sql);
-    let user = sql.bind(super::search::Bind::I(caller.user_id));
+    let mut sql = crate::server::sql::Sql::default();
+    let cond = super::visibility::visible(&aud, &mut sql);
+    let user = sql.bind(crate::server::sql::Bind::I(caller.user_id));
     sql.push(&format!(
         "SELECT c.id, c.name, \
          (SELECT COUNT(*) FROM asset_collection_items i JOIN assets a ON a.id = i.asset_id \

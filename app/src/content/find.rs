@@ -2,14 +2,16 @@
 //! (ranked matches in titles, tags and descriptions, then newest matches in the whole
 //! text), with the reasons each result matched, typo correction and the search log.
 
-use super::search::{self, Bind, Prefix, Sql};
-use super::service::{Audience, SUMMARY_COLS, audience, favorites_among, summary_of, visible};
+use super::search::{self, Prefix};
+use super::store::{SUMMARY_COLS, favorites_among, summary_of};
+use super::visibility::{Audience, audience, visible};
 use super::*;
 use crate::auth::Caller;
 use crate::domain::DealStage;
 use crate::error::AppError;
 use crate::server::db::Db;
 use crate::server::now;
+use crate::server::sql::{Bind, Sql};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -36,7 +38,7 @@ fn facets(q: &ContentQuery, aud: &Audience, sql: &mut Sql) -> Result<String, App
         }
         cond.push_str(&format!(
             " AND LOWER(a.products) LIKE {} ESCAPE '\\'",
-            sql.bind(Bind::S(crate::server::db::like_pattern(&format!(
+            sql.bind(Bind::S(crate::server::sql::like_pattern(&format!(
                 ",{},",
                 q.product.trim()
             ))))

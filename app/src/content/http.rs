@@ -7,12 +7,13 @@
 //! deletes what was written, so no orphan rows or files remain.
 
 use super::AssetInput;
-use super::files::{self, Files};
+use super::files;
 use super::service::{self, StoredFile};
 use crate::auth::Caller;
-use crate::domain::Action;
 use crate::error::AppError;
+use crate::policy::Action;
 use crate::server::AppState;
+use crate::server::storage::Files;
 use axum::body::Body;
 use axum::extract::multipart::{Field, Multipart};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -21,6 +22,9 @@ use futures::StreamExt;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStoreExt, WriteMultipart};
 use sha2::{Digest, Sha256};
+
+/// What a `published` part may say: a checkbox's `on`, or a boolean as text.
+pub const PUBLISHED_VALUES: [&str; 7] = ["", "on", "true", "1", "off", "false", "0"];
 
 /// The most bytes of one text field of an upload form.
 const MAX_TEXT_FIELD: usize = 16 * 1024;
@@ -220,14 +224,18 @@ pub async fn receive(
     let result: Result<Uploaded, AppError> = async {
         while let Some(field) = form.next_field().await.map_err(body_error)? {
             let name = field.name().unwrap_or_default().to_string();
+            if name.chars().any(char::is_control) {
+                return Err(AppError::BadRequest(
+                    "a form part's name holds a control character".into(),
+                ));
+            }
             if name == "file" {
                 if stored.is_some() {
                     return Err(AppError::field("file", "err.one_file_only"));
                 }
-                if let Upload::NewAsset = what {
-                    // Metadata comes first in our forms: check it before storing a byte.
-                    service::validate(&input)?;
-                }
+                // Parts may come in any order (our forms send the metadata first, API
+                // clients need not), so the metadata is judged once the form is read; a
+                // refused upload's file is deleted below.
                 stored = store_file(files, state.config.max_upload_bytes, field).await?;
             } else {
                 let value = read_text(field, &name).await?;
@@ -235,6 +243,9 @@ pub async fn receive(
                 text_bytes += value.len();
                 if text_bytes > 8 * MAX_TEXT_FIELD {
                     return Err(AppError::field(&name, "err.too_long"));
+                }
+                if name == "published" && !PUBLISHED_VALUES.contains(&value.as_str()) {
+                    return Err(AppError::field("published", "err.choice_invalid"));
                 }
                 set_field(&mut input, &name, value);
             }

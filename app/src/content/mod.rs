@@ -5,6 +5,9 @@
 //! Visibility is decided on the server for every path (listing, search, preview, download,
 //! API) from the caller's organisation as it is now, so a tier change applies at once.
 
+#[cfg(feature = "ssr")]
+pub mod analytics;
+pub mod analytics_page;
 pub mod api;
 pub mod collection_pages;
 #[cfg(feature = "ssr")]
@@ -15,11 +18,22 @@ pub mod files;
 pub mod find;
 #[cfg(feature = "ssr")]
 pub mod http;
+#[cfg(feature = "ssr")]
+pub mod indexing;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod search;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+pub mod upload_page;
+#[cfg(feature = "ssr")]
+pub mod validate;
+#[cfg(feature = "ssr")]
+pub mod visibility;
 
 use crate::domain::code_enum;
 use serde::{Deserialize, Serialize};

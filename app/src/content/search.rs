@@ -14,6 +14,7 @@
 
 use crate::error::AppError;
 use crate::server::db::{Backend, Db};
+use crate::server::sql::{Bind, Sql};
 use sqlx::Row;
 
 /// The most text of one file that is indexed.
@@ -52,53 +53,8 @@ pub fn tokens(q: &str) -> Vec<String> {
 
 /// Whether the vocabulary (`content_terms`) holds a word: three to forty letters, not a
 /// number.
-fn in_vocabulary(w: &str) -> bool {
+pub(super) fn in_vocabulary(w: &str) -> bool {
     (3..=40).contains(&w.len()) && !w.bytes().all(|c| c.is_ascii_digit())
-}
-
-/// Values bound to a built query, in order.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Bind {
-    I(i64),
-    S(String),
-}
-
-/// A query under construction: SQL text and its binds, numbering `$n` as it goes.
-#[derive(Debug, Default)]
-pub struct Sql {
-    pub text: String,
-    pub binds: Vec<Bind>,
-}
-
-impl Sql {
-    /// Adds a bind and returns its placeholder.
-    pub fn bind(&mut self, b: Bind) -> String {
-        self.binds.push(b);
-        format!("${}", self.binds.len())
-    }
-
-    /// Binds every id and returns their placeholders, comma-separated (for `IN (…)`).
-    pub fn bind_ids(&mut self, ids: &[i64]) -> String {
-        ids.iter()
-            .map(|id| self.bind(Bind::I(*id)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    pub fn push(&mut self, s: &str) {
-        self.text.push_str(s);
-    }
-
-    pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
-        let mut q = sqlx::query(&self.text);
-        for b in &self.binds {
-            q = match b {
-                Bind::I(i) => q.bind(*i),
-                Bind::S(s) => q.bind(s.as_str()),
-            };
-        }
-        q
-    }
 }
 
 /// Which query words match as prefixes. Only the last one, first: it is the word still
@@ -379,133 +335,7 @@ pub fn text_match(
     }
 }
 
-/// Files an asset's text in the index (replacing what was there) and its words in the
-/// vocabulary used to correct queries.
-pub async fn index(
-    conn: &mut sqlx::AnyConnection,
-    backend: Backend,
-    asset_id: i64,
-    title: &str,
-    tags: &str,
-    description: &str,
-    body: &str,
-) -> Result<(), AppError> {
-    let body: String = body.chars().take(MAX_BODY_CHARS).collect();
-    let (t, g, d, b) = (
-        normalize(title),
-        normalize(tags),
-        normalize(description),
-        normalize(&body),
-    );
-    match backend {
-        Backend::Sqlite => {
-            for table in ["asset_meta_fts", "asset_text_fts"] {
-                sqlx::query(&format!("DELETE FROM {table} WHERE rowid = $1"))
-                    .bind(asset_id)
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            sqlx::query(
-                "INSERT INTO asset_meta_fts (rowid, title, tags, description) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(asset_id)
-            .bind(&t)
-            .bind(&g)
-            .bind(&d)
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query("INSERT INTO asset_text_fts (rowid, text) VALUES ($1, $2)")
-                .bind(asset_id)
-                .bind(format!("{t} {g} {d} {b}"))
-                .execute(&mut *conn)
-                .await?;
-        }
-        Backend::Postgres => {
-            sqlx::query(
-                "INSERT INTO asset_meta_search (asset_id, meta_tsv) VALUES ($1, \
-                 setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'B') || \
-                 setweight(to_tsvector('simple', $4), 'C')) \
-                 ON CONFLICT (asset_id) DO UPDATE SET meta_tsv = excluded.meta_tsv",
-            )
-            .bind(asset_id)
-            .bind(&t)
-            .bind(&g)
-            .bind(&d)
-            .execute(&mut *conn)
-            .await?;
-            sqlx::query(
-                "INSERT INTO asset_text_search (asset_id, text_tsv) VALUES ($1, strip(to_tsvector('simple', $2))) \
-                 ON CONFLICT (asset_id) DO UPDATE SET text_tsv = excluded.text_tsv",
-            )
-            .bind(asset_id)
-            .bind(format!("{t} {g} {d} {b}"))
-            .execute(&mut *conn)
-            .await?;
-        }
-    }
-    let mut words: Vec<&str> = t
-        .split(' ')
-        .chain(g.split(' '))
-        .chain(d.split(' '))
-        .filter(|w| in_vocabulary(w))
-        .collect();
-    words.sort_unstable();
-    words.dedup();
-    // One statement per 200 words (they are distinct, as Postgres requires).
-    for chunk in words.chunks(200) {
-        let values = (1..=chunk.len())
-            .map(|i| format!("(${i}, 1)"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "INSERT INTO content_terms (term, docs) VALUES {values} \
-             ON CONFLICT (term) DO UPDATE SET docs = content_terms.docs + 1"
-        );
-        let mut q = sqlx::query(&sql);
-        for w in chunk {
-            q = q.bind(*w);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// The closest known word to a query word that the library does not contain, if one is
-/// close enough: one edit for short words, two for longer ones.
-pub async fn correct(db: &Db, word: &str) -> Result<Option<String>, AppError> {
-    if word.len() < 4 {
-        return Ok(None);
-    }
-    let known: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM content_terms WHERE term >= $1 AND term < $2")
-            .bind(word)
-            .bind(format!("{word}\u{7f}"))
-            .fetch_one(&db.pool)
-            .await?;
-    if known > 0 {
-        return Ok(None);
-    }
-    let first = &word[..1];
-    let next = ((first.as_bytes()[0]) + 1) as char;
-    let len = word.len() as i64;
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT term, docs FROM content_terms WHERE term >= $1 AND term < $2 \
-         AND LENGTH(term) BETWEEN $3 AND $4",
-    )
-    .bind(first)
-    .bind(next.to_string())
-    .bind(len - 2)
-    .bind(len + 2)
-    .fetch_all(&db.pool)
-    .await?;
-    let max = if word.len() <= 5 { 1 } else { 2 };
-    Ok(rows
-        .into_iter()
-        .map(|(t, docs)| (strsim::damerau_levenshtein(word, &t), -docs, t))
-        .filter(|(d, _, _)| *d <= max)
-        .min()
-        .map(|(_, _, t)| t))
-}
+pub use super::indexing::{correct, index};
 
 /// Which fields of a result contain a query word (as a word prefix).
 pub fn matched_in(fields: &[(&str, &str)], words: &[String]) -> Vec<String> {
@@ -552,72 +382,5 @@ pub fn snippet(text: &str, words: &[String]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalising_folds_case_accents_and_punctuation() {
-        assert_eq!(
-            normalize("Müller-Lüdenscheidt GmbH: ÉTÉ 2026!"),
-            "muller ludenscheidt gmbh ete 2026"
-        );
-        assert_eq!(
-            tokens("Zero-Trust zero trust  \"quoted\" OR"),
-            vec!["zero", "trust", "quoted", "or"]
-        );
-        assert!(tokens("  ,,, ").is_empty());
-    }
-
-    #[test]
-    fn query_words_cannot_inject_syntax() {
-        let mut sql = Sql::default();
-        let words = tokens("a\" OR title:* NEAR(x) -- ;DROP");
-        meta_match(
-            Backend::Sqlite,
-            &mut sql,
-            &words,
-            Prefix::All,
-            &MetaPlan::default(),
-        );
-        let Bind::S(expr) = &sql.binds[0] else {
-            panic!()
-        };
-        assert_eq!(
-            expr,
-            "\"a\"* AND \"or\"* AND \"title\"* AND \"near\"* AND \"x\"* AND \"drop\"*"
-        );
-    }
-
-    #[test]
-    fn only_the_last_word_is_a_prefix_unless_asked() {
-        let words = tokens("zero trust fire");
-        assert_eq!(
-            fts_expr(&words, Prefix::Last),
-            "\"zero\" AND \"trust\" AND \"fire\"*"
-        );
-        assert_eq!(tsquery(&words, Prefix::Last), "zero & trust & fire:*");
-        assert_eq!(tsquery(&words, Prefix::All), "zero:* & trust:* & fire:*");
-    }
-
-    #[test]
-    fn reasons_and_snippets_follow_the_words() {
-        let words = tokens("battle card");
-        assert_eq!(
-            matched_in(
-                &[
-                    ("title", "competitive battlecard"),
-                    ("tags", "sales"),
-                    ("text", "the card game")
-                ],
-                &words
-            ),
-            vec!["title", "text"]
-        );
-        let s = snippet(
-            "One two three four five six seven eight nine ten Battle-tested eleven",
-            &words,
-        );
-        assert!(s.starts_with("… ") && s.contains("Battle-tested"), "{s}");
-        assert_eq!(snippet("nothing here", &words), "");
-    }
-}
+#[path = "search_tests.rs"]
+mod tests;

@@ -45,6 +45,12 @@ pub async fn get_deal_review(id: i64) -> Result<ReviewView, AppError> {
     respond(async { service::review(&app_state()?.db, &caller()?, id).await }.await)
 }
 
+/// Takes a submitted registration into review (the partner is told).
+#[server(endpoint = "start_deal_review")]
+pub async fn start_deal_review(id: i64) -> Result<(), AppError> {
+    respond(async { service::start_review(&app_state()?.db, &caller()?, id).await }.await)
+}
+
 #[server(endpoint = "decide_deal")]
 pub async fn decide_deal(input: DecisionInput) -> Result<(), AppError> {
     respond(
@@ -77,9 +83,27 @@ pub async fn post_deal_message(id: i64, body: String, internal: bool) -> Result<
     )
 }
 
+/// The partner reports the outcome; a lost deal needs a reason.
 #[server(endpoint = "close_deal")]
-pub async fn close_deal(id: i64, won: bool) -> Result<(), AppError> {
-    respond(async { service::close(&app_state()?.db, &caller()?, id, won).await }.await)
+pub async fn close_deal(
+    id: i64,
+    won: bool,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    respond(async { service::close(&app_state()?.db, &caller()?, id, won, &reason).await }.await)
+}
+
+/// A channel manager corrects a reported outcome, with a reason.
+#[server(endpoint = "correct_deal_outcome")]
+pub async fn correct_deal_outcome(
+    id: i64,
+    won: bool,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    respond(
+        async { service::correct_outcome(&app_state()?.db, &caller()?, id, won, &reason).await }
+            .await,
+    )
 }
 
 #[server(endpoint = "get_rules")]
@@ -87,7 +111,7 @@ pub async fn get_rules() -> Result<Rules, AppError> {
     respond(
         async {
             let c = caller()?;
-            c.require(crate::domain::Action::DecideDeals)?;
+            c.require(crate::policy::Action::DecideDeals)?;
             service::rules(&app_state()?.db).await
         }
         .await,

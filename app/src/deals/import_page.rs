@@ -3,7 +3,7 @@
 //! chunks; validation and writing happen on the server (see `imports`).
 
 use super::api::*;
-use super::{IMPORT_CHUNK_BYTES, ImportPreview, ImportView, MAX_IMPORT_BYTES};
+use super::{IMPORT_CHUNK_BYTES, ImportPreview, ImportState, ImportView, MAX_IMPORT_BYTES};
 use crate::error::AppError;
 use crate::i18n::{I18n, format, use_i18n};
 use crate::ui::*;
@@ -123,7 +123,7 @@ async fn import(id: i64, phase: RwSignal<Phase>, err: RwSignal<Option<AppError>>
         }
     };
     loop {
-        let finished = matches!(view.state.as_str(), "done" | "failed");
+        let finished = matches!(view.state, ImportState::Done | ImportState::Failed);
         phase.set(if finished {
             Phase::Finished(view.clone())
         } else {
@@ -182,7 +182,7 @@ pub fn PipelineImportPage() -> impl IntoView {
                 .await
                 .ok()
                 .flatten()
-                .is_some_and(|u| u.can(crate::domain::Action::ImportPipeline));
+                .is_some_and(|u| u.can(crate::policy::Action::ImportPipeline));
             if !ok {
                 return view! { <ErrorPage code=403 /> }.into_any();
             }
@@ -260,7 +260,7 @@ fn progress_view(
             ),
         )
         .into_any(),
-        Phase::Finished(v) if v.state == "done" => view! {
+        Phase::Finished(v) if v.state == ImportState::Done => view! {
             <div class="alert success" role="status" data-testid="import-done">
                 {i.tf("import.done", &[
                     ("inserted", &format::integer(loc, v.inserted)),
@@ -286,7 +286,7 @@ fn preview(
 ) -> impl IntoView {
     let loc = i.locale();
     let id = p.import.id;
-    if p.import.state != "ready" {
+    if p.import.state != ImportState::Ready {
         return view! {
             <div class="alert error" role="alert" data-testid="import-errors">
                 <p>{i.tf("import.invalid", &[("n", &format::integer(loc, p.error_count as i64))])}</p>

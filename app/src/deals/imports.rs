@@ -7,39 +7,30 @@
 //! bar, and a job whose server died is taken over and resumes from its last committed batch
 //! (upserts by `external_id` are idempotent). Nothing is written unless every row is valid.
 
+use super::ImportState;
 use super::pipeline::{self, ImportStats, parse_csv};
 use super::{
     IMPORT_CHUNK_BYTES, ImportPreview, ImportView, MAX_IMPORT_BYTES, MAX_LISTED_ERRORS,
     PREVIEW_ROWS, PipelineRow,
 };
 use crate::auth::Caller;
-use crate::domain::Action;
 use crate::error::AppError;
+use crate::policy::{Action, Actor};
 use crate::server::AppState;
 use crate::server::audit::{self, AuditEvent};
 use crate::server::db::Db;
 use crate::server::jobs::{self, Enqueue, Job};
 use crate::server::now;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
 /// Rows written per committed batch.
 const JOB_BATCH: usize = 2_000;
 /// The job kind that writes one confirmed upload.
 pub const IMPORT_JOB: &str = "pipeline.import";
 
-fn view_of(r: &AnyRow) -> Result<ImportView, sqlx::Error> {
-    Ok(ImportView {
-        id: r.try_get("id")?,
-        file_name: r.try_get("file_name")?,
-        state: r.try_get("state")?,
-        bytes: r.try_get("bytes")?,
-        total_rows: r.try_get("total_rows")?,
-        done_rows: r.try_get("done_rows")?,
-        inserted: r.try_get("inserted")?,
-        updated: r.try_get("updated")?,
-        error: r.try_get("error")?,
-    })
+fn view_of(r: &AnyRow) -> Result<ImportView, AppError> {
+    Ok(ImportView::from_row(r)?)
 }
 
 /// The caller's own upload: vendor staff who may import, and only uploads they started.
@@ -51,7 +42,7 @@ async fn own(db: &Db, caller: &Caller, id: i64) -> Result<ImportView, AppError> 
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(view_of(&r)?)
+    view_of(&r)
 }
 
 /// Starts an upload of a file of `bytes` bytes.
@@ -100,7 +91,7 @@ pub async fn put_chunk(
     data: &str,
 ) -> Result<(), AppError> {
     let imp = own(db, caller, id).await?;
-    if imp.state != "uploading" {
+    if imp.state != ImportState::Uploading {
         return Err(AppError::Conflict("import.not_uploading".into()));
     }
     // A chunk is cut on a character boundary, so a multi-byte character may push it a few
@@ -154,13 +145,13 @@ fn parse(data: &str) -> Result<Vec<PipelineRow>, Vec<super::RowError>> {
 /// invalid file is kept as `invalid` with its errors shown; nothing of it is imported.
 pub async fn finish_upload(db: &Db, caller: &Caller, id: i64) -> Result<ImportPreview, AppError> {
     let imp = own(db, caller, id).await?;
-    if imp.state != "uploading" {
+    if imp.state != ImportState::Uploading {
         return Err(AppError::Conflict("import.not_uploading".into()));
     }
     let data = load(db, id).await?;
     let (state, total, sample, errors) = match parse(&data) {
         Ok(rows) if rows.is_empty() => (
-            "invalid",
+            ImportState::Invalid,
             0,
             Vec::new(),
             vec![super::RowError {
@@ -170,24 +161,24 @@ pub async fn finish_upload(db: &Db, caller: &Caller, id: i64) -> Result<ImportPr
             }],
         ),
         Ok(rows) => (
-            "ready",
+            ImportState::Ready,
             rows.len(),
             rows.into_iter().take(PREVIEW_ROWS).collect(),
             Vec::new(),
         ),
-        Err(errors) => ("invalid", 0, Vec::new(), errors),
+        Err(errors) => (ImportState::Invalid, 0, Vec::new(), errors),
     };
     let mut tx = db.pool.begin().await?;
     sqlx::query(
         "UPDATE pipeline_imports SET state = $1, total_rows = $2, updated_at = $3 WHERE id = $4",
     )
-    .bind(state)
+    .bind(state.code())
     .bind(total as i64)
     .bind(now())
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    if state == "invalid" {
+    if state == ImportState::Invalid {
         sqlx::query("DELETE FROM pipeline_import_chunks WHERE import_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -317,7 +308,14 @@ async fn run(db: &Db, id: i64, job_id: i64) -> Result<(), AppError> {
         .bind(inserted)
         .bind(updated)
         .bind(t)
-        .bind(if last { "done" } else { "running" })
+        .bind(
+            if last {
+                ImportState::Done
+            } else {
+                ImportState::Running
+            }
+            .code(),
+        )
         .bind(id)
         .bind(done as i64)
         .execute(&mut *tx)
@@ -331,11 +329,14 @@ async fn run(db: &Db, id: i64, job_id: i64) -> Result<(), AppError> {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            let removed = format!("pipeline upload by user {created_by}");
             audit::record(
                 &mut *tx,
                 AuditEvent {
-                    actor: uploader.as_ref(),
-                    actor_label: &format!("pipeline upload by user {created_by}"),
+                    actor: match &uploader {
+                        Some(c) => Actor::User(c),
+                        None => Actor::System(&removed),
+                    },
                     org_id: uploader.as_ref().map(|c| c.org_id),
                     action: "pipeline.import",
                     entity_type: "pipeline_import",

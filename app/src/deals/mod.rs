@@ -3,15 +3,29 @@
 //! direct pipeline, and always says why.
 
 #[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
 pub mod imports;
 #[cfg(feature = "ssr")]
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod matching;
 #[cfg(feature = "ssr")]
+pub mod normalize;
+#[cfg(feature = "ssr")]
 pub mod pipeline;
 #[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod review;
+#[cfg(feature = "ssr")]
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
 pub mod tasks;
+#[cfg(feature = "ssr")]
+pub mod validate;
 
 use serde::{Deserialize, Serialize};
 
@@ -55,13 +69,36 @@ pub const IMPORT_CHUNK_BYTES: usize = 256 * 1024;
 pub const PREVIEW_ROWS: usize = 10;
 pub const MAX_LISTED_ERRORS: usize = 200;
 
-/// A pipeline upload from the browser and its progress. `state` is `uploading`, `invalid`
-/// (row errors; nothing written), `ready`, `queued`, `running`, `done` or `failed`.
+crate::domain::code_enum!(
+    /// Where a pipeline upload is: being uploaded, refused for row errors (nothing
+    /// written), ready to confirm, queued, being written, done or failed.
+    ImportState {
+        Uploading = "uploading",
+        Invalid = "invalid",
+        Ready = "ready",
+        Queued = "queued",
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+    }
+);
+
+// The enum comes from `code_enum!`, which cannot take a `#[default]` variant.
+#[allow(clippy::derivable_impls)]
+impl Default for ImportState {
+    fn default() -> Self {
+        ImportState::Uploading
+    }
+}
+
+/// A pipeline upload from the browser and its progress.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct ImportView {
     pub id: i64,
     pub file_name: String,
-    pub state: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub state: ImportState,
     pub bytes: i64,
     pub total_rows: i64,
     pub done_rows: i64,
@@ -115,8 +152,10 @@ pub struct Reason {
 }
 
 pub mod api;
+pub mod form_page;
 pub mod import_page;
 pub mod pages;
+pub mod review_page;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -206,6 +245,9 @@ pub struct DealDetail {
     pub can_edit: bool,
     pub can_decide: bool,
     pub can_close: bool,
+    /// A channel manager may correct a reported outcome.
+    #[serde(default)]
+    pub can_correct: bool,
     /// Extensions granted so far, and how many more the rules allow.
     pub extensions: i64,
     pub extensions_left: i64,

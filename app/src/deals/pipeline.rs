@@ -30,170 +30,13 @@ const BATCH: usize = 400;
 
 pub use super::{PipelineRow, RowError};
 
-fn check_len(errors: &mut Vec<RowError>, line: usize, field: &str, value: &str, max: usize) {
-    if value.chars().count() > max {
-        errors.push(RowError {
-            line,
-            field: field.into(),
-            message: format!("longer than {max} characters"),
-        });
-    }
-    if value.chars().any(|c| c.is_control()) {
-        errors.push(RowError {
-            line,
-            field: field.into(),
-            message: "contains control characters".into(),
-        });
-    }
-}
-
-/// Validates rows; every problem is reported, with its line.
-pub fn validate(rows: &[PipelineRow], first_line: usize) -> Vec<RowError> {
-    let mut errors = Vec::new();
-    let mut seen = std::collections::HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        let line = first_line + i;
-        if r.external_id.trim().is_empty() {
-            errors.push(RowError {
-                line,
-                field: "external_id".into(),
-                message: "is required".into(),
-            });
-        } else if let Some(prev) = seen.insert(r.external_id.trim().to_string(), line) {
-            errors.push(RowError {
-                line,
-                field: "external_id".into(),
-                message: format!("repeats line {prev}"),
-            });
-        }
-        if r.customer.company.trim().is_empty() {
-            errors.push(RowError {
-                line,
-                field: "company".into(),
-                message: "is required".into(),
-            });
-        }
-        check_len(&mut errors, line, "external_id", &r.external_id, 64);
-        let c = &r.customer;
-        for (field, value, max) in [
-            ("company", &c.company, 200),
-            ("domain", &c.domain, 255),
-            ("street", &c.street, 200),
-            ("city", &c.city, 100),
-            ("region", &c.region, 100),
-            ("postcode", &c.postcode, 20),
-            ("country", &c.country, 56),
-            ("phone", &c.phone, 40),
-            ("contact_email", &c.contact_email, 254),
-        ] {
-            check_len(&mut errors, line, field, value, max);
-        }
-    }
-    errors
-}
-
-/// Parses a pipeline CSV. The header must name the columns (any order; extra columns are
-/// refused so a mistyped header is caught). Errors are per line.
-pub fn parse_csv(data: &[u8]) -> Result<Vec<PipelineRow>, Vec<RowError>> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(data);
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            return Err(vec![RowError {
-                line: 1,
-                field: "header".into(),
-                message: e.to_string(),
-            }]);
-        }
-    };
-    let mut errors = Vec::new();
-    let mut pos = [usize::MAX; 10];
-    for (i, h) in headers.iter().enumerate() {
-        match COLUMNS
-            .iter()
-            .position(|c| *c == h.trim().trim_start_matches('\u{feff}'))
-        {
-            Some(p) => pos[p] = i,
-            None => errors.push(RowError {
-                line: 1,
-                field: h.to_string(),
-                message: format!("unknown column; expected {}", COLUMNS.join(", ")),
-            }),
-        }
-    }
-    for (p, c) in COLUMNS.iter().enumerate().take(2) {
-        if pos[p] == usize::MAX {
-            errors.push(RowError {
-                line: 1,
-                field: (*c).into(),
-                message: "column is missing".into(),
-            });
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let mut rows = Vec::new();
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(RowError {
-                    line,
-                    field: "row".into(),
-                    message: e.to_string(),
-                });
-                continue;
-            }
-        };
-        let get = |p: usize| {
-            if pos[p] == usize::MAX {
-                String::new()
-            } else {
-                rec.get(pos[p]).unwrap_or_default().trim().to_string()
-            }
-        };
-        rows.push(PipelineRow {
-            external_id: get(0),
-            customer: Customer {
-                company: get(1),
-                domain: get(2),
-                street: get(3),
-                city: get(4),
-                region: get(5),
-                postcode: get(6),
-                country: get(7),
-                phone: get(8),
-                contact_email: get(9),
-            },
-        });
-    }
-    errors.extend(validate(&rows, 2));
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
-    }
-}
+pub use super::csv::{parse_csv, validate};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ImportStats {
     pub rows: usize,
     pub inserted: usize,
     pub updated: usize,
-}
-
-fn placeholders(rows: usize, cols: usize, start: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let cells: Vec<String> = (0..cols)
-                .map(|c| format!("${}", start + r * cols + c + 1))
-                .collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Upserts rows by `external_id` in one transaction, re-filing each under its index keys.
@@ -246,7 +89,7 @@ pub async fn write_rows(
         let existing_ids: Vec<i64> = {
             let sql = format!(
                 "SELECT id FROM pipeline_records WHERE external_id IN ({})",
-                id_list(0, ids.len())
+                crate::server::sql::numbered(ids.len())
             );
             let mut q = sqlx::query(&sql);
             for id in &ids {
@@ -267,7 +110,7 @@ pub async fn write_rows(
              street = excluded.street, city = excluded.city, region = excluded.region, postcode = excluded.postcode, \
              country = excluded.country, phone = excluded.phone, contact_email = excluded.contact_email, updated_at = excluded.updated_at \
              RETURNING id, external_id",
-            placeholders(chunk.len(), 12, 0)
+            crate::server::sql::value_rows(chunk.len(), 12)
         );
         let mut q = sqlx::query(&sql);
         for r in chunk {
@@ -304,7 +147,7 @@ pub async fn write_rows(
         if !existing_ids.is_empty() {
             let del = format!(
                 "DELETE FROM match_keys WHERE kind = 'pipeline' AND record_id IN ({})",
-                id_list(0, existing_ids.len())
+                crate::server::sql::numbered(existing_ids.len())
             );
             let mut q = sqlx::query(&del);
             for id in &existing_ids {
@@ -368,13 +211,6 @@ pub struct CheckResult {
     pub matches: Vec<Match>,
 }
 
-fn id_list(start: usize, n: usize) -> String {
-    (start + 1..=start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn customer_from(r: &sqlx::any::AnyRow) -> Result<Customer, sqlx::Error> {
     Ok(Customer {
         company: r.try_get("company")?,
@@ -412,7 +248,7 @@ pub async fn check(
         "SELECT kind, record_id, SUM(CASE WHEN key LIKE 'n:%' OR key LIKE 'i:%' THEN 1 ELSE 4 END) AS hits \
          FROM match_keys WHERE key IN ({}) \
          GROUP BY kind, record_id ORDER BY hits DESC, record_id LIMIT ${}",
-        id_list(0, keys.len()),
+        crate::server::sql::numbered(keys.len()),
         keys.len() + 1
     );
     let mut q = sqlx::query(&sql);
@@ -436,7 +272,7 @@ pub async fn check(
         let sql = format!(
             "SELECT id, external_id, company, domain, street, city, region, postcode, country, phone, contact_email, named_account \
              FROM pipeline_records WHERE id IN ({})",
-            id_list(0, pipeline_ids.len())
+            crate::server::sql::numbered(pipeline_ids.len())
         );
         let mut q = sqlx::query(&sql);
         for id in &pipeline_ids {
@@ -468,7 +304,7 @@ pub async fn check(
              d.contact_phone AS phone, d.contact_email, d.org_id, o.name AS org_name, d.submitted_at, d.status \
              FROM deals d JOIN orgs o ON o.id = d.org_id \
              WHERE d.id IN ({}) AND d.status IN ('submitted', 'under_review', 'info_requested', 'approved')",
-            id_list(0, deal_ids.len())
+            crate::server::sql::numbered(deal_ids.len())
         );
         let mut q = sqlx::query(&sql);
         for id in &deal_ids {

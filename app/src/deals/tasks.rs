@@ -1,8 +1,9 @@
 //! What deal registration asks of a person, for the home page's task card.
 
 use crate::auth::Caller;
-use crate::domain::{Action, Role, role_allows};
+use crate::domain::Role;
 use crate::error::AppError;
+use crate::policy::Action;
 use crate::server::db::Db;
 use crate::tasks::{DealTask, DealTodo};
 use sqlx::Row;
@@ -17,26 +18,25 @@ pub async fn awaiting(
     limit: i64,
 ) -> Result<(Vec<DealTask>, i64), AppError> {
     // The condition and its binds, numbered from $1; the limit comes last.
-    let (cond, binds): (&str, Vec<i64>) =
-        if caller.vendor && role_allows(caller.role, Action::DecideDeals) {
-            if caller.role == Role::ChannelManager {
-                (
-                    "d.status IN ('submitted', 'under_review') \
-                     AND (o.channel_manager_id = $1 OR o.channel_manager_id IS NULL)",
-                    vec![caller.user_id],
-                )
-            } else {
-                ("d.status IN ('submitted', 'under_review')", vec![])
-            }
-        } else if !caller.vendor && role_allows(caller.role, Action::RegisterDeals) {
+    let (cond, binds): (&str, Vec<i64>) = if caller.scope(Action::DecideDeals).all() {
+        if caller.role == Role::ChannelManager {
             (
-                "d.org_id = $1 AND (d.status = 'info_requested' \
-                 OR (d.status = 'draft' AND d.created_by = $2))",
-                vec![caller.org_id, caller.user_id],
+                "d.status IN ('submitted', 'under_review') \
+                     AND (o.channel_manager_id = $1 OR o.channel_manager_id IS NULL)",
+                vec![caller.user_id],
             )
         } else {
-            return Ok((Vec::new(), 0));
-        };
+            ("d.status IN ('submitted', 'under_review')", vec![])
+        }
+    } else if caller.require(Action::RegisterDeals).is_ok() {
+        (
+            "d.org_id = $1 AND (d.status = 'info_requested' \
+                 OR (d.status = 'draft' AND d.created_by = $2))",
+            vec![caller.org_id, caller.user_id],
+        )
+    } else {
+        return Ok((Vec::new(), 0));
+    };
     // One query: the page of tasks and, on each row, how many there are in all.
     let sql = format!(
         "SELECT d.id, d.company, d.status, d.updated_at, o.name AS partner, COUNT(*) OVER () AS total \

@@ -53,10 +53,11 @@ impl Locale {
         best.map(|(_, l)| l)
     }
 
-    fn table(self) -> &'static [(&'static str, &'static str)] {
+    /// The locale's catalogues, one per feature.
+    fn sections(self) -> &'static [&'static [(&'static str, &'static str)]] {
         match self {
-            Locale::En => en::TEXTS,
-            Locale::De => de::TEXTS,
+            Locale::En => en::SECTIONS,
+            Locale::De => de::SECTIONS,
         }
     }
 
@@ -67,12 +68,19 @@ impl Locale {
 
     /// The text of a key, if there is one (in this locale, else in English).
     pub fn known(self, key: &str) -> Option<&'static str> {
-        lookup(self.table(), key).or_else(|| lookup(en::TEXTS, key))
+        lookup(self.sections(), key).or_else(|| lookup(en::SECTIONS, key))
     }
 }
 
-fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
-    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+fn lookup(
+    sections: &'static [&'static [(&'static str, &'static str)]],
+    key: &str,
+) -> Option<&'static str> {
+    sections
+        .iter()
+        .flat_map(|s| s.iter())
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| *v)
 }
 
 /// The reader's locale, provided as context by the app root.
@@ -107,16 +115,23 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-    fn keys(t: &[(&str, &str)]) -> BTreeSet<String> {
-        t.iter().map(|(k, _)| k.to_string()).collect()
+    fn keys(t: &[&[(&str, &str)]]) -> BTreeSet<String> {
+        t.iter()
+            .flat_map(|s| s.iter())
+            .map(|(k, _)| k.to_string())
+            .collect()
+    }
+
+    fn count(t: &[&[(&str, &str)]]) -> usize {
+        t.iter().map(|s| s.len()).sum()
     }
 
     #[test]
     fn every_locale_has_every_key_once() {
-        let en = keys(en::TEXTS);
-        let de = keys(de::TEXTS);
-        assert_eq!(en.len(), en::TEXTS.len(), "duplicate key in en");
-        assert_eq!(de.len(), de::TEXTS.len(), "duplicate key in de");
+        let en = keys(en::SECTIONS);
+        let de = keys(de::SECTIONS);
+        assert_eq!(en.len(), count(en::SECTIONS), "duplicate key in en");
+        assert_eq!(de.len(), count(de::SECTIONS), "duplicate key in de");
         let missing_de: Vec<_> = en.difference(&de).collect();
         let missing_en: Vec<_> = de.difference(&en).collect();
         assert!(missing_de.is_empty(), "missing in de: {missing_de:?}");
@@ -150,7 +165,7 @@ mod tests {
         assert!(keys.len() >= 8, "conflict keys found: {keys:?}");
         for key in keys {
             assert!(
-                lookup(en::TEXTS, &key).is_some() && lookup(de::TEXTS, &key).is_some(),
+                lookup(en::SECTIONS, &key).is_some() && lookup(de::SECTIONS, &key).is_some(),
                 "no text for the conflict {key:?}"
             );
         }
@@ -158,7 +173,11 @@ mod tests {
 
     #[test]
     fn no_text_is_empty() {
-        for (k, v) in en::TEXTS.iter().chain(de::TEXTS) {
+        for (k, v) in en::SECTIONS
+            .iter()
+            .chain(de::SECTIONS)
+            .flat_map(|s| s.iter())
+        {
             assert!(!v.trim().is_empty(), "{k} is empty");
         }
     }

@@ -6,7 +6,6 @@ use crate::auth::Caller;
 use crate::error::AppError;
 use crate::server::db::Db;
 use crate::server::now;
-use sqlx::Row;
 
 /// Notifies the other side of a deal about one of its events: partner events go to the
 /// partner's channel manager, vendor and system events to the user who registered the deal.
@@ -89,7 +88,7 @@ where
 
 /// The caller's latest notifications, newest first.
 pub async fn list(db: &Db, caller: &Caller, limit: i64) -> Result<Vec<Notification>, AppError> {
-    let rows = sqlx::query(
+    let rows: Vec<NotificationRecord> = sqlx::query_as(
         "SELECT n.id, n.subject_type, n.subject_id, n.created_at, n.read_at, \
          COALESCE(e.kind, n.kind) AS kind, e.to_status, COALESCE(e.body, n.body) AS body, \
          COALESCE(e.actor_name, '') AS actor_name, COALESCE(d.company, n.title) AS title, n.link \
@@ -101,31 +100,43 @@ pub async fn list(db: &Db, caller: &Caller, limit: i64) -> Result<Vec<Notificati
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            let subject_type: String = r.try_get("subject_type")?;
-            let subject_id: i64 = r.try_get("subject_id")?;
-            let link: String = r.try_get("link")?;
-            Ok(Notification {
-                id: r.try_get("id")?,
-                link: if subject_type == super::DEAL {
-                    format!("/deals/{subject_id}")
-                } else {
-                    link
-                },
-                subject_type,
-                subject_id,
-                title: r.try_get("title")?,
-                at: r.try_get("created_at")?,
-                read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
-                actor: r.try_get("actor_name")?,
-                kind: r.try_get("kind")?,
-                to_status: r.try_get("to_status")?,
-                body: r.try_get("body")?,
-            })
+    let rows = rows
+        .into_iter()
+        .map(|n| Notification {
+            id: n.id,
+            link: if n.subject_type == super::DEAL {
+                format!("/deals/{}", n.subject_id)
+            } else {
+                n.link
+            },
+            subject_type: n.subject_type,
+            subject_id: n.subject_id,
+            title: n.title,
+            at: n.created_at,
+            read: n.read_at.is_some(),
+            actor: n.actor_name,
+            kind: n.kind,
+            to_status: n.to_status,
+            body: n.body,
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+        .collect::<Vec<_>>();
+    Ok(rows)
+}
+
+/// A notification as listed, with its deal event's words when it has one.
+#[derive(sqlx::FromRow)]
+struct NotificationRecord {
+    id: i64,
+    subject_type: String,
+    subject_id: i64,
+    created_at: i64,
+    read_at: Option<i64>,
+    kind: String,
+    to_status: Option<String>,
+    body: String,
+    actor_name: String,
+    title: String,
+    link: String,
 }
 
 /// How many notifications the user has not read.

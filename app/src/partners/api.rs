@@ -39,7 +39,12 @@ pub async fn get_org(slug: String) -> Result<OrgDetail, AppError> {
             } else {
                 slug
             };
-            let org = repo::visible_org(&s.db, &c, &slug).await?;
+            let org = repo::visible_org(
+                &s.db,
+                c.scope(crate::policy::Action::ViewAllPartners),
+                &slug,
+            )
+            .await?;
             Ok(repo::detail(&c, org))
         }
         .await,
@@ -62,9 +67,9 @@ pub async fn create_partner(input: PartnerInput) -> Result<String, AppError> {
     respond(
         async {
             let (c, s) = (caller()?, app_state()?);
-            c.require(crate::domain::Action::ManagePartners)?;
+            c.require(crate::policy::Action::ManagePartners)?;
             let valid = repo::validate_partner(&s.db, &input).await?;
-            repo::create_partner(&s.db, Some(&c), valid).await
+            repo::create_partner(&s.db, crate::policy::Actor::User(&c), valid).await
         }
         .await,
     )
@@ -97,7 +102,7 @@ pub async fn invite_member(input: InviteInput) -> Result<Member, AppError> {
     respond(
         async {
             let (c, s) = (caller()?, app_state()?);
-            people::invite(&s, Some(&c), &input).await
+            people::invite(&s, crate::policy::Actor::User(&c), &input).await
         }
         .await,
     )

@@ -6,6 +6,9 @@ pub mod pages;
 pub mod people;
 #[cfg(feature = "ssr")]
 pub mod repo;
+pub mod team_page;
+#[cfg(feature = "ssr")]
+pub mod validate;
 
 use crate::domain::{OrgStatus, PartnerType, Region, Role, Tier};
 use serde::{Deserialize, Serialize};

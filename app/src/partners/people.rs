@@ -2,22 +2,23 @@
 //! operator-created users. Like `repo.rs`, every function scopes by the `Caller`: a person
 //! in an organisation the caller may not see is `NotFound`.
 
-use super::repo::{OrgRow, can_manage_team, org_by_slug, visible_org};
+use super::repo::{OrgRow, org_by_slug, visible_org};
 use super::*;
 use crate::auth::Caller;
 use crate::auth::server::{TokenKind, end_user_sessions, issue_token};
-use crate::domain::{Action, Email, parse_person_name};
+use crate::domain::{Email, parse_person_name};
 use crate::error::{AppError, Problems, internal};
 use crate::i18n::Locale;
+use crate::policy::{Action, Actor, OrgAction};
 use crate::server::audit::{self, AuditEvent};
 use crate::server::db::Db;
 use crate::server::mail::{self, Mail};
 use crate::server::{AppState, now};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
 pub async fn members(db: &Db, caller: &Caller, slug: &str) -> Result<Vec<Member>, AppError> {
-    let org = visible_org(db, caller, slug).await?;
+    let org = visible_org(db, caller.scope(Action::ViewAllPartners), slug).await?;
     let rows = sqlx::query(
         "SELECT id, name, email, role, active, password_hash IS NULL AS invited FROM users \
          WHERE org_id = $1 ORDER BY LOWER(name), id",
@@ -28,19 +29,29 @@ pub async fn members(db: &Db, caller: &Caller, slug: &str) -> Result<Vec<Member>
     rows.iter().map(member_from_row).collect()
 }
 
+/// A member as stored; `invited` is a count on SQLite and a boolean on Postgres.
+#[derive(sqlx::FromRow)]
+struct MemberRecord {
+    id: i64,
+    name: String,
+    email: String,
+    #[sqlx(try_from = "String")]
+    role: crate::domain::Role,
+    active: i64,
+}
+
 fn member_from_row(r: &AnyRow) -> Result<Member, AppError> {
-    let role: String = r.try_get("role")?;
-    let active: i64 = r.try_get("active")?;
     let invited: bool = match r.try_get::<i64, _>("invited") {
         Ok(v) => v != 0,
         Err(_) => r.try_get::<bool, _>("invited")?,
     };
+    let m = MemberRecord::from_row(r)?;
     Ok(Member {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        email: r.try_get("email")?,
-        role: crate::domain::Role::parse(&role).map_err(internal)?,
-        active: active == 1,
+        id: m.id,
+        name: m.name,
+        email: m.email,
+        role: m.role,
+        active: m.active == 1,
         invited,
     })
 }
@@ -59,7 +70,7 @@ enum EmailUse {
 
 async fn email_use(
     db: &Db,
-    caller: Option<&Caller>,
+    actor: Actor<'_>,
     org: &OrgRow,
     email: Option<&Email>,
 ) -> Result<EmailUse, AppError> {
@@ -74,7 +85,7 @@ async fn email_use(
         return Ok(EmailUse::Free);
     };
     let owner: i64 = row.try_get(0)?;
-    let sees_all = caller.is_none_or(|c| c.vendor && c.require(Action::ManagePartners).is_ok());
+    let sees_all = actor.scope(Action::ManagePartners).all();
     Ok(if owner == org.id || sees_all {
         EmailUse::Taken
     } else {
@@ -85,17 +96,17 @@ async fn email_use(
 /// The address's owner hears that someone tried to invite them; the inviter learns nothing.
 async fn notify_existing_account(
     state: &AppState,
-    caller: Option<&Caller>,
+    actor: Actor<'_>,
     org: &OrgRow,
     email: &Email,
     name: &str,
     role: crate::domain::Role,
 ) -> Result<Member, AppError> {
+    let caller = actor.caller();
     audit::record(
         &state.db.pool,
         AuditEvent {
-            actor: caller,
-            actor_label: "cli",
+            actor,
             org_id: Some(org.id),
             action: "user.invite_existing_account",
             entity_type: "user",
@@ -174,31 +185,26 @@ async fn managed_member(
     .await?
     .ok_or(AppError::NotFound)?;
     let slug: String = row.try_get("slug")?;
-    let org = visible_org(db, caller, &slug).await?;
-    if !can_manage_team(caller, &org) {
+    let org = visible_org(db, caller.scope(Action::ViewAllPartners), &slug).await?;
+    if !caller.may(OrgAction::ManageTeam, org.owner()) {
         return Err(AppError::Forbidden);
     }
     Ok((org, member_from_row(&row)?))
 }
 
 /// Invites a person: creates the user without a password and emails a single-use link.
-/// `caller` is `None` for the CLI.
+/// The operator (CLI) may invite into any organisation.
 pub async fn invite(
     state: &AppState,
-    caller: Option<&Caller>,
+    actor: Actor<'_>,
     input: &InviteInput,
 ) -> Result<Member, AppError> {
     let db = &state.db;
-    let org = match caller {
-        Some(c) => {
-            let org = visible_org(db, c, &input.org_slug).await?;
-            if !can_manage_team(c, &org) {
-                return Err(AppError::Forbidden);
-            }
-            org
-        }
-        None => org_by_slug(db, &input.org_slug).await?,
-    };
+    let org = visible_org(db, actor.scope(Action::ViewAllPartners), &input.org_slug).await?;
+    if !actor.may(OrgAction::ManageTeam, org.owner()) {
+        return Err(AppError::Forbidden);
+    }
+    let caller = actor.caller();
     let mut p = Problems::new();
     let email = p.check("email", Email::parse(&input.email));
     let name = p.check("name", parse_person_name(&input.name));
@@ -207,12 +213,11 @@ pub async fn invite(
         crate::domain::Role::parse_for_side(&input.role, org.vendor),
     );
     if let (Some(c), Some(r)) = (caller, role)
-        && c.role != crate::domain::Role::Admin
-        && r == crate::domain::Role::Admin
+        && !crate::policy::may_grant(c.role, r)
     {
         p.add("role", "err.choice_invalid");
     }
-    let used = email_use(db, caller, &org, email.as_ref()).await?;
+    let used = email_use(db, actor, &org, email.as_ref()).await?;
     if matches!(used, EmailUse::Taken) {
         p.add("email", "err.email_taken");
     }
@@ -221,7 +226,7 @@ pub async fn invite(
         return Err(internal("validated invite has a missing field"));
     };
     if matches!(used, EmailUse::TakenElsewhere) {
-        return notify_existing_account(state, caller, &org, &email, &name, role).await;
+        return notify_existing_account(state, actor, &org, &email, &name, role).await;
     }
     let mut tx = db.pool.begin().await?;
     let user_id = insert_user(&mut tx, org.id, &email, &name, role, None).await?;
@@ -235,8 +240,7 @@ pub async fn invite(
     audit::record(
         &mut *tx,
         AuditEvent {
-            actor: caller,
-            actor_label: "cli",
+            actor,
             org_id: Some(org.id),
             action: "user.invite",
             entity_type: "user",
@@ -290,7 +294,7 @@ pub async fn change_role(
     if user_id == caller.user_id {
         return Err(AppError::field("role", "err.not_self"));
     }
-    if caller.role != crate::domain::Role::Admin && role == crate::domain::Role::Admin {
+    if !crate::policy::may_grant(caller.role, role) {
         return Err(AppError::field("role", "err.choice_invalid"));
     }
     let mut tx = db.pool.begin().await?;
@@ -303,8 +307,7 @@ pub async fn change_role(
     audit::record(
         &mut *tx,
         AuditEvent {
-            actor: Some(caller),
-            actor_label: "",
+            actor: Actor::User(caller),
             org_id: Some(org.id),
             action: "user.change_role",
             entity_type: "user",
@@ -348,8 +351,7 @@ pub async fn set_active(
     audit::record(
         &mut *tx,
         AuditEvent {
-            actor: Some(caller),
-            actor_label: "",
+            actor: Actor::User(caller),
             org_id: Some(org.id),
             action: if active {
                 "user.reactivate"
@@ -390,7 +392,7 @@ pub async fn create_user_with_password(
     );
     p.check("password", crate::domain::check_new_password(password));
     if !matches!(
-        email_use(db, None, &org, email.as_ref()).await?,
+        email_use(db, Actor::Operator, &org, email.as_ref()).await?,
         EmailUse::Free
     ) {
         p.add("email", "err.email_taken");
@@ -408,8 +410,7 @@ pub async fn create_user_with_password(
     audit::record(
         &mut *tx,
         AuditEvent {
-            actor: None,
-            actor_label: "cli",
+            actor: Actor::Operator,
             org_id: Some(org.id),
             action: "user.create",
             entity_type: "user",

@@ -4,13 +4,15 @@
 
 use super::*;
 use crate::auth::Caller;
-use crate::domain::{Action, Slug, parse_optional_text, parse_org_name, parse_website};
-use crate::error::{AppError, Problems, internal};
+use crate::domain::{Slug, parse_optional_text, parse_org_name, parse_website};
+use crate::error::{AppError, Problems};
+use crate::policy::{Action, Actor, OrgAction, Owner, Scope};
 use crate::server::audit::{self, AuditEvent, snapshot};
-use crate::server::db::{Db, like_pattern};
+use crate::server::db::Db;
 use crate::server::now;
-use sqlx::Row;
+use crate::server::sql::like_pattern;
 use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
 const ORG_COLUMNS: &str = "o.id, o.slug, o.name, o.kind, o.partner_types, o.tier, o.region, o.status, \
      o.channel_manager_id, cm.name AS cm_name, o.website, o.description, o.created_at, o.updated_at";
@@ -37,6 +39,17 @@ pub struct OrgRow {
     pub updated_at: i64,
 }
 
+impl OrgRow {
+    /// Whose organisation this is, for the policy.
+    pub fn owner(&self) -> Owner {
+        if self.vendor {
+            Owner::Vendor
+        } else {
+            Owner::Partner(self.id)
+        }
+    }
+}
+
 fn parse_types(raw: &str) -> Vec<PartnerType> {
     raw.split(',')
         .filter_map(|t| PartnerType::parse(t).ok())
@@ -47,73 +60,67 @@ fn join_types(types: &[PartnerType]) -> String {
     types.iter().map(|t| t.code()).collect::<Vec<_>>().join(",")
 }
 
+/// An organisation as stored (with its channel manager's name).
+#[derive(sqlx::FromRow)]
+struct OrgRecord {
+    id: i64,
+    slug: String,
+    name: String,
+    kind: String,
+    partner_types: String,
+    tier: Option<String>,
+    region: Option<String>,
+    #[sqlx(try_from = "String")]
+    status: OrgStatus,
+    channel_manager_id: Option<i64>,
+    cm_name: Option<String>,
+    website: String,
+    description: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
 fn org_from_row(r: &AnyRow) -> Result<OrgRow, AppError> {
-    let kind: String = r.try_get("kind")?;
-    let tier: Option<String> = r.try_get("tier")?;
-    let region: Option<String> = r.try_get("region")?;
-    let status: String = r.try_get("status")?;
+    let o = OrgRecord::from_row(r)?;
     Ok(OrgRow {
-        id: r.try_get("id")?,
-        slug: r.try_get("slug")?,
-        name: r.try_get("name")?,
-        vendor: kind == "vendor",
-        types: parse_types(&r.try_get::<String, _>("partner_types")?),
-        tier: tier.as_deref().and_then(|t| Tier::parse(t).ok()),
-        region: region.as_deref().and_then(|t| Region::parse(t).ok()),
-        status: OrgStatus::parse(&status).map_err(internal)?,
-        channel_manager_id: r.try_get("channel_manager_id")?,
-        channel_manager: r.try_get("cm_name")?,
-        website: r.try_get("website")?,
-        description: r.try_get("description")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
+        id: o.id,
+        slug: o.slug,
+        name: o.name,
+        vendor: o.kind == "vendor",
+        types: parse_types(&o.partner_types),
+        tier: o.tier.as_deref().and_then(|t| Tier::parse(t).ok()),
+        region: o.region.as_deref().and_then(|t| Region::parse(t).ok()),
+        status: o.status,
+        channel_manager_id: o.channel_manager_id,
+        channel_manager: o.cm_name,
+        website: o.website,
+        description: o.description,
+        created_at: o.created_at,
+        updated_at: o.updated_at,
     })
 }
 
 /// The organisation with this slug, if the caller may see it: vendor staff see every
 /// organisation, partner users only their own.
-pub async fn visible_org(db: &Db, caller: &Caller, slug: &str) -> Result<OrgRow, AppError> {
-    let sees_all = caller.vendor && caller.role.is_vendor();
+pub async fn visible_org(db: &Db, scope: Scope, slug: &str) -> Result<OrgRow, AppError> {
     let sql = format!(
         "SELECT {ORG_COLUMNS} FROM orgs o LEFT JOIN users cm ON cm.id = o.channel_manager_id \
-         WHERE o.slug = $1 AND ($2 = 1 OR o.id = $3)"
+         WHERE o.slug = $1 AND {}",
+        Scope::clause("o.id", 2)
     );
-    let row = sqlx::query(&sql)
-        .bind(slug)
-        .bind(if sees_all { 1i64 } else { 0 })
-        .bind(caller.org_id)
+    let row = scope
+        .bind(sqlx::query(&sql).bind(slug))
         .fetch_optional(&db.pool)
         .await?
         .ok_or(AppError::NotFound)?;
     org_from_row(&row)
 }
 
-/// May the caller invite, re-role and deactivate people of this organisation?
-pub fn can_manage_team(caller: &Caller, org: &OrgRow) -> bool {
-    use crate::domain::Role;
-    match caller.role {
-        Role::Admin => true,
-        Role::ChannelManager => !org.vendor,
-        Role::PartnerAdmin => org.id == caller.org_id,
-        _ => false,
-    }
-}
-
-fn can_edit_profile(caller: &Caller, org: &OrgRow) -> bool {
-    if org.vendor {
-        caller.role == crate::domain::Role::Admin
-    } else {
-        crate::domain::role_allows(caller.role, Action::ManagePartners)
-            || (caller.role == crate::domain::Role::PartnerAdmin && org.id == caller.org_id)
-    }
-}
-
 pub fn detail(caller: &Caller, org: OrgRow) -> OrgDetail {
     OrgDetail {
-        can_edit: can_edit_profile(caller, &org),
-        can_edit_program: !org.vendor
-            && crate::domain::role_allows(caller.role, Action::ManagePartners),
-        can_manage_team: can_manage_team(caller, &org),
+        can_edit: caller.may(OrgAction::EditProfile, org.owner()),
+        can_edit_program: caller.may(OrgAction::EditProgram, org.owner()),
+        can_manage_team: caller.may(OrgAction::ManageTeam, org.owner()),
         slug: org.slug,
         name: org.name,
         vendor: org.vendor,
@@ -197,19 +204,6 @@ pub async fn list_partners(
     Ok((out, total))
 }
 
-fn opt<T>(
-    p: &mut Problems,
-    field: &str,
-    raw: &str,
-    parse: fn(&str) -> Result<T, &'static str>,
-) -> Option<T> {
-    if raw.trim().is_empty() {
-        None
-    } else {
-        p.check(field, parse(raw))
-    }
-}
-
 /// Vendor users who can be assigned as a partner's channel manager.
 pub async fn channel_managers(db: &Db, caller: &Caller) -> Result<Vec<ChannelManager>, AppError> {
     caller.require(Action::ViewAllPartners)?;
@@ -229,86 +223,8 @@ pub async fn channel_managers(db: &Db, caller: &Caller) -> Result<Vec<ChannelMan
         .collect()
 }
 
-/// The validated program fields of a partner form.
-pub struct ValidPartner {
-    pub name: String,
-    pub types: Vec<PartnerType>,
-    pub tier: Tier,
-    pub region: Option<Region>,
-    pub status: OrgStatus,
-    pub channel_manager_id: Option<i64>,
-    pub website: String,
-    pub description: String,
-}
-
-pub async fn validate_partner(db: &Db, input: &PartnerInput) -> Result<ValidPartner, AppError> {
-    let mut p = Problems::new();
-    let name = p.check("name", parse_org_name(&input.name));
-    let mut types = Vec::new();
-    if input.types.len() > PartnerType::ALL.len() {
-        p.add("types", "err.choice_invalid");
-    }
-    for t in &input.types {
-        if let Some(t) = p.check("types", PartnerType::parse(t))
-            && !types.contains(&t)
-        {
-            types.push(t);
-        }
-    }
-    if input.types.is_empty() {
-        p.add("types", "err.pick_one");
-    }
-    let tier = p.check("tier", required(&input.tier).and_then(Tier::parse));
-    let region = opt(&mut p, "region", &input.region, Region::parse);
-    let status = p.check("status", required(&input.status).and_then(OrgStatus::parse));
-    let website = p.check("website", parse_website(&input.website));
-    let description = p.check("description", parse_optional_text(&input.description, 2000));
-    let mut cm = None;
-    if !input.channel_manager_id.trim().is_empty() {
-        match input.channel_manager_id.trim().parse::<i64>() {
-            Ok(id) => {
-                let ok = sqlx::query(
-                    "SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = $1 \
-                     AND o.kind = 'vendor' AND u.active = 1 AND u.role IN ('admin', 'channel_manager')",
-                )
-                .bind(id)
-                .fetch_one(&db.pool)
-                .await?
-                .try_get::<i64, _>(0)?;
-                if ok == 1 {
-                    cm = Some(id);
-                } else {
-                    p.add("channel_manager_id", "err.choice_invalid");
-                }
-            }
-            Err(_) => p.add("channel_manager_id", "err.choice_invalid"),
-        }
-    }
-    p.into_result()?;
-    match (name, tier, status, website, description) {
-        (Some(name), Some(tier), Some(status), Some(website), Some(description)) => {
-            Ok(ValidPartner {
-                name,
-                types,
-                tier,
-                region,
-                status,
-                channel_manager_id: cm,
-                website,
-                description,
-            })
-        }
-        _ => Err(internal("validated partner has a missing field")),
-    }
-}
-
-fn required(raw: &str) -> Result<&str, &'static str> {
-    if raw.trim().is_empty() {
-        Err("err.required")
-    } else {
-        Ok(raw)
-    }
-}
+use super::validate::opt;
+pub use super::validate::{ValidPartner, validate_partner};
 
 async fn free_slug(db: &Db, name: &str) -> Result<String, AppError> {
     let base = Slug::from_name(name).as_str().to_string();
@@ -330,15 +246,13 @@ async fn free_slug(db: &Db, name: &str) -> Result<String, AppError> {
     Err(AppError::Conflict("org.slug_taken".into()))
 }
 
-/// Creates a partner organisation; returns its slug. `caller` is `None` for the CLI.
+/// Creates a partner organisation; returns its slug.
 pub async fn create_partner(
     db: &Db,
-    caller: Option<&Caller>,
+    actor: Actor<'_>,
     v: ValidPartner,
 ) -> Result<String, AppError> {
-    if let Some(c) = caller {
-        c.require(Action::ManagePartners)?;
-    }
+    actor.require(Action::ManagePartners)?;
     let slug = free_slug(db, &v.name).await?;
     let t = now();
     let mut tx = db.pool.begin().await?;
@@ -368,8 +282,7 @@ pub async fn create_partner(
     audit::record(
         &mut *tx,
         AuditEvent {
-            actor: caller,
-            actor_label: "cli",
+            actor,
             org_id: Some(id),
             action: "org.create",
             entity_type: "org",
@@ -391,11 +304,11 @@ pub async fn update_org(
     slug: &str,
     input: &PartnerInput,
 ) -> Result<(), AppError> {
-    let org = visible_org(db, caller, slug).await?;
-    if !can_edit_profile(caller, &org) {
+    let org = visible_org(db, caller.scope(Action::ViewAllPartners), slug).await?;
+    if !caller.may(OrgAction::EditProfile, org.owner()) {
         return Err(AppError::Forbidden);
     }
-    let program = !org.vendor && crate::domain::role_allows(caller.role, Action::ManagePartners);
+    let program = caller.may(OrgAction::EditProgram, org.owner());
     let (name, website, description, types, tier, region, status, cm) = if program {
         let v = validate_partner(db, input).await?;
         (
@@ -456,8 +369,7 @@ pub async fn update_org(
     audit::record(
         &mut *tx,
         AuditEvent {
-            actor: Some(caller),
-            actor_label: "",
+            actor: Actor::User(caller),
             org_id: Some(org.id),
             action: "org.update",
             entity_type: "org",
@@ -509,8 +421,7 @@ pub async fn ensure_vendor(db: &Db, name: &str) -> Result<String, AppError> {
     audit::record(
         &mut *tx,
         AuditEvent {
-            actor: None,
-            actor_label: "cli",
+            actor: Actor::Operator,
             org_id: Some(id),
             action: "org.create",
             entity_type: "org",

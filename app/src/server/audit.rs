@@ -1,15 +1,13 @@
 //! The audit trail: who did what, when (UTC), and the record before → after. Written in the
 //! same transaction as the change it describes.
 
-use crate::auth::Caller;
 use crate::error::AppError;
+use crate::policy::Actor;
 use serde::Serialize;
 use sqlx::{Any, Executor};
 
 pub struct AuditEvent<'a> {
-    pub actor: Option<&'a Caller>,
-    /// Fallback label for an actor without a session (the CLI, a token).
-    pub actor_label: &'a str,
+    pub actor: Actor<'a>,
     pub org_id: Option<i64>,
     pub action: &'a str,
     pub entity_type: &'a str,
@@ -28,8 +26,8 @@ where
     E: Executor<'e, Database = Any>,
 {
     let (actor_id, actor_email) = match ev.actor {
-        Some(c) => (Some(c.user_id), c.email.clone()),
-        None => (None, ev.actor_label.to_string()),
+        Actor::User(c) => (Some(c.user_id), c.email.clone()),
+        other => (None, other.label().to_string()),
     };
     sqlx::query(
         "INSERT INTO audit_events (at, actor_user_id, actor_email, org_id, action, entity_type, \

@@ -87,16 +87,3 @@ impl Db {
             .map(|_| ())
     }
 }
-
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern and wraps it in `%…%`.
-pub fn like_pattern(needle: &str) -> String {
-    let mut s = String::from("%");
-    for c in needle.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            s.push('\\');
-        }
-        s.push(c);
-    }
-    s.push('%');
-    s
-}

@@ -5,8 +5,11 @@ pub mod audit;
 pub mod db;
 pub mod jobs;
 pub mod mail;
+pub mod rest;
 pub mod security;
+pub mod sql;
 pub mod state;
+pub mod storage;
 
 pub use state::{AppConfig, AppState};
 

@@ -55,7 +55,7 @@ pub struct AppState {
     pub config: Arc<AppConfig>,
     pub leptos_options: LeptosOptions,
     /// Object storage for content library files.
-    pub files: crate::content::files::Files,
+    pub files: crate::server::storage::Files,
 }
 
 impl FromRef<AppState> for LeptosOptions {

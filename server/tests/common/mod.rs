@@ -116,7 +116,7 @@ pub async fn spawn_app_full(
         db: db.clone(),
         config: Arc::new(config),
         leptos_options: trellis::leptos_options(site_root, addr),
-        files: app::content::files::Files::local(&files_dir).expect("files"),
+        files: app::server::storage::Files::local(&files_dir).expect("files"),
     };
     // The job queue's worker, quick to notice new jobs and to retry.
     let mut worker = app::server::jobs::Worker::new(trellis::job_registry());

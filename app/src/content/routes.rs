@@ -1,13 +1,13 @@
 //! HTTP routes of the content library that are not server functions: multipart uploads
 //! (larger bodies than the rest of the app accepts), file downloads and previews, and the
-//! REST API for content. Sessions and API tokens reach the same `app::content` code.
+//! REST API for content. Sessions and API tokens reach the same `crate::content` code.
 
-use crate::api::{ApiCaller, ApiPath, ApiQuery, Problem, RateBudget};
-use app::auth::Caller;
-use app::content::http::{self as content_http, Upload, Uploaded};
-use app::content::{AssetDetail, AssetSummary, ContentQuery, find, service};
-use app::error::AppError;
-use app::server::AppState;
+use crate::auth::Caller;
+use crate::content::http::{self as content_http, Upload, Uploaded};
+use crate::content::{AssetDetail, AssetSummary, ContentQuery, find, service};
+use crate::error::AppError;
+use crate::server::AppState;
+use crate::server::rest::{ApiCaller, ApiPath, ApiQuery, Problem, RateBudget};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -15,12 +15,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
-
-/// An error for the browser: the app's JSON error with its status.
-fn app_error(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(e)).into_response()
-}
 
 fn session_caller(c: Option<Extension<Caller>>) -> Result<Caller, AppError> {
     c.map(|Extension(c)| c).ok_or(AppError::Unauthorized)
@@ -32,7 +26,7 @@ fn upload_form(
     c: &Caller,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Multipart, AppError> {
-    c.require(app::domain::Action::ManageContent)?;
+    c.require(crate::policy::Action::ManageContent)?;
     form.map_err(|e| AppError::BadRequest(e.body_text()))
 }
 
@@ -49,7 +43,7 @@ async fn upload_page(
     .await
     {
         Ok(u) => (StatusCode::CREATED, Json(u)).into_response(),
-        Err(e) => app_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -67,7 +61,7 @@ async fn version_page(
     .await
     {
         Ok(u) => (StatusCode::CREATED, Json(u)).into_response(),
-        Err(e) => app_error(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -94,7 +88,7 @@ async fn file_page(
 ) -> Response {
     match async { file_for(&s, &session_caller(caller)?, id, &q).await }.await {
         Ok(r) => r,
-        Err(e) => app_error(e),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -1,0 +1,76 @@
+//! German: sign-in, invitations, password resets, API tokens and settings.
+
+pub static TEXTS: &[(&str, &str)] = &[
+    ("login.title", "Bei Trellis anmelden"),
+    ("login.submit", "Anmelden"),
+    ("login.forgot", "Passwort vergessen?"),
+    ("login.invalid", "E-Mail oder Passwort ist nicht korrekt."),
+    (
+        "login.throttled",
+        "Zu viele Versuche. Bitte warten Sie 15 Minuten und versuchen Sie es erneut.",
+    ),
+    (
+        "login.missing",
+        "Geben Sie Ihre E-Mail-Adresse und Ihr Passwort ein.",
+    ),
+    (
+        "login.accepted",
+        "Ihr Konto ist bereit. Melden Sie sich mit Ihrem neuen Passwort an.",
+    ),
+    (
+        "login.reset_done",
+        "Ihr Passwort wurde geändert. Melden Sie sich mit dem neuen an.",
+    ),
+    ("login.signed_out", "Sie sind abgemeldet."),
+    ("forgot.title", "Passwort zurücksetzen"),
+    (
+        "forgot.intro",
+        "Geben Sie Ihre E-Mail-Adresse ein. Wir senden Ihnen einen Link, mit dem Sie ein neues Passwort wählen.",
+    ),
+    ("forgot.submit", "Link senden"),
+    (
+        "forgot.sent",
+        "Falls es für diese Adresse ein Konto gibt, ist ein Link unterwegs. Er gilt eine Stunde.",
+    ),
+    ("forgot.back", "Zurück zur Anmeldung"),
+    ("reset.title", "Neues Passwort wählen"),
+    ("reset.submit", "Passwort ändern"),
+    ("invite.title", "Trellis beitreten"),
+    (
+        "invite.intro",
+        "Sie wurden als {email} zu {org} eingeladen. Bestätigen Sie Ihren Namen und wählen Sie ein Passwort.",
+    ),
+    ("invite.submit", "Konto anlegen"),
+    (
+        "invite.expired",
+        "Diese Einladung ist abgelaufen oder wurde schon benutzt. Fordern Sie eine neue an.",
+    ),
+    ("settings.title", "Einstellungen"),
+    ("settings.language", "Sprache"),
+    ("locale.en", "English"),
+    ("locale.de", "Deutsch"),
+    ("role.admin", "Programm-Admin"),
+    ("role.channel_manager", "Channel Manager"),
+    ("role.vendor_marketer", "Marketing"),
+    ("role.partner_admin", "Partner-Admin"),
+    ("role.sales", "Vertrieb"),
+    ("role.partner_marketer", "Marketing"),
+    ("tokens.title", "API-Tokens"),
+    (
+        "tokens.intro",
+        "Mit Tokens nutzt Ihr CRM oder ERP die Trellis-API in Ihrem Namen, mit Ihrer Rolle und Organisation. Behandeln Sie sie wie Passwörter.",
+    ),
+    (
+        "tokens.copy_now",
+        "Kopieren Sie dieses Token jetzt. Es wird nicht noch einmal angezeigt.",
+    ),
+    ("tokens.name", "Name des Tokens"),
+    ("tokens.create", "Token erstellen"),
+    ("tokens.created", "Token erstellt."),
+    ("tokens.none", "Noch keine Tokens."),
+    ("tokens.never", "nie"),
+    ("tokens.revoke", "Widerrufen"),
+    ("tokens.revoke_named", "{name} widerrufen"),
+    ("tokens.revoked", "Widerrufen"),
+    ("tokens.meta", "erstellt {created}, zuletzt benutzt {used}"),
+];

@@ -1,0 +1,73 @@
+//! English: sign-in, invitations, password resets, API tokens and settings.
+
+pub static TEXTS: &[(&str, &str)] = &[
+    ("login.title", "Sign in to Trellis"),
+    ("login.submit", "Sign in"),
+    ("login.forgot", "Forgot your password?"),
+    ("login.invalid", "The email or password is not correct."),
+    (
+        "login.throttled",
+        "Too many attempts. Please wait 15 minutes and try again.",
+    ),
+    ("login.missing", "Enter your email and password."),
+    (
+        "login.accepted",
+        "Your account is ready. Sign in with your new password.",
+    ),
+    (
+        "login.reset_done",
+        "Your password was changed. Sign in with the new one.",
+    ),
+    ("login.signed_out", "You are signed out."),
+    ("forgot.title", "Reset your password"),
+    (
+        "forgot.intro",
+        "Enter your email address and we will send you a link to choose a new password.",
+    ),
+    ("forgot.submit", "Send the link"),
+    (
+        "forgot.sent",
+        "If an account exists for this address, a link is on its way. It works for one hour.",
+    ),
+    ("forgot.back", "Back to sign-in"),
+    ("reset.title", "Choose a new password"),
+    ("reset.submit", "Change password"),
+    ("invite.title", "Join Trellis"),
+    (
+        "invite.intro",
+        "You were invited to {org} as {email}. Confirm your name and choose a password.",
+    ),
+    ("invite.submit", "Create my account"),
+    (
+        "invite.expired",
+        "This invitation has expired or was already used. Ask for a new one.",
+    ),
+    ("settings.title", "Settings"),
+    ("settings.language", "Language"),
+    ("locale.en", "English"),
+    ("locale.de", "Deutsch"),
+    ("role.admin", "Program admin"),
+    ("role.channel_manager", "Channel manager"),
+    ("role.vendor_marketer", "Marketer"),
+    ("role.partner_admin", "Partner admin"),
+    ("role.sales", "Sales"),
+    ("role.partner_marketer", "Marketer"),
+    ("tokens.title", "API tokens"),
+    (
+        "tokens.intro",
+        "Tokens let your CRM or ERP use the Trellis API as you, with your role and organisation. Treat them like passwords.",
+    ),
+    (
+        "tokens.copy_now",
+        "Copy this token now. It will not be shown again.",
+    ),
+    ("tokens.name", "Token name"),
+    ("tokens.create", "Create token"),
+    ("tokens.created", "Token created."),
+    ("tokens.none", "No tokens yet."),
+    ("tokens.never", "never"),
+    ("tokens.revoke", "Revoke"),
+    ("tokens.revoke_named", "Revoke {name}"),
+    ("tokens.revoked", "Revoked"),
+    ("tokens.meta", "created {created}, last used {used}"),
+];

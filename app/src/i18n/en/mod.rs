@@ -1,0 +1,17 @@
+//! English, one catalogue per feature.
+
+mod admin;
+mod auth;
+mod common;
+mod content;
+mod deals;
+mod partners;
+
+pub static SECTIONS: &[&[(&str, &str)]] = &[
+    common::TEXTS,
+    deals::TEXTS,
+    content::TEXTS,
+    partners::TEXTS,
+    auth::TEXTS,
+    admin::TEXTS,
+];
