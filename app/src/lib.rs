@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod home;
 pub mod i18n;
+pub mod learning;
 pub mod notifications;
 pub mod partners;
 pub mod policy;
@@ -145,6 +146,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/deals/:id/review") view=deals::review_page::DealReviewPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/pipeline") view=deals::import_page::PipelineImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/rules") view=deals::review_page::RulesPage ssr=SsrMode::Async />
+                    <Route path=path!("/learning") view=learning::pages::LearningPage ssr=SsrMode::Async />
+                    <Route path=path!("/learning/new") view=learning::pages::CourseNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/learning/courses/:id") view=learning::player_page::CoursePlayerPage ssr=SsrMode::Async />
+                    <Route path=path!("/credentials/:id") view=learning::credential_page::CredentialPage ssr=SsrMode::Async />
                 </Routes>
             </shell::Shell>
         </Router>

@@ -34,6 +34,14 @@ pub enum Action {
     ViewAllContent,
     /// Upload, edit and target content library assets, and read content analytics.
     ManageContent,
+    /// Write courses, quizzes and certifications (enablement).
+    ManageLearning,
+    /// Take courses and quizzes and earn certifications.
+    TakeCourses,
+    /// Read every partner's learning progress and issued credentials.
+    ViewAllLearning,
+    /// Revoke an issued credential and rotate the issuer's signing key.
+    RevokeCredentials,
 }
 
 /// The role table. Vendor roles: Admin, ChannelManager, VendorMarketer; partner roles:
@@ -54,6 +62,10 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         ImportPipeline => matches!(role, Admin | ChannelManager),
         ViewAllContent => matches!(role, Admin | ChannelManager | VendorMarketer),
         ManageContent => matches!(role, Admin | VendorMarketer),
+        ManageLearning => matches!(role, Admin | VendorMarketer),
+        TakeCourses => matches!(role, PartnerAdmin | Sales | PartnerMarketer),
+        ViewAllLearning => matches!(role, Admin | ChannelManager | VendorMarketer),
+        RevokeCredentials => matches!(role, Admin),
     }
 }
 

@@ -155,6 +155,16 @@ fn decision() -> Value {
     })
 }
 
+/// A revocation: the reason is required and kept by the issuer.
+fn revocation() -> Value {
+    object(
+        json!({
+            "reason": { "type": "string", "minLength": 1, "maxLength": app::learning::awards::MAX_REASON, "pattern": NON_BLANK },
+        }),
+        &["reason"],
+    )
+}
+
 /// The metadata fields of an upload, as multipart parts. Lists are comma-separated or
 /// repeated parts.
 fn upload(with_metadata: bool) -> Value {
@@ -251,6 +261,13 @@ pub fn apply(doc: &mut Value) {
         "post",
         "application/json",
         decision(),
+    );
+    set_body(
+        doc,
+        "/api/v1/credentials/{id}/revoke",
+        "post",
+        "application/json",
+        revocation(),
     );
     set_body(
         doc,

@@ -104,6 +104,7 @@ pub fn router(state: AppState) -> Router {
     let opts = state.leptos_options.clone();
     let opts_for_pkg = state.leptos_options.clone();
     let metrics_for_route = metrics.clone();
+    let negotiate_state = state.clone();
     let metrics_token: Option<Arc<str>> = state.config.metrics_token.as_deref().map(Arc::from);
     // Uploads need a larger body limit than the rest, so they sit beside `site` with the
     // same session, origin and header layers.
@@ -153,6 +154,11 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(content)
         .merge(site)
+        // `/credentials/{id}` is a page, or the signed credential for JSON clients.
+        .layer(axum::middleware::from_fn_with_state(
+            negotiate_state,
+            app::learning::rest::negotiate,
+        ))
         .layer(axum::middleware::from_fn(text_guard::reject_control_chars))
         // Pages, the WASM bundle, JS and CSS go out compressed (brotli or gzip, as the
         // browser asks): the bundle shrinks to about a quarter.
@@ -201,10 +207,14 @@ pub fn job_registry() -> app::server::jobs::Registry {
             app::deals::imports::IMPORT_JOB,
             app::deals::imports::run_import_job,
         )
+        .on(
+            app::learning::jobs::REMIND_JOB,
+            app::learning::jobs::run_remind_job,
+        )
 }
 
 /// Background work on every server: the job queue's worker (email, pipeline uploads, the
-/// expiry sweep); the expiry sweep queued once per ten-minute slot (a dedupe key per slot,
+/// sweeps); the deal expiry sweep and credential reminders queued once per ten-minute slot (a dedupe key per slot,
 /// so N servers queue it once); forgetting old API rate windows and jobs finished over a
 /// week ago. Each step is a claimed job or a guarded update, so N servers running them at
 /// once is harmless.
@@ -216,19 +226,25 @@ pub fn spawn_workers(state: &AppState) {
         loop {
             tick.tick().await;
             let slot = app::server::now() / 600;
-            let queued = app::server::jobs::enqueue(
-                &db.pool,
+            // Periodic sweeps: the deal expiry and the credential expiry reminders.
+            for kind in [
                 app::deals::jobs::EXPIRE_JOB,
-                &serde_json::json!({ "slot": slot }),
-                app::server::jobs::Enqueue {
-                    max_attempts: 3,
-                    dedupe_key: Some(format!("{}:{slot}", app::deals::jobs::EXPIRE_JOB)),
-                    ..Default::default()
-                },
-            )
-            .await;
-            if let Err(e) = queued {
-                tracing::warn!(error = ?e, "queueing the expiry sweep failed");
+                app::learning::jobs::REMIND_JOB,
+            ] {
+                let queued = app::server::jobs::enqueue(
+                    &db.pool,
+                    kind,
+                    &serde_json::json!({ "slot": slot }),
+                    app::server::jobs::Enqueue {
+                        max_attempts: 3,
+                        dedupe_key: Some(format!("{kind}:{slot}")),
+                        ..Default::default()
+                    },
+                )
+                .await;
+                if let Err(e) = queued {
+                    tracing::warn!(error = ?e, kind, "queueing a periodic sweep failed");
+                }
             }
             if let Err(e) = app::auth::tokens::prune_rate_windows(&db).await {
                 tracing::warn!(error = ?e, "pruning rate windows failed");

@@ -50,6 +50,18 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// The credential issuer.
+    Issuer {
+        #[command(subcommand)]
+        command: IssuerCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum IssuerCommand {
+    /// Sign new credentials with a new key; earlier keys stay in the DID document, so what
+    /// they signed still verifies.
+    RotateKey,
 }
 
 #[derive(Subcommand)]
@@ -185,6 +197,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let db = trellis::connect(&config.database_url).await?;
             let logins = seed::demo(&db).await?;
+            seed::demo_learning(&db, &config.public_url).await?;
             let assets = seed::demo_content(&db, &trellis::files(&config)?).await?;
             println!("Content library: {assets} assets.");
             if partners > 0 {
@@ -239,6 +252,22 @@ async fn run(cli: Cli) -> Result<()> {
                     other => explain(other),
                 })?;
             println!("created {email}");
+            Ok(())
+        }
+        Command::Issuer {
+            command: IssuerCommand::RotateKey,
+        } => {
+            let db = trellis::connect(&config.database_url).await?;
+            let id = app::learning::issuer::rotate(&db, app::server::now())
+                .await
+                .map_err(explain)?;
+            println!(
+                "New credentials are signed with {}",
+                app::learning::issuer::method_id(
+                    &app::learning::issuer::did_for(&config.public_url),
+                    id
+                )
+            );
             Ok(())
         }
         Command::Token {

@@ -86,10 +86,21 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     next.run(req).await
 }
 
-/// Pages behind sign-in: everything but the public pages, the API, health and assets.
+/// Pages behind sign-in: everything but the public pages (sign-in, resets, invitations,
+/// issued credentials and the issuer's documents that verifiers fetch), the API, health
+/// and assets.
 fn needs_session(path: &str) -> bool {
-    const PUBLIC: [&str; 8] = [
-        "/login", "/logout", "/forgot", "/reset/", "/invite/", "/api/", "/pkg/", "/healthz",
+    const PUBLIC: [&str; 10] = [
+        "/login",
+        "/logout",
+        "/forgot",
+        "/reset/",
+        "/invite/",
+        "/credentials/",
+        "/issuers/",
+        "/api/",
+        "/pkg/",
+        "/healthz",
     ];
     let last = path.rsplit('/').next().unwrap_or_default();
     !(PUBLIC.iter().any(|p| path == *p || path.starts_with(p))
@@ -274,6 +285,10 @@ mod tests {
         assert!(!needs_session("/invite/abc"));
         assert!(!needs_session("/pkg/trellis.wasm"));
         assert!(!needs_session("/favicon.svg"));
+        assert!(!needs_session("/credentials/0b6f-42"));
+        assert!(!needs_session("/credentials/status/1"));
+        assert!(!needs_session("/issuers/trellis/did.json"));
+        assert!(needs_session("/learning"));
         assert!(needs_session("/"));
         assert!(needs_session("/partners"));
         assert!(needs_session("/admin/audit"));

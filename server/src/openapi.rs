@@ -17,7 +17,7 @@ impl Modify for Bearer {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Trellis API", version = "1", description = "Deal registration, pipeline and the content library for CRM and ERP integrations. Errors are RFC 9457 problem+json."),
+    info(title = "Trellis API", version = "1", description = "Deal registration, pipeline, the content library, learning and credentials for CRM and ERP integrations. Errors are RFC 9457 problem+json."),
     paths(
         app::deals::rest::upsert_pipeline,
         app::deals::rest::check_deal,
@@ -30,6 +30,10 @@ impl Modify for Bearer {
         app::content::routes::api_download,
         app::content::routes::api_upload,
         app::content::routes::api_version,
+        app::learning::rest::list_courses,
+        app::learning::rest::list_credentials,
+        app::learning::rest::revoke,
+        app::learning::rest::status_list,
     ),
     modifiers(&Bearer)
 )]

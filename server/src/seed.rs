@@ -477,3 +477,93 @@ pub async fn demo_content(db: &Db, files: &app::server::storage::Files) -> Resul
     }
     Ok(n)
 }
+
+/// The demo course's question bank (in the course form's text format).
+const DEMO_BANK: &str = "? Who may register a deal?\ntopic: Deal registration\n- Any visitor\n* A partner's sales people and admins\n- Only vendor staff\n\n\
+? A registration protects the partner's claim on the opportunity.\ntopic: Deal registration\n* True\n- False\n\n\
+? Which happen when the vendor approves a registration?\ntopic: Review\n* The partner is told\n* The protection period starts\n- The deal closes\n\n\
+? Where do partners find co-branded material?\ntopic: Content\n- In email only\n* In the content library\n- Nowhere\n";
+
+/// The demo learning data: a published course with a quiz, the certification it earns,
+/// a partner salesperson holding an active credential and a partner admin whose
+/// credential was revoked. Credentials name the deployment's public URL, so this needs
+/// it. Idempotent.
+pub async fn demo_learning(db: &Db, public_url: &str) -> Result<()> {
+    use app::learning::awards::{self, Holder};
+    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses")
+        .fetch_one(&db.pool)
+        .await?;
+    if exists > 0 {
+        return Ok(());
+    }
+    let admin = app::auth::tokens::caller_for_email(db, "admin@acme.example")
+        .await
+        .map_err(err)?;
+    let input = app::learning::CourseInput {
+        title: "Partner Sales Essentials".into(),
+        summary: "How deal registration, review and the content library work for partners.".into(),
+        lessons: vec![
+            app::learning::LessonInput {
+                title: "Registering a deal".into(),
+                body: "## Why register\n\nA **registration** protects your claim on an opportunity.\n\n1. Open *Deals* and choose *Register a deal*.\n2. Check the conflict result while you type.\n3. Submit: the channel manager reviews it.".into(),
+                video_url: String::new(),
+            },
+            app::learning::LessonInput {
+                title: "Finding content".into(),
+                body: "The **content library** holds co-brandable material, filtered to what your tier and region may use.".into(),
+                video_url: String::new(),
+            },
+        ],
+        questions: DEMO_BANK.into(),
+        draw_count: "4".into(),
+        pass_percent: "75".into(),
+        max_attempts: "3".into(),
+        cooldown_minutes: "0".into(),
+        time_limit_minutes: "0".into(),
+        publish: true,
+        certification_name: "Certified Partner Seller".into(),
+        certification_validity_days: "365".into(),
+    };
+    let now = app::server::now();
+    let course = app::learning::service::create(db, &admin, &input, now)
+        .await
+        .map_err(err)?;
+    let cert = awards::certification_of_course(db, course)
+        .await
+        .map_err(err)?
+        .ok_or_else(|| anyhow!("the demo certification is missing"))?;
+    for (email, revoke) in [
+        ("sam@northwind.example", false),
+        ("nina@northwind.example", true),
+    ] {
+        let holder = app::auth::tokens::caller_for_email(db, email)
+            .await
+            .map_err(err)?;
+        let id = awards::issue(
+            db,
+            public_url,
+            &cert,
+            &Holder {
+                user_id: holder.user_id,
+                org_id: holder.org_id,
+                name: holder.name.clone(),
+                email: holder.email.clone(),
+            },
+            now,
+        )
+        .await
+        .map_err(err)?;
+        if revoke {
+            awards::revoke(
+                db,
+                app::policy::Actor::Operator,
+                &id,
+                "Demo: issued in error",
+                now,
+            )
+            .await
+            .map_err(err)?;
+        }
+    }
+    Ok(())
+}

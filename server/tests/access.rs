@@ -36,6 +36,10 @@ struct Ids {
     token: String,
     import: String,
     dead_job: String,
+    course: String,
+    lesson: String,
+    attempt: String,
+    credential: String,
 }
 
 /// One expected answer: an exact status, or a class.
@@ -434,7 +438,83 @@ fn rows(i: &Ids) -> Vec<Row> {
             ),
             ["401", "200", "404", "404", "404", "404"],
         ),
+        // Learning and certifications.
+        r(
+            "list_courses",
+            Fn("list_courses", vec![]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "get_course",
+            Fn("get_course", vec![f("id", &i.course)]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "create_course",
+            Fn("create_course", vec![f("input[title]", "")]),
+            ["401", "403", "403", "422", "403", "422"],
+        ),
+        r(
+            "set_course_status",
+            Fn(
+                "set_course_status",
+                vec![f("id", "999999"), f("status", "archived")],
+            ),
+            ["401", "403", "403", "404", "403", "404"],
+        ),
+        r(
+            "complete_lesson",
+            Fn("complete_lesson", vec![f("lesson_id", &i.lesson)]),
+            ["401", "200", "200", "403", "403", "403"],
+        ),
+        r(
+            "start_quiz",
+            Fn("start_quiz", vec![f("course_id", &i.course)]),
+            ["401", "200", "200", "403", "403", "403"],
+        ),
+        r(
+            "list_credentials",
+            Fn("list_credentials", vec![f("mine_only", "false")]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "revoke_credential",
+            Fn(
+                "revoke_credential",
+                vec![f("id", &i.credential), f("reason", "")],
+            ),
+            ["401", "403", "403", "422", "403", "403"],
+        ),
+        r(
+            "get_public_credential",
+            Fn("get_public_credential", vec![f("id", &i.credential)]),
+            ["200", "200", "200", "200", "200", "200"],
+        ),
         // REST API v1 (bearer tokens; anonymous sends none).
+        r(
+            "GET /api/v1/courses",
+            Rest("GET", "/api/v1/courses".into(), None),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /api/v1/credentials",
+            Rest("GET", "/api/v1/credentials".into(), None),
+            ["401", "403", "403", "200", "200", "200"],
+        ),
+        r(
+            "POST /api/v1/credentials/{id}/revoke",
+            Rest(
+                "POST",
+                format!("/api/v1/credentials/{}/revoke", i.credential),
+                Some(json!({ "reason": "" })),
+            ),
+            ["401", "403", "403", "422", "403", "403"],
+        ),
+        r(
+            "GET /credentials/status/{list}",
+            Rest("GET", "/credentials/status/1".into(), None),
+            ["200", "200", "200", "200", "200", "200"],
+        ),
         r(
             "GET /api/v1/openapi.json",
             Rest("GET", "/api/v1/openapi.json".into(), None),
@@ -541,6 +621,18 @@ fn rows(i: &Ids) -> Vec<Row> {
             ["401", "403", "403", "4xx", "403", "4xx"],
         ),
         // Last: these change partner A's objects when allowed.
+        r(
+            "submit_quiz",
+            Fn(
+                "submit_quiz",
+                vec![
+                    f("attempt_id", &i.attempt),
+                    f("answers[0][question_id]", "0"),
+                    f("answers[0][chosen][0]", "0"),
+                ],
+            ),
+            ["401", "200", "404", "403", "403", "403"],
+        ),
         r(
             "revoke_token",
             Fn("revoke_token", vec![f("id", &i.token)]),
@@ -652,7 +744,36 @@ async fn fixtures(app: &TestApp) -> Ids {
         .execute(&app.db.pool)
         .await
         .expect("dead job");
+    let course = app
+        .scalar("SELECT MIN(id) FROM courses WHERE status = $1", "published")
+        .await;
+    let lesson = app
+        .scalar(
+            "SELECT MIN(id) FROM lessons WHERE course_id = CAST($1 AS BIGINT)",
+            &course.to_string(),
+        )
+        .await
+        .to_string();
+    let sam_c = app::auth::tokens::caller_for_email(&app.db, "sam@northwind.example")
+        .await
+        .expect("sam");
+    let attempt = app::learning::service::start(&app.db, &sam_c, course, app::server::now())
+        .await
+        .expect("sam's attempt")
+        .id
+        .to_string();
+    let credential: String = sqlx::query_scalar(
+        "SELECT id FROM credentials WHERE user_id = $1 AND revoked_at IS NULL ORDER BY issued_at LIMIT 1",
+    )
+    .bind(sam_c.user_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("sam's credential");
     Ids {
+        course: course.to_string(),
+        lesson,
+        attempt,
+        credential,
         deal,
         draft: id(&draft),
         bare_draft: id(&bare),

@@ -105,6 +105,9 @@ pub async fn spawn_app_full(
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
+    trellis::seed::demo_learning(&db, &base)
+        .await
+        .expect("seed demo learning");
     let mut config = AppConfig::for_public_url(&base);
     config.smtp_url = smtp_url;
     config.trust_proxy = true;

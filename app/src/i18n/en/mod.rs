@@ -5,6 +5,7 @@ mod auth;
 mod common;
 mod content;
 mod deals;
+mod learning;
 mod partners;
 
 pub static SECTIONS: &[&[(&str, &str)]] = &[
@@ -14,4 +15,5 @@ pub static SECTIONS: &[&[(&str, &str)]] = &[
     partners::TEXTS,
     auth::TEXTS,
     admin::TEXTS,
+    learning::TEXTS,
 ];

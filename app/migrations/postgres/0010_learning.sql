@@ -1,0 +1,105 @@
+-- Learning and certifications: courses with lessons and a quiz, attempts graded on the
+-- server, certifications that a passed exam earns, and the Open Badges 3.0 credentials
+-- issued for them, signed with the deployment's issuer keys.
+CREATE TABLE courses (
+    id BIGSERIAL PRIMARY KEY,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',
+    -- 'draft', 'published' or 'archived'
+    status TEXT NOT NULL,
+    version BIGINT NOT NULL DEFAULT 1,
+    draw_count BIGINT NOT NULL,
+    pass_percent BIGINT NOT NULL,
+    max_attempts BIGINT NOT NULL,
+    cooldown_minutes BIGINT NOT NULL,
+    -- 0: no time limit
+    time_limit_minutes BIGINT NOT NULL,
+    created_by BIGINT REFERENCES users(id),
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+);
+CREATE TABLE lessons (
+    id BIGSERIAL PRIMARY KEY,
+    course_id BIGINT NOT NULL REFERENCES courses(id) ON DELETE CASCADE,
+    position BIGINT NOT NULL,
+    title TEXT NOT NULL,
+    -- Markdown, rendered without raw HTML
+    body TEXT NOT NULL DEFAULT '',
+    video_url TEXT
+);
+CREATE INDEX lessons_course ON lessons (course_id, position);
+CREATE TABLE questions (
+    id BIGSERIAL PRIMARY KEY,
+    course_id BIGINT NOT NULL REFERENCES courses(id) ON DELETE CASCADE,
+    -- 'single', 'multiple' or 'true_false'
+    kind TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    topic TEXT NOT NULL DEFAULT '',
+    -- JSON array of option texts
+    options TEXT NOT NULL,
+    -- JSON array of the correct options' indexes; never sent before an attempt is submitted
+    answer TEXT NOT NULL
+);
+CREATE INDEX questions_course ON questions (course_id);
+CREATE TABLE lesson_completions (
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    lesson_id BIGINT NOT NULL REFERENCES lessons(id) ON DELETE CASCADE,
+    completed_at BIGINT NOT NULL,
+    PRIMARY KEY (user_id, lesson_id)
+);
+CREATE TABLE quiz_attempts (
+    id BIGSERIAL PRIMARY KEY,
+    course_id BIGINT NOT NULL REFERENCES courses(id),
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    org_id BIGINT NOT NULL REFERENCES orgs(id),
+    -- JSON array of the drawn question ids, in the order shown
+    question_ids TEXT NOT NULL,
+    started_at BIGINT NOT NULL,
+    -- NULL: no time limit
+    deadline_at BIGINT,
+    submitted_at BIGINT,
+    score_percent BIGINT,
+    passed BIGINT,
+    -- the graded result (JSON), shown again on the course page
+    result TEXT
+);
+CREATE INDEX quiz_attempts_user ON quiz_attempts (user_id, course_id);
+CREATE TABLE certifications (
+    id BIGSERIAL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL,
+    criteria TEXT NOT NULL,
+    -- the course whose quiz is the final exam
+    course_id BIGINT NOT NULL REFERENCES courses(id),
+    validity_days BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+);
+CREATE TABLE issuer_keys (
+    id BIGSERIAL PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    -- base64 Ed25519 seed; never leaves the server
+    secret_key TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    -- set when a newer key took over signing; the key stays in the DID document
+    retired_at BIGINT
+);
+CREATE TABLE credentials (
+    id TEXT PRIMARY KEY,
+    certification_id BIGINT NOT NULL REFERENCES certifications(id),
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    org_id BIGINT NOT NULL REFERENCES orgs(id),
+    holder_name TEXT NOT NULL,
+    holder_email TEXT NOT NULL,
+    status_index BIGINT NOT NULL UNIQUE,
+    key_id BIGINT NOT NULL REFERENCES issuer_keys(id),
+    issued_at BIGINT NOT NULL,
+    valid_until BIGINT NOT NULL,
+    -- the signed credential, served byte for byte
+    document TEXT NOT NULL,
+    revoked_at BIGINT,
+    revoked_reason TEXT,
+    -- when the holder was reminded that it expires soon
+    reminded_at BIGINT
+);
+CREATE INDEX credentials_org ON credentials (org_id);
+CREATE INDEX credentials_user ON credentials (user_id, certification_id);

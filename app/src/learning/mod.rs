@@ -1,0 +1,306 @@
+//! Learning and certifications: courses of lessons and a quiz, attempts graded on the
+//! server, certifications that a passed final exam earns, and the Open Badges 3.0
+//! credentials issued for them, which anyone can verify without Trellis.
+//!
+//! Layers: shared types here; `api` (server functions) and `rest` (REST API v1 and the
+//! public credential, status list and DID routes) call `service`, which checks the caller
+//! and calls `store` (SQL), `quiz` (drawing and grading), `credentials` (the OB 3.0
+//! document, revocation and the status list), `issuer` (keys and the DID document) and
+//! `di` (the `eddsa-rdfc-2022` proof).
+
+pub mod api;
+pub mod credential_page;
+pub mod pages;
+pub mod player_page;
+
+#[cfg(feature = "ssr")]
+pub mod awards;
+#[cfg(feature = "ssr")]
+pub mod credentials;
+#[cfg(feature = "ssr")]
+pub mod di;
+#[cfg(feature = "ssr")]
+pub mod issuer;
+#[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod quiz;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::domain::code_enum;
+use serde::{Deserialize, Serialize};
+
+code_enum!(
+    /// Where a course is in its life: only published courses reach partners.
+    CourseStatus {
+        Draft = "draft",
+        Published = "published",
+        Archived = "archived",
+    }
+);
+
+code_enum!(
+    /// How a question is answered.
+    QuestionKind {
+        Single = "single",
+        Multiple = "multiple",
+        TrueFalse = "true_false",
+    }
+);
+
+code_enum!(
+    /// A credential as its status list and dates say now.
+    CredentialStatus {
+        Active = "active",
+        Expired = "expired",
+        Revoked = "revoked",
+    }
+);
+
+/// A course as vendor staff write it. Numbers arrive as text so that each gets its own
+/// message when it is not one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CourseInput {
+    pub title: String,
+    pub summary: String,
+    pub lessons: Vec<LessonInput>,
+    /// The question bank in the text form `quiz::parse_bank` reads.
+    pub questions: String,
+    pub draw_count: String,
+    pub pass_percent: String,
+    pub max_attempts: String,
+    pub cooldown_minutes: String,
+    pub time_limit_minutes: String,
+    pub publish: bool,
+    /// When set, a certification of this name that the course's quiz earns.
+    pub certification_name: String,
+    pub certification_validity_days: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LessonInput {
+    pub title: String,
+    /// Markdown. Raw HTML is shown as text, never run.
+    pub body: String,
+    pub video_url: String,
+}
+
+/// A course in a list, with the reader's own progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseSummary {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub status: CourseStatus,
+    pub lessons: i64,
+    pub lessons_done: i64,
+    pub passed: bool,
+    pub certification: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonView {
+    pub id: i64,
+    pub title: String,
+    /// Rendered on the server from Markdown with raw HTML escaped and unsafe links dropped.
+    pub html: String,
+    pub video_url: Option<String>,
+    pub done: bool,
+}
+
+/// What the player shows: the lessons, where to resume, and the quiz's rules and the
+/// reader's standing. No answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseView {
+    pub id: i64,
+    pub title: String,
+    pub summary: String,
+    pub status: CourseStatus,
+    pub lessons: Vec<LessonView>,
+    /// The first lesson not yet completed.
+    pub resume_lesson: Option<i64>,
+    pub quiz: QuizInfo,
+    pub may_take: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuizInfo {
+    pub bank_size: i64,
+    pub draw_count: i64,
+    pub pass_percent: i64,
+    pub max_attempts: i64,
+    pub attempts_used: i64,
+    pub cooldown_minutes: i64,
+    pub time_limit_minutes: i64,
+    /// When the next attempt may start, if a cool-down is running.
+    pub next_attempt_at: Option<i64>,
+    pub passed: bool,
+    pub certification: Option<String>,
+    pub last: Option<AttemptResult>,
+}
+
+/// A question as the taker sees it: never with its answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub id: i64,
+    pub kind: QuestionKind,
+    pub prompt: String,
+    pub options: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub id: i64,
+    pub questions: Vec<QuestionView>,
+    pub deadline_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AnswerInput {
+    pub question_id: i64,
+    /// Indexes of the chosen options.
+    pub chosen: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionFeedback {
+    pub prompt: String,
+    pub topic: String,
+    pub correct: bool,
+    pub right_options: Vec<String>,
+}
+
+/// A submitted attempt: the score, and what to revisit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptResult {
+    pub id: i64,
+    pub score_percent: i64,
+    pub passed: bool,
+    pub pass_percent: i64,
+    pub topics_to_revisit: Vec<String>,
+    pub feedback: Vec<QuestionFeedback>,
+    /// The credential this pass earned, if the course is a certification's exam.
+    pub credential_id: Option<String>,
+}
+
+/// An issued credential in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CredentialSummary {
+    pub id: String,
+    pub certification: String,
+    pub holder_name: String,
+    pub holder_email: String,
+    pub org_name: String,
+    pub issued_at: i64,
+    pub valid_until: i64,
+    pub status: CredentialStatus,
+    pub revoked_reason: Option<String>,
+    /// The public address of the credential (its page; its JSON with
+    /// `Accept: application/ld+json`).
+    pub url: String,
+    /// LinkedIn's "add certification" link, filled in.
+    pub linkedin_url: String,
+}
+
+/// The result of checking a credential now, on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Verification {
+    Valid,
+    Expired,
+    Revoked,
+    /// The signature does not match the document, or its key is unknown.
+    Invalid,
+}
+
+/// What the public credential page shows; no sign-in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicCredential {
+    pub id: String,
+    pub holder_name: String,
+    pub achievement: String,
+    pub description: String,
+    pub criteria: String,
+    pub issuer_name: String,
+    pub issuer_id: String,
+    pub issued_at: i64,
+    pub valid_until: i64,
+    pub verification: Verification,
+    /// When it was revoked; the reason stays with the issuer.
+    pub revoked_at: Option<i64>,
+    pub json_url: String,
+    pub linkedin_url: String,
+}
+
+/// LinkedIn's add-to-profile link for a certification.
+pub fn linkedin_url(
+    name: &str,
+    issuer: &str,
+    issued_at: i64,
+    valid_until: i64,
+    credential_id: &str,
+    url: &str,
+) -> String {
+    let (iy, im) = year_month(issued_at);
+    let (ey, em) = year_month(valid_until);
+    format!(
+        "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}&organizationName={}&issueYear={iy}&issueMonth={im}&expirationYear={ey}&expirationMonth={em}&certId={}&certUrl={}",
+        url_encode(name),
+        url_encode(issuer),
+        url_encode(credential_id),
+        url_encode(url)
+    )
+}
+
+fn year_month(epoch: i64) -> (i32, u8) {
+    time::OffsetDateTime::from_unix_timestamp(epoch)
+        .map(|t| (t.year(), u8::from(t.month())))
+        .unwrap_or((1970, 1))
+}
+
+fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linkedin_link_carries_the_certification() {
+        // 2026-03-15 and 2028-03-14
+        let url = linkedin_url(
+            "Trellis Certified Seller",
+            "Acme & Co",
+            1_773_532_800,
+            1_836_604_800,
+            "abc-1",
+            "https://p.example/credentials/abc-1",
+        );
+        assert!(
+            url.starts_with("https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME")
+        );
+        assert!(url.contains("name=Trellis%20Certified%20Seller"));
+        assert!(url.contains("organizationName=Acme%20%26%20Co"));
+        assert!(url.contains("issueYear=2026&issueMonth=3"));
+        assert!(url.contains("expirationYear=2028&expirationMonth=3"));
+        assert!(url.contains("certId=abc-1"));
+        assert!(url.contains("certUrl=https%3A%2F%2Fp.example%2Fcredentials%2Fabc-1"));
+    }
+}

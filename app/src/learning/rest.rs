@@ -1,0 +1,209 @@
+//! Learning over HTTP outside server functions: REST API v1 (courses, credentials,
+//! revocation) for tokens, and the public, sign-in-free documents a verifier fetches: a
+//! credential's JSON, the status list and the issuer's DID document.
+
+use super::{CourseSummary, CredentialSummary, awards, credentials, issuer, service};
+use crate::error::AppError;
+use crate::policy::{Action, Actor};
+use crate::server::rest::{ApiCaller, ApiJson, ApiPath, Problem};
+use crate::server::{AppState, now};
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub const LD_JSON: &str = "application/ld+json";
+
+/// The REST and public routes of learning.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/courses", get(list_courses))
+        .route("/api/v1/credentials", get(list_credentials))
+        .route("/api/v1/credentials/{id}/revoke", post(revoke))
+        .route("/credentials/status/{list}", get(status_list))
+        .route("/issuers/{slug}/did.json", get(did_document))
+}
+
+#[utoipa::path(get, path = "/api/v1/courses",
+    responses((status = 200, body = Vec<Object>, description = "courses with the token owner's progress: published ones, or every one for vendor staff who write courses")),
+    security(("bearer" = [])))]
+pub async fn list_courses(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> Result<Json<Vec<CourseSummary>>, Problem> {
+    Ok(Json(service::list(&s.db, &c).await?))
+}
+
+/// Issued credentials, for vendor staff who read all learning.
+#[utoipa::path(get, path = "/api/v1/credentials",
+    responses((status = 200, body = Vec<Object>, description = "every issued credential: id, status (active, expired or revoked), holder_email, certification, url (the credential's public address; its JSON with Accept: application/ld+json)")),
+    security(("bearer" = [])))]
+pub async fn list_credentials(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> Result<Json<Vec<CredentialSummary>>, Problem> {
+    if !c.vendor {
+        return Err(AppError::Forbidden.into());
+    }
+    c.require(Action::ViewAllLearning)?;
+    Ok(Json(
+        awards::list(&s.db, &s.config.public_url, awards::Reach::All, now()).await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeInput {
+    /// Why the credential no longer holds (kept by the issuer, not shown publicly).
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/credentials/{id}/revoke", request_body = RevokeInput,
+    params(("id" = String, Path, description = "the credential's id")),
+    responses((status = 204, description = "revoked; the status list shows it at once"), (status = 409, body = Problem, description = "already revoked")),
+    security(("bearer" = [])))]
+pub async fn revoke(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(input): ApiJson<RevokeInput>,
+) -> Result<StatusCode, Problem> {
+    awards::revoke(&s.db, Actor::User(&c), &id, &input.reason, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn ld_json(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(LD_JSON)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn problem(e: AppError) -> Response {
+    Problem::from(e).into_response()
+}
+
+#[utoipa::path(get, path = "/credentials/status/{list}",
+    params(("list" = String, Path, description = "the status list's number (1)")),
+    responses((status = 200, content_type = "application/ld+json", body = Object, description = "the signed BitstringStatusListCredential")))]
+pub async fn status_list(State(s): State<AppState>, Path(list): Path<String>) -> Response {
+    if list != credentials::STATUS_LIST_ID.to_string() {
+        return problem(AppError::NotFound);
+    }
+    match credentials::status_list(&s.db, &s.config.public_url, now()).await {
+        Ok(doc) => ld_json(doc.to_string()),
+        Err(e) => problem(e),
+    }
+}
+
+async fn did_document(State(s): State<AppState>, Path(slug): Path<String>) -> Response {
+    if slug != issuer::ISSUER_SLUG {
+        return problem(AppError::NotFound);
+    }
+    match issuer::did_document(&s.db, &s.config.public_url).await {
+        Ok(doc) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/did+ld+json"),
+                ),
+                (
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
+                ),
+            ],
+            doc.to_string(),
+        )
+            .into_response(),
+        Err(e) => problem(e),
+    }
+}
+
+/// Whether a request for `/credentials/{id}` wants the JSON rather than the page: an
+/// `Accept` that names JSON (and not HTML first), or `?format=json`.
+pub fn wants_json(accept: Option<&str>, query: Option<&str>) -> bool {
+    if query.is_some_and(|q| q.split('&').any(|p| p == "format=json")) {
+        return true;
+    }
+    let Some(accept) = accept else { return false };
+    let first_json = accept
+        .split(',')
+        .map(|p| p.split(';').next().unwrap_or_default().trim())
+        .find(|t| {
+            matches!(
+                *t,
+                "text/html" | "application/ld+json" | "application/json" | "application/vc+ld+json"
+            )
+        });
+    matches!(first_json, Some(t) if t != "text/html")
+}
+
+/// In front of the page `/credentials/{id}`: the signed credential itself for clients
+/// that ask for JSON, byte for byte as issued. Everything else goes on to the page.
+pub async fn negotiate(State(s): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    let id = path
+        .strip_prefix("/credentials/")
+        .filter(|rest| !rest.is_empty() && !rest.contains('/'));
+    if req.method() == Method::GET
+        && let Some(id) = id
+        && wants_json(
+            req.headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok()),
+            req.uri().query(),
+        )
+    {
+        let id = id.to_string();
+        let download = req.uri().query().is_some_and(|q| q.contains("format=json"));
+        return match awards::document(&s.db, &id).await {
+            Ok(doc) => {
+                let mut resp = ld_json(doc);
+                if download
+                    && let Ok(v) = HeaderValue::from_str(&format!(
+                        "attachment; filename=\"credential-{}.json\"",
+                        id.chars()
+                            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                            .collect::<String>()
+                    ))
+                {
+                    resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+                }
+                resp
+            }
+            Err(e) => problem(e),
+        };
+    }
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wants_json;
+
+    #[test]
+    fn json_when_asked_for() {
+        assert!(wants_json(Some("application/ld+json"), None));
+        assert!(wants_json(Some("application/json, text/plain"), None));
+        assert!(wants_json(None, Some("format=json")));
+        assert!(!wants_json(
+            Some("text/html,application/xhtml+xml,*/*;q=0.8"),
+            None
+        ));
+        assert!(!wants_json(Some("*/*"), None));
+        assert!(!wants_json(None, None));
+        assert!(!wants_json(Some("text/html, application/json"), None));
+    }
+}

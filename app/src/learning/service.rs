@@ -1,0 +1,311 @@
+//! Use cases of courses and quizzes: who may write, read and take a course, the quiz's
+//! limits (attempts, cool-down, time limit), all enforced here, and grading. A pass that
+//! is a certification's final exam issues the credential (`awards`).
+
+use super::quiz::{self, BankQuestion};
+use super::store::{self, AttemptRow, CourseRow};
+use super::{
+    AnswerInput, AttemptResult, AttemptView, CourseInput, CourseStatus, CourseSummary, CourseView,
+    LessonView, QuestionFeedback, QuestionView, QuizInfo, awards, markdown,
+};
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::policy::{Action, role_allows};
+use crate::server::AppState;
+use crate::server::db::Db;
+
+/// Grace after a time limit for the request to arrive, in seconds.
+const DEADLINE_GRACE: i64 = 30;
+
+fn manages(c: &Caller) -> bool {
+    c.vendor && role_allows(c.role, Action::ManageLearning)
+}
+
+/// The course if the caller may read it: published ones for everyone signed in, every
+/// one for those who write courses. Otherwise "not found".
+async fn readable(db: &Db, c: &Caller, id: i64) -> Result<CourseRow, AppError> {
+    match store::course(db, id).await? {
+        Some(row) if row.status == CourseStatus::Published || manages(c) => Ok(row),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The course if the caller may take it now: a published course and a role that takes
+/// courses.
+async fn takeable(db: &Db, c: &Caller, id: i64) -> Result<CourseRow, AppError> {
+    c.require(Action::TakeCourses)?;
+    match store::course(db, id).await? {
+        Some(row) if row.status == CourseStatus::Published => Ok(row),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn list(db: &Db, c: &Caller) -> Result<Vec<CourseSummary>, AppError> {
+    Ok(store::list(db, c.user_id, manages(c))
+        .await?
+        .into_iter()
+        .map(|r| CourseSummary {
+            id: r.id,
+            title: r.title,
+            summary: r.summary,
+            status: r.status,
+            lessons: r.lessons,
+            lessons_done: r.lessons_done,
+            passed: r.passed > 0,
+            certification: r.certification,
+        })
+        .collect())
+}
+
+pub async fn create(db: &Db, c: &Caller, input: &CourseInput, now: i64) -> Result<i64, AppError> {
+    c.require(Action::ManageLearning)?;
+    let valid = quiz::validate_course(input)?;
+    let status = if input.publish {
+        CourseStatus::Published
+    } else {
+        CourseStatus::Draft
+    };
+    let id = store::insert_course(db, &valid, status, c.user_id, now).await?;
+    crate::server::audit::record(
+        &db.pool,
+        crate::server::audit::AuditEvent {
+            actor: crate::policy::Actor::User(c),
+            org_id: None,
+            action: "course.create",
+            entity_type: "course",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "title": valid.title, "status": status })),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Publishes, unpublishes or archives a course. Nobody's progress, attempts or
+/// credentials change.
+pub async fn set_status(
+    db: &Db,
+    c: &Caller,
+    id: i64,
+    status: CourseStatus,
+    now: i64,
+) -> Result<(), AppError> {
+    c.require(Action::ManageLearning)?;
+    if !store::set_status(db, id, status, now).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Attempts since the caller's last pass (a recertification starts a fresh count).
+fn current_round(attempts: &[AttemptRow]) -> &[AttemptRow] {
+    match attempts.iter().rposition(|a| a.passed == Some(1)) {
+        Some(i) => &attempts[i + 1..],
+        None => attempts,
+    }
+}
+
+/// When the next attempt may start: after the cool-down that follows a failed attempt.
+fn next_attempt_at(round: &[AttemptRow], cooldown_minutes: i64, now: i64) -> Option<i64> {
+    let last = round.iter().rev().find_map(|a| a.submitted_at)?;
+    let at = last + cooldown_minutes * 60;
+    (cooldown_minutes > 0 && at > now).then_some(at)
+}
+
+fn is_open(a: &AttemptRow, now: i64) -> bool {
+    a.submitted_at.is_none() && a.deadline_at.is_none_or(|d| now <= d + DEADLINE_GRACE)
+}
+
+pub async fn view(db: &Db, c: &Caller, id: i64, now: i64) -> Result<CourseView, AppError> {
+    let course = readable(db, c, id).await?;
+    let lessons: Vec<LessonView> = store::lessons(db, id, c.user_id)
+        .await?
+        .into_iter()
+        .map(|l| LessonView {
+            id: l.id,
+            title: l.title,
+            html: markdown::render(&l.body),
+            video_url: l.video_url,
+            done: l.done > 0,
+        })
+        .collect();
+    let attempts = store::attempts(db, c.user_id, id).await?;
+    let round = current_round(&attempts);
+    let last = attempts
+        .iter()
+        .rev()
+        .find_map(|a| a.result.as_deref())
+        .and_then(|r| serde_json::from_str::<AttemptResult>(r).ok());
+    let certification = awards::certification_of_course(db, id)
+        .await?
+        .map(|c| c.name);
+    Ok(CourseView {
+        id,
+        title: course.title,
+        summary: course.summary,
+        status: course.status,
+        resume_lesson: lessons.iter().find(|l| !l.done).map(|l| l.id),
+        lessons,
+        quiz: QuizInfo {
+            bank_size: store::bank_size(db, id).await?,
+            draw_count: course.draw_count,
+            pass_percent: course.pass_percent,
+            max_attempts: course.max_attempts,
+            attempts_used: round.len() as i64,
+            cooldown_minutes: course.cooldown_minutes,
+            time_limit_minutes: course.time_limit_minutes,
+            next_attempt_at: next_attempt_at(round, course.cooldown_minutes, now),
+            passed: attempts.iter().any(|a| a.passed == Some(1)),
+            certification,
+            last,
+        },
+        may_take: course.status == CourseStatus::Published
+            && role_allows(c.role, Action::TakeCourses),
+    })
+}
+
+pub async fn complete_lesson(
+    db: &Db,
+    c: &Caller,
+    lesson_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let course = store::lesson_course(db, lesson_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    takeable(db, c, course).await?;
+    store::complete_lesson(db, c.user_id, lesson_id, now).await
+}
+
+fn question_views(drawn: &[(i64, BankQuestion)]) -> Vec<QuestionView> {
+    drawn
+        .iter()
+        .map(|(id, q)| QuestionView {
+            id: *id,
+            kind: q.kind,
+            prompt: q.prompt.clone(),
+            options: q.options.clone(),
+        })
+        .collect()
+}
+
+/// Starts an attempt, or returns the one still open. Refused when no attempts are left,
+/// during a cool-down, or when the caller already holds what the course gives and is not
+/// due to renew.
+pub async fn start(db: &Db, c: &Caller, course_id: i64, now: i64) -> Result<AttemptView, AppError> {
+    let course = takeable(db, c, course_id).await?;
+    let attempts = store::attempts(db, c.user_id, course_id).await?;
+    if let Some(open) = attempts.iter().rev().find(|a| is_open(a, now)) {
+        let ids: Vec<i64> = serde_json::from_str(&open.question_ids).unwrap_or_default();
+        let drawn = store::questions(db, course_id, Some(&ids)).await?;
+        return Ok(AttemptView {
+            id: open.id,
+            questions: question_views(&drawn),
+            deadline_at: open.deadline_at,
+        });
+    }
+    if attempts.iter().any(|a| a.passed == Some(1))
+        && !awards::renewal_due(db, c.user_id, course_id, now).await?
+    {
+        return Err(AppError::Conflict("quiz.already_passed".into()));
+    }
+    let round = current_round(&attempts);
+    if round.len() as i64 >= course.max_attempts {
+        return Err(AppError::Conflict("quiz.no_attempts_left".into()));
+    }
+    if next_attempt_at(round, course.cooldown_minutes, now).is_some() {
+        return Err(AppError::Conflict("quiz.cooling_down".into()));
+    }
+    let bank = store::questions(db, course_id, None).await?;
+    if bank.is_empty() {
+        return Err(AppError::Conflict("quiz.no_questions".into()));
+    }
+    let ids: Vec<i64> = bank.iter().map(|(id, _)| *id).collect();
+    let drawn_ids = quiz::draw(&ids, course.draw_count.max(1) as usize);
+    let deadline = (course.time_limit_minutes > 0).then(|| now + course.time_limit_minutes * 60);
+    let id = store::insert_attempt(
+        db, course_id, c.user_id, c.org_id, &drawn_ids, now, deadline,
+    )
+    .await?;
+    let drawn = store::questions(db, course_id, Some(&drawn_ids)).await?;
+    Ok(AttemptView {
+        id,
+        questions: question_views(&drawn),
+        deadline_at: deadline,
+    })
+}
+
+/// Grades an attempt on the server. Late (past the time limit) attempts score zero; a
+/// second submission of the same attempt is refused.
+pub async fn submit(
+    state: &AppState,
+    c: &Caller,
+    attempt_id: i64,
+    answers: &[AnswerInput],
+    now: i64,
+) -> Result<AttemptResult, AppError> {
+    let db = &state.db;
+    c.require(Action::TakeCourses)?;
+    if answers.len() > quiz::MAX_QUESTIONS {
+        return Err(AppError::field("answers", "err.too_many"));
+    }
+    let attempt = store::attempt(db, c.user_id, attempt_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if attempt.submitted_at.is_some() {
+        return Err(AppError::Conflict("quiz.already_submitted".into()));
+    }
+    let course = takeable(db, c, attempt.course_id).await?;
+    let late = attempt
+        .deadline_at
+        .is_some_and(|d| now > d + DEADLINE_GRACE);
+    let ids: Vec<i64> = serde_json::from_str(&attempt.question_ids).unwrap_or_default();
+    let drawn = store::questions(db, course.id, Some(&ids)).await?;
+    let pairs: Vec<(i64, &BankQuestion)> = drawn.iter().map(|(id, q)| (*id, q)).collect();
+    let (graded, score) = quiz::grade(&pairs, if late { &[] } else { answers });
+    let passed = !late && score >= course.pass_percent;
+    let mut topics: Vec<String> = Vec::new();
+    let feedback: Vec<QuestionFeedback> = graded
+        .iter()
+        .zip(&drawn)
+        .map(|(g, (_, q))| {
+            if !g.correct && !q.topic.is_empty() && !topics.contains(&q.topic) {
+                topics.push(q.topic.clone());
+            }
+            QuestionFeedback {
+                prompt: q.prompt.clone(),
+                topic: q.topic.clone(),
+                correct: g.correct,
+                right_options: q
+                    .answer
+                    .iter()
+                    .filter_map(|i| q.options.get(*i).cloned())
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut result = AttemptResult {
+        id: attempt.id,
+        score_percent: score,
+        passed,
+        pass_percent: course.pass_percent,
+        topics_to_revisit: topics,
+        feedback,
+        credential_id: None,
+    };
+    // Recorded once, before anything is issued: a double submit cannot earn twice.
+    if !store::finish_attempt(db, attempt.id, &result, now).await? {
+        return Err(AppError::Conflict("quiz.already_submitted".into()));
+    }
+    if passed {
+        result.credential_id = awards::on_pass(state, c, course.id, now).await?;
+        if result.credential_id.is_some() {
+            store::set_result(db, attempt.id, &result).await?;
+        }
+    }
+    if late {
+        return Err(AppError::Conflict("quiz.time_up".into()));
+    }
+    Ok(result)
+}
