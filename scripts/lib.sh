@@ -97,7 +97,9 @@ build_site() {
   local stamp
   stamp="$( { sha256sum "$lib" "$ROOT/style/main.css"; (cd "$ROOT/public" && find . -type f -exec sha256sum {} + | sort);
     echo "$BINARYEN_VERSION ${WASM_FEATURES[*]}"; } | sha256sum | cut -c1-32)"
-  if [ -f "$site/hash.txt" ] && [ "$(cat "$site/.inputs" 2>/dev/null)" = "$stamp" ]; then
+  # A site is kept only when it is whole (a bundle step that failed left no .wasm).
+  if [ -f "$site/hash.txt" ] && [ "$(cat "$site/.inputs" 2>/dev/null)" = "$stamp" ] \
+    && compgen -G "$site/pkg/trellis.*.wasm" >/dev/null; then
     say "the browser bundle is unchanged: keeping $site"
   else
     bundle_site "$lib" "$stage" "$site"

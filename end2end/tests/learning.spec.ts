@@ -53,13 +53,15 @@ test("a course earns a verifiable credential, and revoking it shows everywhere",
   await signIn(page, "marketing@acme.example");
   await page.goto("/learning/new");
   await hydrated(page);
-  // Server-side validation first: an empty form keeps what was typed and names each field.
+  // Server-side validation first: a course without questions keeps what was typed and
+  // says what is missing, field by field.
   await page.getByLabel("Course title").fill(course);
-  await page.getByRole("button", { name: "Create course" }).click();
-  await expect(page.locator("#f-lesson_title-err")).toContainText("required");
-  await expect(page.locator("#f-questions-err")).toContainText("at least one question");
-  await expect(page.getByLabel("Course title")).toHaveValue(course);
   await page.getByLabel("Lesson title").fill("Why co-sell");
+  await page.getByLabel("Questions per attempt").fill("0");
+  await page.getByRole("button", { name: "Create course" }).click();
+  await expect(page.locator("#f-questions-err")).toContainText("at least one question");
+  await expect(page.locator("#f-draw_count-err")).toContainText("out of range");
+  await expect(page.getByLabel("Course title")).toHaveValue(course);
   await page.getByLabel("Lesson text (Markdown)").fill("Co-selling **wins** deals.");
   await page.getByLabel("Question bank").fill(BANK);
   await page.getByLabel("Questions per attempt").fill("2");

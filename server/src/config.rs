@@ -21,6 +21,9 @@ pub struct Config {
     pub s3: Option<app::server::storage::S3Settings>,
     /// `TRELLIS_METRICS_TOKEN`: bearer token for `/metrics` (else loopback only).
     pub metrics_token: Option<String>,
+    pub xapi_url: Option<String>,
+    pub xapi_username: Option<String>,
+    pub xapi_password: Option<String>,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -86,6 +89,9 @@ impl Config {
                 secret_access_key: var("TRELLIS_S3_SECRET_ACCESS_KEY"),
             }),
             metrics_token: var("TRELLIS_METRICS_TOKEN"),
+            xapi_url: var("TRELLIS_XAPI_URL"),
+            xapi_username: var("TRELLIS_XAPI_USERNAME"),
+            xapi_password: var("TRELLIS_XAPI_PASSWORD"),
         })
     }
 
@@ -97,6 +103,9 @@ impl Config {
         c.api_rate_per_minute = self.api_rate_per_minute;
         c.max_upload_bytes = self.max_upload_bytes;
         c.metrics_token = self.metrics_token.clone();
+        c.xapi_url = self.xapi_url.clone();
+        c.xapi_username = self.xapi_username.clone();
+        c.xapi_password = self.xapi_password.clone();
         c
     }
 }

@@ -211,6 +211,10 @@ pub fn job_registry() -> app::server::jobs::Registry {
             app::learning::jobs::REMIND_JOB,
             app::learning::jobs::run_remind_job,
         )
+        .on(
+            app::learning::xapi::SEND_JOB,
+            app::learning::xapi::run_send_job,
+        )
 }
 
 /// Background work on every server: the job queue's worker (email, pipeline uploads, the

@@ -490,6 +490,11 @@ fn rows(i: &Ids) -> Vec<Row> {
             Fn("get_public_credential", vec![f("id", &i.credential)]),
             ["200", "200", "200", "200", "200", "200"],
         ),
+        r(
+            "learning_report",
+            Fn("learning_report", vec![]),
+            ["401", "403", "200", "200", "200", "200"],
+        ),
         // REST API v1 (bearer tokens; anonymous sends none).
         r(
             "GET /api/v1/courses",
@@ -619,6 +624,16 @@ fn rows(i: &Ids) -> Vec<Row> {
                 Some(String::new()),
             ),
             ["401", "403", "403", "4xx", "403", "4xx"],
+        ),
+        r(
+            "GET /learning/credentials.csv",
+            Page("GET", "/learning/credentials.csv".into(), None),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /learning/xapi.json",
+            Page("GET", "/learning/xapi.json".into(), None),
+            ["401", "403", "403", "200", "403", "403"],
         ),
         // Last: these change partner A's objects when allowed.
         r(

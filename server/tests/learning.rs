@@ -269,6 +269,102 @@ async fn course_flow(backend: Backend) {
     let (_, html) = app.get(&c, &format!("/credentials/{cred_id}")).await;
     assert!(html.contains("data-verification=\"revoked\""));
 
+    // xAPI: the lesson completed, the attempts, the pass and the certification are
+    // statements; vendor admins export them, nobody else.
+    let lesson = app
+        .scalar(
+            "SELECT MIN(id) FROM lessons WHERE course_id = CAST($1 AS BIGINT)",
+            &course_id.to_string(),
+        )
+        .await;
+    let (status, _) = app
+        .call(
+            &sam,
+            "complete_lesson",
+            &[("lesson_id", &lesson.to_string())],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let admin_s = app.as_user("admin@acme.example").await;
+    let (status, body) = app.get(&admin_s, "/learning/xapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let statements: Value = serde_json::from_str(&body).unwrap();
+    let verbs: Vec<&str> = statements
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["actor"]["mbox"] == "mailto:sam@northwind.example")
+        .filter_map(|s| s["verb"]["display"]["en-US"].as_str())
+        .collect();
+    for v in ["attempted", "failed", "passed", "earned", "completed"] {
+        assert!(verbs.contains(&v), "{v} in {verbs:?}");
+    }
+    let passed_stmt = statements
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["verb"]["display"]["en-US"] == "passed")
+        .unwrap();
+    assert_eq!(passed_stmt["result"]["success"], true);
+    assert_eq!(passed_stmt["result"]["score"]["scaled"], 1.0);
+    let (status, _) = app.get(&marketer, "/learning/xapi.json").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Delivery to an LRS: the job posts the statement with the xAPI version and Basic auth.
+    let received =
+        std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, String, String)>::new()));
+    let sink = received.clone();
+    let lrs = axum::Router::new().route(
+        "/xapi/statements",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let sink = sink.clone();
+            async move {
+                let h = |n: &str| {
+                    headers
+                        .get(n)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                sink.lock().unwrap().push((
+                    h("x-experience-api-version"),
+                    h("authorization"),
+                    body,
+                ));
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let lrs_url = format!("http://{}/xapi", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, lrs).await });
+    let mut state = app.state.clone();
+    let mut config = (*state.config).clone();
+    config.xapi_url = Some(lrs_url);
+    config.xapi_username = Some("lrs-user".into());
+    config.xapi_password = Some("lrs-pass".into());
+    state.config = std::sync::Arc::new(config);
+    let first_id = statements[0]["id"].as_str().unwrap().to_string();
+    let job = app::server::jobs::Job {
+        id: 0,
+        kind: app::learning::xapi::SEND_JOB.into(),
+        payload: serde_json::json!({ "id": first_id }),
+        attempt: 1,
+        max_attempts: 8,
+    };
+    app::learning::xapi::run_send_job(state.clone(), job.clone())
+        .await
+        .unwrap();
+    // Sent once: a retried job does not send it again.
+    app::learning::xapi::run_send_job(state, job).await.unwrap();
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "1.0.3");
+    assert_eq!(got[0].1, "Basic bHJzLXVzZXI6bHJzLXBhc3M=");
+    assert_eq!(
+        serde_json::from_str::<Value>(&got[0].2).unwrap()["id"],
+        first_id.as_str()
+    );
+
     // The operators' list names it revoked.
     let (status, all, _) = api(&app, "GET", "/api/v1/credentials", &admin, None).await;
     assert_eq!(status, StatusCode::OK);
@@ -449,6 +545,56 @@ async fn isolation_expiry_and_rotation(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Reports: a partner admin sees their own organisation, a salesperson none, vendor
+    // staff every partner; expiry windows count by the controlled clock.
+    use app::learning::reports;
+    let theirs = reports::report(&app.db, url, &carla, t).await.unwrap();
+    assert!(
+        theirs
+            .by_partner
+            .iter()
+            .all(|o| o.org_name != "Northwind MSP"),
+        "{theirs:?}"
+    );
+    assert!(
+        theirs
+            .courses
+            .iter()
+            .all(|c| c.passed == 0 || c.id != course)
+    );
+    let ours = reports::report(&app.db, url, &nina, t).await.unwrap();
+    assert!(
+        ours.by_partner
+            .iter()
+            .any(|o| o.org_name == "Northwind MSP" && o.people >= 1)
+    );
+    let row = ours.courses.iter().find(|c| c.id == course).unwrap();
+    assert_eq!(
+        (row.learners, row.passed, row.attempts, row.pass_rate),
+        (1, 1, 1, 100)
+    );
+    assert_eq!(
+        reports::report(&app.db, url, &sam, t).await.unwrap_err(),
+        app::error::AppError::Forbidden
+    );
+    let cam = caller(&app, "cam@acme.example").await;
+    let all = reports::report(&app.db, url, &cam, t + 300 * 86_400)
+        .await
+        .unwrap();
+    assert!(!all.by_partner.is_empty());
+    assert_eq!(all.expiring[0], 0, "{:?}", all.expiring);
+    assert!(all.expiring[2] >= 2, "{:?}", all.expiring);
+    // The CSV export follows the same reach.
+    let nina_s = app.as_user("nina@northwind.example").await;
+    let (status, csv) = app.get(&nina_s, "/learning/credentials.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.starts_with("id,certification,holder_name"), "{csv}");
+    assert!(csv.contains(&first));
+    let carla_s = app.as_user("carla@contoso.example").await;
+    let (status, csv) = app.get(&carla_s, "/learning/credentials.csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!csv.contains(&first));
 
     // Passed and not due: no retake. Inside the renewal window: retake, new credential.
     assert_eq!(

@@ -103,3 +103,14 @@ CREATE TABLE credentials (
 );
 CREATE INDEX credentials_org ON credentials (org_id);
 CREATE INDEX credentials_user ON credentials (user_id, certification_id);
+-- xAPI statements of learning, kept for export and sent to an LRS when one is configured.
+CREATE TABLE xapi_statements (
+    id TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users(id),
+    org_id BIGINT NOT NULL REFERENCES orgs(id),
+    verb TEXT NOT NULL,
+    statement TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    sent_at BIGINT
+);
+CREATE INDEX xapi_statements_created ON xapi_statements (created_at);

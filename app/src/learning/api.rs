@@ -32,8 +32,7 @@ pub async fn set_course_status(id: i64, status: CourseStatus) -> Result<(), AppE
 #[server(endpoint = "complete_lesson")]
 pub async fn complete_lesson(lesson_id: i64) -> Result<(), AppError> {
     respond(
-        async { service::complete_lesson(&app_state()?.db, &caller()?, lesson_id, now()).await }
-            .await,
+        async { service::complete_lesson(&app_state()?, &caller()?, lesson_id, now()).await }.await,
     )
 }
 
@@ -97,6 +96,18 @@ pub async fn get_public_credential(id: String) -> Result<PublicCredential, AppEr
         async {
             let state = app_state()?;
             awards::public_view(&state.db, &state.config.public_url, &id, now()).await
+        }
+        .await,
+    )
+}
+
+/// Completions, pass rates, certified people and expiries within the caller's reach.
+#[server(endpoint = "learning_report")]
+pub async fn get_learning_report() -> Result<LearningReport, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            reports::report(&state.db, &state.config.public_url, &caller()?, now()).await
         }
         .await,
     )

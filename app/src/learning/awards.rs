@@ -93,9 +93,14 @@ pub async fn on_pass(
         name: c.name.clone(),
         email: c.email.clone(),
     };
-    Ok(Some(
-        issue(&state.db, &state.config.public_url, &cert, &holder, now).await?,
-    ))
+    let id = issue(&state.db, &state.config.public_url, &cert, &holder, now).await?;
+    let activity = super::xapi::Activity {
+        id: format!("{}/certifications/{}", state.config.public_url, cert.id),
+        name: cert.name.clone(),
+        kind: super::xapi::CERTIFICATION,
+    };
+    super::xapi::record(state, c, super::xapi::EARNED, activity, None, now).await?;
+    Ok(Some(id))
 }
 
 pub struct Holder {

@@ -110,7 +110,7 @@ pub fn document(public_url: &str, c: &Claim<'_>, salt: &str) -> Value {
                 "criteria": { "narrative": c.criteria },
             },
         },
-        "credentialSchema": [{ "id": SCHEMA_URL, "type": "1EdTechJsonSchemaValidator2019" }],
+        "credentialSchema": [{ "id": SCHEMA_URL, "type": "JsonSchema" }],
         "credentialStatus": {
             "id": format!("{list}#{}", c.status_index),
             "type": "BitstringStatusListEntry",

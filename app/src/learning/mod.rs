@@ -12,6 +12,7 @@ pub mod api;
 pub mod credential_page;
 pub mod pages;
 pub mod player_page;
+pub mod report_page;
 
 #[cfg(feature = "ssr")]
 pub mod awards;
@@ -28,11 +29,15 @@ pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod quiz;
 #[cfg(feature = "ssr")]
+pub mod reports;
+#[cfg(feature = "ssr")]
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod xapi;
 
 use crate::domain::code_enum;
 use serde::{Deserialize, Serialize};
@@ -238,6 +243,40 @@ pub struct PublicCredential {
     pub revoked_at: Option<i64>,
     pub json_url: String,
     pub linkedin_url: String,
+}
+
+/// One course's figures in a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseStats {
+    pub id: i64,
+    pub title: String,
+    /// People who started the quiz.
+    pub learners: i64,
+    /// People who passed it.
+    pub passed: i64,
+    pub attempts: i64,
+    /// Passed attempts per submitted attempt, in percent.
+    pub pass_rate: i64,
+}
+
+/// Certified people of one partner organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrgCertified {
+    pub org_name: String,
+    pub people: i64,
+    pub credentials: i64,
+}
+
+/// Learning reports within the reader's reach: every partner for vendor staff, the
+/// reader's organisation for a partner admin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LearningReport {
+    pub courses: Vec<CourseStats>,
+    pub by_partner: Vec<OrgCertified>,
+    /// Active credentials expiring within 30, 60 and 90 days (each count includes the
+    /// shorter windows).
+    pub expiring: [i64; 3],
+    pub expiring_soon: Vec<CredentialSummary>,
 }
 
 /// LinkedIn's add-to-profile link for a certification.

@@ -24,7 +24,44 @@ fn status_tag(i: I18n, s: CredentialStatus) -> impl IntoView {
     view! { <span class=class data-testid="credential-status">{i.t(&format!("credential.status.{}", s.code()))}</span> }
 }
 
-fn course_card(i: I18n, c: CourseSummary) -> impl IntoView {
+/// Publish, unpublish or archive, for those who write courses.
+fn status_buttons(
+    i: I18n,
+    id: i64,
+    status: CourseStatus,
+    action: ServerAction<SetCourseStatus>,
+) -> impl IntoView {
+    let choices: &[(CourseStatus, &str)] = match status {
+        CourseStatus::Draft => &[
+            (CourseStatus::Published, "course.do_publish"),
+            (CourseStatus::Archived, "course.do_archive"),
+        ],
+        CourseStatus::Published => &[
+            (CourseStatus::Draft, "course.do_unpublish"),
+            (CourseStatus::Archived, "course.do_archive"),
+        ],
+        CourseStatus::Archived => &[(CourseStatus::Published, "course.do_publish")],
+    };
+    view! {
+        <p class="actions">
+            {choices.iter().map(|(to, label)| {
+                let to = *to;
+                view! {
+                    <button type="button" class="btn" disabled=move || action.pending().get()
+                        on:click=move |_| { action.dispatch(SetCourseStatus { id, status: to }); }>
+                        {i.t(label)}
+                    </button>
+                }
+            }).collect_view()}
+        </p>
+    }
+}
+
+fn course_card(
+    i: I18n,
+    c: CourseSummary,
+    manage: Option<ServerAction<SetCourseStatus>>,
+) -> impl IntoView {
     let href = format!("/learning/courses/{}", c.id);
     let progress = i.tf(
         "learning.progress",
@@ -45,6 +82,7 @@ fn course_card(i: I18n, c: CourseSummary) -> impl IntoView {
                 })}
             </p>
             {c.certification.map(|n| view! { <p class="hint">{i.tf("learning.earns", &[("name", &n)])}</p> })}
+            {manage.map(|a| status_buttons(i, c.id, c.status, a))}
         </li>
     }
 }
@@ -138,7 +176,13 @@ fn CredentialTable(may_revoke: bool) -> impl IntoView {
 pub fn LearningPage() -> impl IntoView {
     let i = use_i18n();
     let user = use_user();
-    let courses = Resource::new(|| (), |_| list_courses());
+    let set_status = ServerAction::<SetCourseStatus>::new();
+    let courses = Resource::new(move || set_status.version().get(), |_| list_courses());
+    Effect::new(move |_| {
+        if let Some(Err(e)) = set_status.value().get() {
+            toast(error_text(&e));
+        }
+    });
     let mine = Resource::new(|| (), |_| list_credentials(true));
     view! {
         <Title text=i.t("learning.title") />
@@ -152,7 +196,11 @@ pub fn LearningPage() -> impl IntoView {
                 view! {
                     <div class="page-head">
                         <h1>{i.t("learning.title")}</h1>
-                        {manage.then(|| view! { <A href="/learning/new" attr:class="btn primary">{i.t("learning.new_course")}</A> })}
+                        <div class="actions">
+                            {team.then(|| view! { <A href="/learning/reports" attr:class="btn">{i.t("learning.reports")}</A> })}
+                            {(u.vendor && u.can(Action::Administer)).then(|| view! { <a class="btn" href="/learning/xapi.json" download="">{i.t("learning.xapi_export")}</a> })}
+                            {manage.then(|| view! { <A href="/learning/new" attr:class="btn primary">{i.t("learning.new_course")}</A> })}
+                        </div>
                     </div>
                     <section aria-labelledby="courses-h">
                         <h2 id="courses-h">{i.t("learning.courses")}</h2>
@@ -160,7 +208,7 @@ pub fn LearningPage() -> impl IntoView {
                             {move || Suspend::new(async move {
                                 match courses.await {
                                     Ok(list) if list.is_empty() => view! { <EmptyState title="learning.no_courses" body="learning.no_courses_hint" /> }.into_any(),
-                                    Ok(list) => view! { <ul class="cards">{list.into_iter().map(|c| course_card(i, c)).collect_view()}</ul> }.into_any(),
+                                    Ok(list) => view! { <ul class="cards">{list.into_iter().map(|c| course_card(i, c, manage.then_some(set_status))).collect_view()}</ul> }.into_any(),
                                     Err(e) => error_view(e),
                                 }
                             })}

@@ -26,6 +26,64 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/credentials/{id}/revoke", post(revoke))
         .route("/credentials/status/{list}", get(status_list))
         .route("/issuers/{slug}/did.json", get(did_document))
+        .route("/learning/credentials.csv", get(credentials_csv))
+        .route("/learning/xapi.json", get(xapi_export))
+}
+
+/// Every xAPI statement, for vendor admins, as a JSON download.
+async fn xapi_export(
+    State(s): State<AppState>,
+    caller: Option<axum::Extension<crate::auth::Caller>>,
+) -> Response {
+    let Some(axum::Extension(c)) = caller else {
+        return AppError::Unauthorized.into_response();
+    };
+    match super::xapi::export(&s.db, &c, 100_000).await {
+        Ok(list) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"xapi-statements.json\""),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            serde_json::Value::Array(list).to_string(),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The credentials within the signed-in reader's reach as a CSV download.
+async fn credentials_csv(
+    State(s): State<AppState>,
+    caller: Option<axum::Extension<crate::auth::Caller>>,
+) -> Response {
+    let Some(axum::Extension(c)) = caller else {
+        return AppError::Unauthorized.into_response();
+    };
+    match super::reports::credentials_csv(&s.db, &s.config.public_url, &c, now()).await {
+        Ok(csv) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/csv; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"credentials.csv\""),
+                ),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/courses",

@@ -6,7 +6,7 @@ use super::quiz::{self, BankQuestion};
 use super::store::{self, AttemptRow, CourseRow};
 use super::{
     AnswerInput, AttemptResult, AttemptView, CourseInput, CourseStatus, CourseSummary, CourseView,
-    LessonView, QuestionFeedback, QuestionView, QuizInfo, awards, markdown,
+    LessonView, QuestionFeedback, QuestionView, QuizInfo, awards, markdown, xapi,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -166,16 +166,28 @@ pub async fn view(db: &Db, c: &Caller, id: i64, now: i64) -> Result<CourseView, 
 }
 
 pub async fn complete_lesson(
-    db: &Db,
+    state: &AppState,
     c: &Caller,
     lesson_id: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let course = store::lesson_course(db, lesson_id)
+    let db = &state.db;
+    let (course, title) = store::lesson_course(db, lesson_id)
         .await?
         .ok_or(AppError::NotFound)?;
     takeable(db, c, course).await?;
-    store::complete_lesson(db, c.user_id, lesson_id, now).await
+    if store::complete_lesson(db, c.user_id, lesson_id, now).await? {
+        let activity = xapi::Activity {
+            id: format!(
+                "{}/learning/courses/{course}#lesson-{lesson_id}",
+                state.config.public_url
+            ),
+            name: title,
+            kind: xapi::LESSON,
+        };
+        xapi::record(state, c, xapi::COMPLETED, activity, None, now).await?;
+    }
+    Ok(())
 }
 
 fn question_views(drawn: &[(i64, BankQuestion)]) -> Vec<QuestionView> {
@@ -297,6 +309,25 @@ pub async fn submit(
     // Recorded once, before anything is issued: a double submit cannot earn twice.
     if !store::finish_attempt(db, attempt.id, &result, now).await? {
         return Err(AppError::Conflict("quiz.already_submitted".into()));
+    }
+    let outcome = serde_json::json!({
+        "score": { "scaled": score as f64 / 100.0, "raw": score, "min": 0, "max": 100 },
+        "success": passed,
+        "completion": true,
+    });
+    for verb in [
+        xapi::ATTEMPTED,
+        if passed { xapi::PASSED } else { xapi::FAILED },
+    ] {
+        let activity = xapi::Activity {
+            id: format!(
+                "{}/learning/courses/{}#quiz",
+                state.config.public_url, course.id
+            ),
+            name: course.title.clone(),
+            kind: xapi::ASSESSMENT,
+        };
+        xapi::record(state, c, verb, activity, Some(outcome.clone()), now).await?;
     }
     if passed {
         result.credential_id = awards::on_pass(state, c, course.id, now).await?;

@@ -148,23 +148,24 @@ pub async fn lessons(db: &Db, course_id: i64, user_id: i64) -> Result<Vec<Lesson
     .await?)
 }
 
-/// The course a lesson belongs to.
-pub async fn lesson_course(db: &Db, lesson_id: i64) -> Result<Option<i64>, AppError> {
+/// The course a lesson belongs to, and the lesson's title.
+pub async fn lesson_course(db: &Db, lesson_id: i64) -> Result<Option<(i64, String)>, AppError> {
     Ok(
-        sqlx::query_scalar("SELECT course_id FROM lessons WHERE id = $1")
+        sqlx::query_as("SELECT course_id, title FROM lessons WHERE id = $1")
             .bind(lesson_id)
             .fetch_optional(&db.pool)
             .await?,
     )
 }
 
+/// Records a completion; false when the lesson was completed before.
 pub async fn complete_lesson(
     db: &Db,
     user_id: i64,
     lesson_id: i64,
     now: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
         "INSERT INTO lesson_completions (user_id, lesson_id, completed_at) VALUES ($1, $2, $3) \
          ON CONFLICT (user_id, lesson_id) DO NOTHING",
     )
@@ -173,7 +174,7 @@ pub async fn complete_lesson(
     .bind(now)
     .execute(&db.pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -25,6 +25,11 @@ pub struct AppConfig {
     /// `TRELLIS_METRICS_TOKEN`: the bearer token `/metrics` asks for. Without one, only
     /// direct connections from this machine (loopback, no proxy in between) may read it.
     pub metrics_token: Option<String>,
+    /// `TRELLIS_XAPI_URL`: the LRS's xAPI endpoint (statements go to `{url}/statements`),
+    /// with `TRELLIS_XAPI_USERNAME` and `TRELLIS_XAPI_PASSWORD` for Basic auth.
+    pub xapi_url: Option<String>,
+    pub xapi_username: Option<String>,
+    pub xapi_password: Option<String>,
 }
 
 impl AppConfig {
@@ -43,6 +48,9 @@ impl AppConfig {
             api_rate_per_minute: 300,
             max_upload_bytes: 100 * 1024 * 1024,
             metrics_token: None,
+            xapi_url: None,
+            xapi_username: None,
+            xapi_password: None,
         }
     }
 }

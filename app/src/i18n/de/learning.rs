@@ -1,6 +1,32 @@
 //! Deutsch: Lernen und Zertifizierungen.
 
 pub static TEXTS: &[(&str, &str)] = &[
+    ("learning.xapi_export", "xAPI-Statements exportieren"),
+    ("course.do_publish", "Veröffentlichen"),
+    ("course.do_unpublish", "Zurückziehen"),
+    ("course.do_archive", "Archivieren"),
+    ("learning.reports", "Berichte"),
+    ("report.title", "Lernberichte"),
+    (
+        "report.pass_rate_value",
+        "{rate} % ({passed} von {learners} bestanden)",
+    ),
+    ("report.expiring_in", "laufen in {days} Tagen ab"),
+    ("report.no_courses", "Noch keine Kurse."),
+    (
+        "report.no_certified",
+        "Noch niemand hat eine aktive Zertifizierung.",
+    ),
+    (
+        "report.pass_rates",
+        "Bestehensquote je Kurs (bestandene von allen Versuchen)",
+    ),
+    (
+        "report.certified_people",
+        "Zertifizierte Personen je Partner",
+    ),
+    ("report.expiring_list", "Laufen in den nächsten 90 Tagen ab"),
+    ("report.csv", "Nachweise exportieren (CSV)"),
     ("nav.learning", "Lernen"),
     ("learning.title", "Lernen"),
     (

@@ -1,6 +1,29 @@
 //! English: learning and certifications.
 
 pub static TEXTS: &[(&str, &str)] = &[
+    ("learning.xapi_export", "Export xAPI statements"),
+    ("course.do_publish", "Publish"),
+    ("course.do_unpublish", "Unpublish"),
+    ("course.do_archive", "Archive"),
+    ("learning.reports", "Reports"),
+    ("report.title", "Learning reports"),
+    (
+        "report.pass_rate_value",
+        "{rate}% ({passed} of {learners} passed)",
+    ),
+    ("report.expiring_in", "expiring within {days} days"),
+    ("report.no_courses", "No courses yet."),
+    (
+        "report.no_certified",
+        "Nobody holds an active certification yet.",
+    ),
+    (
+        "report.pass_rates",
+        "Pass rate per course (passed attempts of all attempts)",
+    ),
+    ("report.certified_people", "Certified people per partner"),
+    ("report.expiring_list", "Expiring in the next 90 days"),
+    ("report.csv", "Export credentials (CSV)"),
     ("nav.learning", "Learning"),
     ("learning.title", "Learning"),
     (

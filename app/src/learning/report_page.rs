@@ -1,0 +1,133 @@
+//! `/learning/reports`: pass rates per course and certified people per partner as bar
+//! charts, credentials expiring in the next 30, 60 and 90 days, and the CSV export.
+
+use super::LearningReport;
+use super::api::get_learning_report;
+use crate::i18n::{I18n, format, use_i18n};
+use crate::ui::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+/// Horizontal bars with the value written beside each; `max` is the full width.
+fn bars(
+    title: String,
+    rows: Vec<(String, i64, String)>,
+    max: i64,
+    testid: &'static str,
+) -> impl IntoView {
+    let row_h = 24.0;
+    let height = (rows.len() as f64 * row_h + 12.0).max(40.0);
+    let max = max.max(1) as f64;
+    let label = format!(
+        "{title}: {}",
+        rows.iter()
+            .map(|(name, _, shown)| format!("{name} {shown}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    view! {
+        <figure class="chart" data-testid=testid>
+            <figcaption>{title}</figcaption>
+            <svg viewBox=format!("0 0 640 {height}") role="img" aria-label=label preserveAspectRatio="xMinYMin meet">
+                {rows.into_iter().enumerate().map(|(n, (name, value, shown))| {
+                    let y = n as f64 * row_h + 4.0;
+                    let w = value as f64 / max * 300.0;
+                    let name: String = name.chars().take(32).collect();
+                    view! {
+                        <g>
+                            <text x="0" y=y + 13.0 class="bar-label">{name}</text>
+                            <rect x="260" y=y width=w.max(1.0) height="16" class="bar views"></rect>
+                            <text x=266.0 + w y=y + 13.0 class="bar-value">{shown}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
+}
+
+fn report_view(i: I18n, r: LearningReport) -> impl IntoView {
+    let pass_rates: Vec<(String, i64, String)> = r
+        .courses
+        .iter()
+        .map(|c| {
+            let shown = i.tf(
+                "report.pass_rate_value",
+                &[
+                    ("rate", &c.pass_rate.to_string()),
+                    ("passed", &c.passed.to_string()),
+                    ("learners", &c.learners.to_string()),
+                ],
+            );
+            (c.title.clone(), c.pass_rate, shown)
+        })
+        .collect();
+    let max_people = r.by_partner.iter().map(|o| o.people).max().unwrap_or(1);
+    let certified: Vec<(String, i64, String)> = r
+        .by_partner
+        .iter()
+        .map(|o| (o.org_name.clone(), o.people, o.people.to_string()))
+        .collect();
+    view! {
+        <ul class="stats" data-testid="expiring">
+            {[30, 60, 90].into_iter().zip(r.expiring).map(|(days, n)| view! {
+                <li class="card"><strong>{n}</strong>" "{i.tf("report.expiring_in", &[("days", &days.to_string())])}</li>
+            }).collect_view()}
+        </ul>
+        <div class="charts">
+            {if pass_rates.is_empty() {
+                view! { <p class="hint">{i.t("report.no_courses")}</p> }.into_any()
+            } else {
+                bars(i.t("report.pass_rates").to_string(), pass_rates, 100, "pass-rates").into_any()
+            }}
+            {if certified.is_empty() {
+                view! { <p class="hint">{i.t("report.no_certified")}</p> }.into_any()
+            } else {
+                bars(i.t("report.certified_people").to_string(), certified, max_people, "certified").into_any()
+            }}
+        </div>
+        {(!r.expiring_soon.is_empty()).then(|| view! {
+            <h2>{i.t("report.expiring_list")}</h2>
+            <div class="table-wrap"><table class="data">
+                <thead><tr>
+                    <th>{i.t("credential.holder")}</th>
+                    <th>{i.t("credential.org")}</th>
+                    <th>{i.t("credential.certification")}</th>
+                    <th>{i.t("credential.until")}</th>
+                </tr></thead>
+                <tbody>{r.expiring_soon.into_iter().map(|c| view! {
+                    <tr>
+                        <td>{c.holder_name}</td>
+                        <td>{c.org_name}</td>
+                        <td>{c.certification}</td>
+                        <td>{format::date(i.locale(), c.valid_until)}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table></div>
+        })}
+    }
+}
+
+/// `/learning/reports`.
+#[component]
+pub fn LearningReportPage() -> impl IntoView {
+    let i = use_i18n();
+    let data = Resource::new(|| (), |_| get_learning_report());
+    view! {
+        <Title text=i.t("report.title") />
+        <div class="page-head">
+            <h1>{i.t("report.title")}</h1>
+            <A href="/learning" attr:class="btn">{i.t("learning.back")}</A>
+        </div>
+        <p><a class="btn" href="/learning/credentials.csv" download="">{i.t("report.csv")}</a></p>
+        <Suspense fallback=|| view! { <Skeleton lines=6 /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => report_view(i, r).into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
