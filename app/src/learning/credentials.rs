@@ -148,8 +148,30 @@ pub async fn signature_holds(db: &Db, public_url: &str, doc: &Value) -> Result<b
     let Some(key) = issuer::public_key(db, key_id).await? else {
         return Ok(false);
     };
-    Ok(di::verify(doc, &key).is_ok())
+    // A signature check is a pure function of the document and the key, and a public page
+    // may be asked for often: remember recent answers in this process, keyed by both.
+    let memo_key = format!(
+        "{}:{}",
+        hex(&Sha256::digest(doc.to_string().as_bytes())),
+        di::public_key_multibase(&key)
+    );
+    if let Some(ok) = VERIFIED.lock().ok().and_then(|m| m.get(&memo_key).copied()) {
+        return Ok(ok);
+    }
+    let ok = di::verify(doc, &key).is_ok();
+    if let Ok(mut m) = VERIFIED.lock() {
+        if m.len() >= VERIFIED_MAX {
+            m.clear();
+        }
+        m.insert(memo_key, ok);
+    }
+    Ok(ok)
 }
+
+/// Recent signature checks: (document hash, key) → verified. Bounded; cleared when full.
+static VERIFIED: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, bool>>> =
+    std::sync::LazyLock::new(Default::default);
+const VERIFIED_MAX: usize = 10_000;
 
 /// The status from the dates and revocation alone.
 pub fn status_of(revoked: bool, valid_until: i64, now: i64) -> CredentialStatus {
