@@ -75,6 +75,7 @@ test("a course earns a verifiable credential, and revoking it shows everywhere",
   await signIn(page, "sam@northwind.example");
   await page.goto("/learning");
   await hydrated(page);
+  await expect(page.getByTestId("assigned-path").filter({ hasText: "Partner onboarding" })).toBeVisible();
   await page.getByRole("link", { name: course }).click();
   await expect(page.getByTestId("lesson")).toContainText("wins");
   const axePlayer = await new AxeBuilder({ page }).withTags(tags).analyze();

@@ -523,11 +523,25 @@ pub async fn demo_learning(db: &Db, public_url: &str) -> Result<()> {
         publish: true,
         certification_name: "Certified Partner Seller".into(),
         certification_validity_days: "365".into(),
+        tier_requirements: "gold=2,platinum=3".into(),
     };
     let now = app::server::now();
     let course = app::learning::service::create(db, &admin, &input, now)
         .await
         .map_err(err)?;
+    app::learning::paths::create(
+        db,
+        &admin,
+        &app::learning::PathInput {
+            name: "Partner onboarding".into(),
+            courses: vec![course.to_string()],
+            due_days: "30".into(),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(err)?;
     let cert = awards::certification_of_course(db, course)
         .await
         .map_err(err)?

@@ -99,12 +99,20 @@ pub fn bad_json_field(body: &[u8]) -> Option<String> {
     walk(&value, "body")
 }
 
+/// Paths whose errors are RFC 9457 problems: REST API v1 and the public documents that
+/// credential verifiers fetch (the status list, the issuer's DID document).
+fn answers_problems(path: &str) -> bool {
+    path.starts_with("/api/v1/")
+        || path.starts_with("/credentials/status/")
+        || path.starts_with("/issuers/")
+}
+
 fn refuse(path: &str, found: Found) -> Response {
     let field = match &found {
         Found::Path => "path".to_string(),
         Found::Field(f) => f.clone(),
     };
-    if path.starts_with("/api/v1/") {
+    if answers_problems(path) {
         let mut p = Problem::new(
             StatusCode::BAD_REQUEST,
             format!("'{field}' contains a control character (such as NUL), which is not allowed"),

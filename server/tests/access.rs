@@ -491,6 +491,21 @@ fn rows(i: &Ids) -> Vec<Row> {
             ["200", "200", "200", "200", "200", "200"],
         ),
         r(
+            "create_learning_path",
+            Fn("create_learning_path", vec![f("input[name]", "")]),
+            ["401", "403", "403", "422", "403", "422"],
+        ),
+        r(
+            "list_learning_paths",
+            Fn("list_learning_paths", vec![]),
+            ["401", "403", "403", "200", "403", "200"],
+        ),
+        r(
+            "my_learning_paths",
+            Fn("my_learning_paths", vec![]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
             "learning_report",
             Fn("learning_report", vec![]),
             ["401", "403", "200", "200", "200", "200"],

@@ -36,6 +36,7 @@ fn course_input(title: &str, cert: &str) -> CourseInput {
         publish: true,
         certification_name: cert.into(),
         certification_validity_days: "365".into(),
+        tier_requirements: String::new(),
     }
 }
 
@@ -500,14 +501,11 @@ async fn isolation_expiry_and_rotation(backend: Backend) {
     let app = spawn_app(backend).await;
     let t = app::server::now();
     let marketer = caller(&app, "marketing@acme.example").await;
-    let course = service::create(
-        &app.db,
-        &marketer,
-        &course_input("Renewals", "Renewal Cert"),
-        t,
-    )
-    .await
-    .unwrap();
+    let mut renewals = course_input("Renewals", "Renewal Cert");
+    renewals.tier_requirements = "gold=2, silver=1".into();
+    let course = service::create(&app.db, &marketer, &renewals, t)
+        .await
+        .unwrap();
     let sam = caller(&app, "sam@northwind.example").await;
     let carla = caller(&app, "carla@contoso.example").await;
     let a = service::start(&app.db, &sam, course, t).await.unwrap();
@@ -569,6 +567,23 @@ async fn isolation_expiry_and_rotation(backend: Backend) {
             .iter()
             .any(|o| o.org_name == "Northwind MSP" && o.people >= 1)
     );
+    // Northwind (gold) needs two people with the certification and has one; Contoso's
+    // admin sees nothing of it.
+    let gap = ours
+        .gaps
+        .iter()
+        .find(|g| g.certification == "Renewal Cert")
+        .unwrap();
+    assert_eq!(
+        (
+            gap.org_name.as_str(),
+            gap.tier.as_str(),
+            gap.required,
+            gap.certified
+        ),
+        ("Northwind MSP", "gold", 2, 1)
+    );
+    assert!(theirs.gaps.iter().all(|g| g.org_name != "Northwind MSP"));
     let row = ours.courses.iter().find(|c| c.id == course).unwrap();
     assert_eq!(
         (row.learners, row.passed, row.attempts, row.pass_rate),
@@ -722,6 +737,10 @@ async fn isolation_expiry_and_rotation(backend: Backend) {
     // Unknown ids: 404 as page and as JSON.
     let (status, _, _) = api(&app, "GET", "/credentials/status/2", "", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // A control character in the path: a problem, as the document promises.
+    let (status, _, ctype) = api(&app, "GET", "/credentials/status/Y%11", "", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(ctype, "application/problem+json");
     let res = reqwest::Client::new()
         .get(app.url("/credentials/nope"))
         .header("accept", "application/ld+json")
@@ -732,4 +751,110 @@ async fn isolation_expiry_and_rotation(backend: Backend) {
     let _ = credentials::STATUS_LIST_BITS;
 }
 
-both_backends!(course_flow, quiz_limits, isolation_expiry_and_rotation);
+async fn learning_paths(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app::server::now();
+    let marketer = caller(&app, "marketing@acme.example").await;
+    let course = service::create(&app.db, &marketer, &course_input("Path course", ""), t)
+        .await
+        .unwrap();
+    use app::learning::{PathInput, paths};
+    let input = |name: &str, roles: &[&str]| PathInput {
+        name: name.into(),
+        courses: vec![course.to_string()],
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        due_days: "14".into(),
+        ..Default::default()
+    };
+    // Bad input: one message per field; partners may not write paths.
+    let bad = PathInput {
+        name: String::new(),
+        courses: vec!["x".into()],
+        tiers: vec!["nope".into()],
+        due_days: "0".into(),
+        ..Default::default()
+    };
+    let app::error::AppError::Validation(e) = paths::create(&app.db, &marketer, &bad, t)
+        .await
+        .unwrap_err()
+    else {
+        panic!()
+    };
+    for f in ["name", "courses", "tiers", "due_days"] {
+        assert!(e.contains_key(f), "{f}: {e:?}");
+    }
+    let sam = caller(&app, "sam@northwind.example").await;
+    let nina = caller(&app, "nina@northwind.example").await;
+    assert_eq!(
+        paths::create(&app.db, &sam, &input("x", &[]), t)
+            .await
+            .unwrap_err(),
+        app::error::AppError::Forbidden
+    );
+    paths::create(&app.db, &marketer, &input("Sellers", &["sales"]), t)
+        .await
+        .unwrap();
+    paths::create(&app.db, &marketer, &input("Everyone", &[]), t)
+        .await
+        .unwrap();
+    // The rule decides at each request: sam (sales) has both (and the demo's onboarding
+    // path, for everyone), nina (partner admin) not the sellers' one.
+    let ours = |list: Vec<app::learning::AssignedPath>| {
+        list.into_iter()
+            .filter(|p| p.name == "Sellers" || p.name == "Everyone")
+            .collect::<Vec<_>>()
+    };
+    let sams = paths::assigned(&app.db, &sam, t).await.unwrap();
+    assert!(sams.iter().any(|p| p.name == "Partner onboarding"));
+    let sams = ours(sams);
+    assert_eq!(sams.len(), 2, "{sams:?}");
+    let ninas = ours(paths::assigned(&app.db, &nina, t).await.unwrap());
+    assert_eq!(
+        ninas.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        vec!["Everyone"]
+    );
+    assert!(
+        paths::assigned(&app.db, &marketer, t)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Due 14 days after assignment; overdue after that until the course is passed.
+    let p = &sams[0];
+    assert!(p.due_at >= t + 14 * 86_400 - 5 && !p.overdue && !p.completed);
+    let late = ours(
+        paths::assigned(&app.db, &sam, t + 15 * 86_400)
+            .await
+            .unwrap(),
+    );
+    assert!(late.iter().all(|p| p.overdue));
+    let a = service::start(&app.db, &sam, course, t).await.unwrap();
+    service::submit(&app.state, &sam, a.id, &right(&a), t + 1)
+        .await
+        .unwrap();
+    let done = ours(
+        paths::assigned(&app.db, &sam, t + 15 * 86_400)
+            .await
+            .unwrap(),
+    );
+    assert!(
+        done.iter()
+            .all(|p| p.completed && !p.overdue && p.courses[0].completed)
+    );
+    // The server function answers for a signed-in partner.
+    let (status, _) = app
+        .call(
+            &app.as_user("nina@northwind.example").await,
+            "my_learning_paths",
+            &[],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+both_backends!(
+    course_flow,
+    quiz_limits,
+    isolation_expiry_and_rotation,
+    learning_paths
+);

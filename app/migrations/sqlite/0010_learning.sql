@@ -72,6 +72,8 @@ CREATE TABLE certifications (
     -- the course whose quiz is the final exam
     course_id INTEGER NOT NULL REFERENCES courses(id),
     validity_days INTEGER NOT NULL,
+    -- people each partner tier needs certified, e.g. 'gold=2,platinum=3'
+    tier_requirements TEXT NOT NULL DEFAULT '',
     created_at INTEGER NOT NULL
 );
 CREATE TABLE issuer_keys (
@@ -114,3 +116,16 @@ CREATE TABLE xapi_statements (
     sent_at INTEGER
 );
 CREATE INDEX xapi_statements_created ON xapi_statements (created_at);
+-- Learning paths: courses assigned by rule (comma-separated codes; empty = everyone).
+CREATE TABLE learning_paths (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    -- JSON array of course ids
+    courses TEXT NOT NULL,
+    partner_types TEXT NOT NULL DEFAULT '',
+    tiers TEXT NOT NULL DEFAULT '',
+    regions TEXT NOT NULL DEFAULT '',
+    roles TEXT NOT NULL DEFAULT '',
+    due_days INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);

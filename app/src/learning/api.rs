@@ -112,3 +112,19 @@ pub async fn get_learning_report() -> Result<LearningReport, AppError> {
         .await,
     )
 }
+
+#[server(endpoint = "create_learning_path")]
+pub async fn create_learning_path(input: PathInput) -> Result<i64, AppError> {
+    respond(async { paths::create(&app_state()?.db, &caller()?, &input, now()).await }.await)
+}
+
+#[server(endpoint = "list_learning_paths")]
+pub async fn list_learning_paths() -> Result<Vec<PathSummary>, AppError> {
+    respond(async { paths::list(&app_state()?.db, &caller()?).await }.await)
+}
+
+/// The caller's assigned paths with due dates and progress.
+#[server(endpoint = "my_learning_paths")]
+pub async fn my_learning_paths() -> Result<Vec<AssignedPath>, AppError> {
+    respond(async { paths::assigned(&app_state()?.db, &caller()?, now()).await }.await)
+}

@@ -11,6 +11,7 @@
 pub mod api;
 pub mod credential_page;
 pub mod pages;
+pub mod path_page;
 pub mod player_page;
 pub mod report_page;
 
@@ -26,6 +27,8 @@ pub mod issuer;
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+#[cfg(feature = "ssr")]
+pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod quiz;
 #[cfg(feature = "ssr")]
@@ -88,6 +91,8 @@ pub struct CourseInput {
     /// When set, a certification of this name that the course's quiz earns.
     pub certification_name: String,
     pub certification_validity_days: String,
+    /// People each partner tier needs certified: `gold=2, platinum=3`.
+    pub tier_requirements: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -245,6 +250,51 @@ pub struct PublicCredential {
     pub linkedin_url: String,
 }
 
+/// A learning path as vendor staff write it: courses, and who gets them (an empty list
+/// means everyone), due this many days after assignment.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PathInput {
+    pub name: String,
+    pub courses: Vec<String>,
+    pub partner_types: Vec<String>,
+    pub tiers: Vec<String>,
+    pub regions: Vec<String>,
+    pub roles: Vec<String>,
+    pub due_days: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathSummary {
+    pub id: i64,
+    pub name: String,
+    pub courses: i64,
+    pub partner_types: Vec<String>,
+    pub tiers: Vec<String>,
+    pub regions: Vec<String>,
+    pub roles: Vec<String>,
+    pub due_days: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignedCourse {
+    pub id: i64,
+    pub title: String,
+    pub started: bool,
+    pub completed: bool,
+}
+
+/// A path assigned to the reader, with its due date and each course's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignedPath {
+    pub id: i64,
+    pub name: String,
+    pub due_at: i64,
+    pub overdue: bool,
+    pub completed: bool,
+    pub courses: Vec<AssignedCourse>,
+}
+
 /// One course's figures in a report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CourseStats {
@@ -267,6 +317,16 @@ pub struct OrgCertified {
     pub credentials: i64,
 }
 
+/// A partner with fewer certified people than its tier requires.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TierGap {
+    pub org_name: String,
+    pub tier: String,
+    pub certification: String,
+    pub required: i64,
+    pub certified: i64,
+}
+
 /// Learning reports within the reader's reach: every partner for vendor staff, the
 /// reader's organisation for a partner admin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -277,6 +337,7 @@ pub struct LearningReport {
     /// shorter windows).
     pub expiring: [i64; 3],
     pub expiring_soon: Vec<CredentialSummary>,
+    pub gaps: Vec<TierGap>,
 }
 
 /// LinkedIn's add-to-profile link for a certification.

@@ -214,6 +214,8 @@ pub fn LearningPage() -> impl IntoView {
                             })}
                         </Suspense>
                     </section>
+                    {takes.then(|| view! { <super::path_page::AssignedPaths /> })}
+                    {manage.then(|| view! { <super::path_page::PathsAdmin /> })}
                     {takes.then(|| view! {
                         <section aria-labelledby="mine-h">
                             <h2 id="mine-h">{i.t("learning.my_certifications")}</h2>
@@ -249,7 +251,7 @@ pub fn CourseNewPage() -> impl IntoView {
     let (title, summary, lesson_title, lesson_body, video_url, questions) =
         (f(""), f(""), f(""), f(""), f(""), f(""));
     let (draw, pass, attempts, cooldown, limit) = (f("5"), f("70"), f("3"), f("0"), f("0"));
-    let (cert_name, cert_days) = (f(""), f("365"));
+    let (cert_name, cert_days, tier_reqs) = (f(""), f("365"), f(""));
     let publish = RwSignal::new(true);
     let create = ServerAction::<CreateCourse>::new();
     let err = action_error(create);
@@ -282,6 +284,7 @@ pub fn CourseNewPage() -> impl IntoView {
                 publish: publish.get_untracked(),
                 certification_name: cert_name.get_untracked(),
                 certification_validity_days: cert_days.get_untracked(),
+                tier_requirements: tier_reqs.get_untracked(),
             }});
         }>
             <FormAlert error=err />
@@ -307,6 +310,7 @@ pub fn CourseNewPage() -> impl IntoView {
                 <legend>{i.t("course.certification")}</legend>
                 <TextField label="course.certification_name" name="certification_name" value=cert_name errors=fe("certification_name") hint="course.certification_hint" />
                 <TextField label="course.validity_days" name="certification_validity_days" value=cert_days input_type="number" errors=fe("certification_validity_days") />
+                <TextField label="course.tier_requirements" name="tier_requirements" value=tier_reqs errors=fe("tier_requirements") hint="course.tier_requirements_hint" />
             </fieldset>
             <label class="check">
                 <input type="checkbox" name="publish" prop:checked=move || publish.get()

@@ -134,6 +134,8 @@ pub struct ValidCourse {
     pub cooldown_minutes: i64,
     pub time_limit_minutes: i64,
     pub certification: Option<(String, i64)>,
+    /// `tier=count` pairs, normalised (`gold=2,platinum=3`).
+    pub tier_requirements: String,
 }
 
 fn number(p: &mut Problems, field: &str, raw: &str, min: i64, max: i64) -> i64 {
@@ -249,8 +251,16 @@ pub fn validate_course(input: &CourseInput) -> Result<ValidCourse, AppError> {
         );
         Some((cert_name, days))
     };
+    let tier_requirements = match parse_tier_requirements(&input.tier_requirements) {
+        Ok(t) => t,
+        Err(key) => {
+            p.add("tier_requirements", key);
+            String::new()
+        }
+    };
     p.into_result()?;
     Ok(ValidCourse {
+        tier_requirements,
         title,
         summary,
         lessons,
@@ -262,6 +272,30 @@ pub fn validate_course(input: &CourseInput) -> Result<ValidCourse, AppError> {
         time_limit_minutes,
         certification,
     })
+}
+
+/// Reads `gold=2, platinum=3` (any tier at most once, counts 1 to 10,000) into its
+/// normal form `gold=2,platinum=3`; empty is no requirement.
+pub fn parse_tier_requirements(raw: &str) -> Result<String, &'static str> {
+    let mut out: Vec<(crate::domain::Tier, i64)> = Vec::new();
+    for part in raw
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let (tier, n) = part.split_once('=').ok_or("err.tier_requirements")?;
+        let tier = crate::domain::Tier::parse(tier.trim()).map_err(|_| "err.tier_requirements")?;
+        let n: i64 = n.trim().parse().map_err(|_| "err.tier_requirements")?;
+        if !(1..=10_000).contains(&n) || out.iter().any(|(t, _)| *t == tier) {
+            return Err("err.tier_requirements");
+        }
+        out.push((tier, n));
+    }
+    Ok(out
+        .iter()
+        .map(|(t, n)| format!("{}={n}", t.code()))
+        .collect::<Vec<_>>()
+        .join(","))
 }
 
 /// `count` of `ids`, in a random order.
@@ -364,6 +398,22 @@ mod tests {
         assert_eq!(score, 100);
         let (_, score) = grade(&drawn, &[a(1, &[0, 1]), a(2, &[0])]);
         assert_eq!(score, 66);
+    }
+
+    #[test]
+    fn tier_requirements_are_read_and_checked() {
+        assert_eq!(
+            parse_tier_requirements(" gold = 2; platinum=3 ").unwrap(),
+            "gold=2,platinum=3"
+        );
+        assert_eq!(parse_tier_requirements("").unwrap(), "");
+        for bad in ["gold", "gold=0", "gold=x", "bronze=2", "gold=1,gold=2"] {
+            assert_eq!(
+                parse_tier_requirements(bad),
+                Err("err.tier_requirements"),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

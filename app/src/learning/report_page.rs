@@ -87,6 +87,29 @@ fn report_view(i: I18n, r: LearningReport) -> impl IntoView {
                 bars(i.t("report.certified_people").to_string(), certified, max_people, "certified").into_any()
             }}
         </div>
+        <h2>{i.t("report.gaps")}</h2>
+        {if r.gaps.is_empty() {
+            view! { <p class="hint" data-testid="no-gaps">{i.t("report.no_gaps")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap"><table class="data" data-testid="gaps">
+                    <thead><tr>
+                        <th>{i.t("credential.org")}</th>
+                        <th>{i.t("field.tier")}</th>
+                        <th>{i.t("credential.certification")}</th>
+                        <th>{i.t("report.certified_of_required")}</th>
+                    </tr></thead>
+                    <tbody>{r.gaps.into_iter().map(|g| view! {
+                        <tr>
+                            <td>{g.org_name}</td>
+                            <td>{i.t(&format!("tier.{}", g.tier))}</td>
+                            <td>{g.certification}</td>
+                            <td>{format!("{} / {}", g.certified, g.required)}</td>
+                        </tr>
+                    }).collect_view()}</tbody>
+                </table></div>
+            }.into_any()
+        }}
         {(!r.expiring_soon.is_empty()).then(|| view! {
             <h2>{i.t("report.expiring_list")}</h2>
             <div class="table-wrap"><table class="data">

@@ -4,7 +4,9 @@
 //! reader's own organisation for a partner admin; nobody else.
 
 use super::awards::{self, Reach};
-use super::{CourseStats, CredentialStatus, CredentialSummary, LearningReport, OrgCertified};
+use super::{
+    CourseStats, CredentialStatus, CredentialSummary, LearningReport, OrgCertified, TierGap,
+};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::policy::{Action, Scope, role_allows};
@@ -66,6 +68,7 @@ pub async fn report(
     .bind(now)
     .fetch_all(&db.pool)
     .await?;
+    let gaps = tier_gaps(db, all, org, now).await?;
     let reach = if scope.all() {
         Reach::All
     } else {
@@ -107,7 +110,44 @@ pub async fn report(
             .collect(),
         expiring: [within_days(30), within_days(60), within_days(90)],
         expiring_soon: soon,
+        gaps,
     })
+}
+
+/// Partners (within the scope's two values) with fewer people holding an active
+/// credential than their tier requires for a certification.
+async fn tier_gaps(db: &Db, all: i64, org: i64, now: i64) -> Result<Vec<TierGap>, AppError> {
+    let rows: Vec<(String, String, String, String, i64)> = sqlx::query_as(&format!(
+        "SELECT o.name, o.tier, ce.name, ce.tier_requirements, \
+         (SELECT COUNT(DISTINCT cr.user_id) FROM credentials cr WHERE cr.org_id = o.id \
+          AND cr.certification_id = ce.id AND cr.revoked_at IS NULL AND cr.valid_until > $3) \
+         FROM orgs o CROSS JOIN certifications ce \
+         WHERE o.kind = 'partner' AND o.tier IS NOT NULL AND ce.tier_requirements <> '' AND {} \
+         ORDER BY o.name, ce.name LIMIT 5000",
+        Scope::clause("o.id", 1)
+    ))
+    .bind(all)
+    .bind(org)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(org_name, tier, certification, reqs, certified)| {
+            let required = reqs
+                .split(',')
+                .filter_map(|p| p.split_once('='))
+                .find(|(t, _)| *t == tier)
+                .and_then(|(_, n)| n.parse::<i64>().ok())?;
+            (certified < required).then_some(TierGap {
+                org_name,
+                tier,
+                certification,
+                required,
+                certified,
+            })
+        })
+        .collect())
 }
 
 /// A CSV cell that a spreadsheet will not run as a formula.

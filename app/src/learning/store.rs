@@ -86,8 +86,8 @@ pub async fn insert_course(
     }
     if let Some((name, days)) = &c.certification {
         sqlx::query(
-            "INSERT INTO certifications (name, description, criteria, course_id, validity_days, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO certifications (name, description, criteria, course_id, validity_days, tier_requirements, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(name)
         .bind(if c.summary.is_empty() { &c.title } else { &c.summary })
@@ -97,6 +97,7 @@ pub async fn insert_course(
         ))
         .bind(id)
         .bind(days)
+        .bind(&c.tier_requirements)
         .bind(now)
         .execute(&mut *tx)
         .await

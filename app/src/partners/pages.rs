@@ -15,31 +15,17 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use std::sync::Arc;
 
-fn options<T: Copy>(
-    i: I18n,
-    all: &[T],
-    code: fn(T) -> &'static str,
-    prefix: &str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| {
-            let c = code(*v);
-            (c.to_string(), i.t(&format!("{prefix}.{c}")).to_string())
-        })
-        .collect()
-}
-
 fn type_options(i: I18n) -> Vec<(String, String)> {
-    options(i, PartnerType::ALL, PartnerType::code, "ptype")
+    code_options(i, PartnerType::ALL, PartnerType::code, "ptype")
 }
 fn tier_options(i: I18n) -> Vec<(String, String)> {
-    options(i, Tier::ALL, Tier::code, "tier")
+    code_options(i, Tier::ALL, Tier::code, "tier")
 }
 fn region_options(i: I18n) -> Vec<(String, String)> {
-    options(i, Region::ALL, Region::code, "region")
+    code_options(i, Region::ALL, Region::code, "region")
 }
 fn status_options(i: I18n) -> Vec<(String, String)> {
-    options(i, OrgStatus::ALL, OrgStatus::code, "status")
+    code_options(i, OrgStatus::ALL, OrgStatus::code, "status")
 }
 
 fn types_text(i: I18n, types: &[PartnerType]) -> String {

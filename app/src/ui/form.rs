@@ -286,3 +286,18 @@ pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView
         })
     }
 }
+
+/// (code, label) choices for a closed set, labelled by the i18n keys `{prefix}.{code}`.
+pub fn code_options<T: Copy>(
+    i: crate::i18n::I18n,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    prefix: &str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| {
+            let c = code(*v);
+            (c.to_string(), i.t(&format!("{prefix}.{c}")).to_string())
+        })
+        .collect()
+}

@@ -1,6 +1,48 @@
 //! Deutsch: Lernen und Zertifizierungen.
 
 pub static TEXTS: &[(&str, &str)] = &[
+    ("report.gaps", "Lücken gegenüber den Stufen-Anforderungen"),
+    (
+        "report.no_gaps",
+        "Jeder Partner hat die zertifizierten Personen, die seine Stufe verlangt.",
+    ),
+    ("report.certified_of_required", "Zertifiziert / verlangt"),
+    (
+        "course.tier_requirements",
+        "Benötigte Personen je Partnerstufe",
+    ),
+    (
+        "course.tier_requirements_hint",
+        "Zum Beispiel gold=2, platinum=3; Stufen: registered, silver, gold, platinum. Leer: keine Anforderung.",
+    ),
+    (
+        "err.tier_requirements",
+        "Schreiben Sie Paare Stufe=Zahl, z. B. gold=2, platinum=3, jede Stufe einmal.",
+    ),
+    ("path.assigned", "Ihnen zugewiesen"),
+    (
+        "path.none_assigned",
+        "Ihnen sind keine Lernpfade zugewiesen.",
+    ),
+    ("path.due", "Fällig am {date}"),
+    ("path.completed", "Abgeschlossen"),
+    ("path.overdue", "Überfällig"),
+    ("path.open", "Offen"),
+    ("path.course_done", "bestanden"),
+    ("path.course_started", "begonnen"),
+    ("path.course_new", "nicht begonnen"),
+    ("path.title", "Lernpfade"),
+    ("path.none", "Noch keine Lernpfade."),
+    ("path.meta", "{n} Kurse, fällig {days} Tage nach Zuweisung"),
+    ("path.anyone", "alle"),
+    ("path.new", "Neuer Lernpfad"),
+    ("path.created", "Der Lernpfad ist zugewiesen."),
+    ("path.name", "Name des Pfads"),
+    ("path.courses", "Kurse"),
+    ("path.empty_is_all", "Eine leere Gruppe weist allen zu."),
+    ("path.roles", "Rollen"),
+    ("path.due_days", "Fällig nach (Tagen)"),
+    ("path.create", "Pfad anlegen"),
     ("learning.xapi_export", "xAPI-Statements exportieren"),
     ("course.do_publish", "Veröffentlichen"),
     ("course.do_unpublish", "Zurückziehen"),

@@ -1,6 +1,48 @@
 //! English: learning and certifications.
 
 pub static TEXTS: &[(&str, &str)] = &[
+    ("report.gaps", "Gaps against tier requirements"),
+    (
+        "report.no_gaps",
+        "Every partner has the certified people its tier requires.",
+    ),
+    ("report.certified_of_required", "Certified / required"),
+    ("course.tier_requirements", "People needed per partner tier"),
+    (
+        "course.tier_requirements_hint",
+        "For example gold=2, platinum=3; tiers: registered, silver, gold, platinum. Empty: no requirement.",
+    ),
+    (
+        "err.tier_requirements",
+        "Write tier=number pairs, e.g. gold=2, platinum=3, each tier once.",
+    ),
+    ("path.assigned", "Assigned to you"),
+    (
+        "path.none_assigned",
+        "No learning paths are assigned to you.",
+    ),
+    ("path.due", "Due {date}"),
+    ("path.completed", "Completed"),
+    ("path.overdue", "Overdue"),
+    ("path.open", "Open"),
+    ("path.course_done", "passed"),
+    ("path.course_started", "in progress"),
+    ("path.course_new", "not started"),
+    ("path.title", "Learning paths"),
+    ("path.none", "No learning paths yet."),
+    ("path.meta", "{n} courses, due {days} days after assignment"),
+    ("path.anyone", "anyone"),
+    ("path.new", "New learning path"),
+    ("path.created", "The learning path is assigned."),
+    ("path.name", "Path name"),
+    ("path.courses", "Courses"),
+    (
+        "path.empty_is_all",
+        "Leave a group empty to assign to everyone.",
+    ),
+    ("path.roles", "Roles"),
+    ("path.due_days", "Due after (days)"),
+    ("path.create", "Create path"),
     ("learning.xapi_export", "Export xAPI statements"),
     ("course.do_publish", "Publish"),
     ("course.do_unpublish", "Unpublish"),
