@@ -7,7 +7,7 @@ use crate::content::http::{self as content_http, Upload, Uploaded};
 use crate::content::{AssetDetail, AssetSummary, ContentQuery, find, service};
 use crate::error::AppError;
 use crate::server::AppState;
-use crate::server::rest::{ApiCaller, ApiPath, ApiQuery, Problem, RateBudget};
+use crate::server::rest::{ApiCaller, ApiPath, ApiQuery, Problem, RateBudget, session_caller};
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -15,10 +15,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
-
-fn session_caller(c: Option<Extension<Caller>>) -> Result<Caller, AppError> {
-    c.map(|Extension(c)| c).ok_or(AppError::Unauthorized)
-}
 
 /// The upload's body, looked at only once the caller may upload at all: who is calling
 /// and their role are decided before a malformed body is (401/403 before 400).

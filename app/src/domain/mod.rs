@@ -57,19 +57,21 @@ impl fmt::Display for Email {
 
 /// A person's display name: trimmed, 1 to 100 characters, no control characters.
 pub fn parse_person_name(raw: &str) -> Result<String, &'static str> {
-    parse_text(raw, 100)
+    parse_required_text(raw, 100)
 }
 
 /// An organisation's name: trimmed, 2 to 120 characters, no control characters.
 pub fn parse_org_name(raw: &str) -> Result<String, &'static str> {
-    let s = parse_text(raw, 120)?;
+    let s = parse_required_text(raw, 120)?;
     if s.chars().count() < 2 {
         return Err("err.too_short");
     }
     Ok(s)
 }
 
-fn parse_text(raw: &str, max: usize) -> Result<String, &'static str> {
+/// Required one-line text: trimmed, 1 to `max` characters, no control characters, runs of
+/// whitespace made one space.
+pub fn parse_required_text(raw: &str, max: usize) -> Result<String, &'static str> {
     let s = raw.trim();
     if s.is_empty() {
         return Err("err.required");

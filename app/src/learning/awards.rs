@@ -268,18 +268,10 @@ pub async fn revoke(
     now: i64,
 ) -> Result<(), AppError> {
     actor.require(Action::RevokeCredentials)?;
-    let reason = reason.trim();
+    let reason = crate::domain::parse_optional_text(reason, MAX_REASON)
+        .map_err(|key| AppError::field("reason", key))?;
     if reason.is_empty() {
         return Err(AppError::field("reason", "err.required"));
-    }
-    if reason.chars().count() > MAX_REASON {
-        return Err(AppError::field("reason", "err.too_long"));
-    }
-    if reason
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(AppError::field("reason", "err.invalid_chars"));
     }
     let org: Option<(i64, Option<i64>)> =
         sqlx::query_as("SELECT org_id, revoked_at FROM credentials WHERE id = $1")
@@ -297,7 +289,7 @@ pub async fn revoke(
         "UPDATE credentials SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
     )
     .bind(now)
-    .bind(reason)
+    .bind(&reason)
     .bind(id)
     .execute(&mut *tx)
     .await?;

@@ -145,20 +145,20 @@ pub async fn signature_holds(db: &Db, public_url: &str, doc: &Value) -> Result<b
     else {
         return Ok(false);
     };
-    let Some(key) = issuer::public_key(db, key_id).await? else {
-        return Ok(false);
-    };
-    // A signature check is a pure function of the document and the key, and a public page
-    // may be asked for often: remember recent answers in this process, keyed by both.
+    // A signature check is a pure function of the document and the key (a key id never
+    // names another key), and a public page may be asked for often: remember recent
+    // answers in this process, before any database read.
     let memo_key = format!(
-        "{}:{}",
-        hex(&Sha256::digest(doc.to_string().as_bytes())),
-        di::public_key_multibase(&key)
+        "{}:{key_id}",
+        hex(&Sha256::digest(doc.to_string().as_bytes()))
     );
     if let Some(ok) = VERIFIED.lock().ok().and_then(|m| m.get(&memo_key).copied()) {
         return Ok(ok);
     }
-    let ok = di::verify(doc, &key).is_ok();
+    let ok = match issuer::public_key(db, key_id).await? {
+        Some(key) => di::verify(doc, &key).is_ok(),
+        None => false,
+    };
     if let Ok(mut m) = VERIFIED.lock() {
         if m.len() >= VERIFIED_MAX {
             m.clear();
@@ -168,7 +168,7 @@ pub async fn signature_holds(db: &Db, public_url: &str, doc: &Value) -> Result<b
     Ok(ok)
 }
 
-/// Recent signature checks: (document hash, key) → verified. Bounded; cleared when full.
+/// Recent signature checks: (document hash, key id) → verified. Bounded; cleared when full.
 static VERIFIED: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, bool>>> =
     std::sync::LazyLock::new(Default::default);
 const VERIFIED_MAX: usize = 10_000;

@@ -41,14 +41,10 @@ fn partner_role(raw: &str) -> Result<Role, &'static str> {
 pub async fn create(db: &Db, c: &Caller, input: &PathInput, now: i64) -> Result<i64, AppError> {
     c.require(Action::ManageLearning)?;
     let mut p = Problems::new();
-    let name = input.name.trim();
-    if name.is_empty() {
-        p.add("name", "err.required");
-    } else if name.chars().count() > 160 {
-        p.add("name", "err.too_long");
-    } else if name.chars().any(char::is_control) {
-        p.add("name", "err.invalid_chars");
-    }
+    let name = crate::domain::parse_required_text(&input.name, 160).unwrap_or_else(|key| {
+        p.add("name", key);
+        String::new()
+    });
     let mut courses: Vec<i64> = Vec::new();
     for raw in &input.courses {
         match raw.trim().parse::<i64>() {
@@ -102,7 +98,7 @@ pub async fn create(db: &Db, c: &Caller, input: &PathInput, now: i64) -> Result<
         "INSERT INTO learning_paths (name, courses, partner_types, tiers, regions, roles, due_days, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(name)
+    .bind(&name)
     .bind(serde_json::to_string(&courses).unwrap_or_default())
     .bind(types)
     .bind(tiers)
@@ -190,6 +186,19 @@ pub async fn assigned(db: &Db, c: &Caller, now: i64) -> Result<Vec<AssignedPath>
         .await?;
     let types: Vec<String> = split(&types);
     let type_refs: Vec<&str> = types.iter().map(String::as_str).collect();
+    // Every published course's state for this person, in one query; courses that are not
+    // published are not the learner's to take.
+    let states: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.title, \
+         (SELECT COUNT(*) FROM quiz_attempts a WHERE a.course_id = c.id AND a.user_id = $1 AND a.passed = 1), \
+         (SELECT COUNT(*) FROM lesson_completions lc JOIN lessons l ON l.id = lc.lesson_id \
+          WHERE l.course_id = c.id AND lc.user_id = $1) \
+         + (SELECT COUNT(*) FROM quiz_attempts a WHERE a.course_id = c.id AND a.user_id = $1) \
+         FROM courses c WHERE c.status = 'published'",
+    )
+    .bind(c.user_id)
+    .fetch_all(&db.pool)
+    .await?;
     let mut out = Vec::new();
     for p in all_paths(db).await? {
         let fits = admits(&p.partner_types, &type_refs)
@@ -201,32 +210,16 @@ pub async fn assigned(db: &Db, c: &Caller, now: i64) -> Result<Vec<AssignedPath>
         }
         let due_at = p.created_at.max(joined) + p.due_days * DAY;
         let ids: Vec<i64> = serde_json::from_str(&p.courses).unwrap_or_default();
-        let mut courses = Vec::new();
-        for id in ids {
-            let row: Option<(String, String, i64, i64)> = sqlx::query_as(
-                "SELECT c.title, c.status, \
-                 (SELECT COUNT(*) FROM quiz_attempts a WHERE a.course_id = c.id AND a.user_id = $2 AND a.passed = 1), \
-                 (SELECT COUNT(*) FROM lesson_completions lc JOIN lessons l ON l.id = lc.lesson_id \
-                  WHERE l.course_id = c.id AND lc.user_id = $2) \
-                 + (SELECT COUNT(*) FROM quiz_attempts a WHERE a.course_id = c.id AND a.user_id = $2) \
-                 FROM courses c WHERE c.id = $1",
-            )
-            .bind(id)
-            .bind(c.user_id)
-            .fetch_optional(&db.pool)
-            .await?;
-            // Courses that are not published are not the learner's to take.
-            if let Some((title, status, passed, activity)) = row
-                && status == "published"
-            {
-                courses.push(AssignedCourse {
-                    id,
-                    title,
-                    completed: passed > 0,
-                    started: activity > 0,
-                });
-            }
-        }
+        let courses: Vec<AssignedCourse> = ids
+            .iter()
+            .filter_map(|id| states.iter().find(|(cid, ..)| cid == id))
+            .map(|(id, title, passed, activity)| AssignedCourse {
+                id: *id,
+                title: title.clone(),
+                completed: *passed > 0,
+                started: *activity > 0,
+            })
+            .collect();
         let done = courses.iter().all(|c| c.completed);
         out.push(AssignedPath {
             id: p.id,

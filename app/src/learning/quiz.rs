@@ -152,19 +152,17 @@ fn number(p: &mut Problems, field: &str, raw: &str, min: i64, max: i64) -> i64 {
     }
 }
 
+/// A text field: required ones are one line, optional ones may hold line breaks.
 fn text(p: &mut Problems, field: &str, raw: &str, max: usize, required: bool) -> String {
-    let v = raw.trim();
-    if required && v.is_empty() {
-        p.add(field, "err.required");
-    } else if v.chars().count() > max {
-        p.add(field, "err.too_long");
-    } else if v
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        p.add(field, "err.invalid_chars");
-    }
-    v.to_string()
+    let parsed = if required {
+        crate::domain::parse_required_text(raw, max)
+    } else {
+        crate::domain::parse_optional_text(raw, max)
+    };
+    parsed.unwrap_or_else(|key| {
+        p.add(field, key);
+        raw.trim().to_string()
+    })
 }
 
 pub fn validate_course(input: &CourseInput) -> Result<ValidCourse, AppError> {

@@ -5,7 +5,7 @@
 use super::{CourseSummary, CredentialSummary, awards, credentials, issuer, service};
 use crate::error::AppError;
 use crate::policy::{Action, Actor};
-use crate::server::rest::{ApiCaller, ApiJson, ApiPath, Problem};
+use crate::server::rest::{ApiCaller, ApiJson, ApiPath, Problem, session_caller};
 use crate::server::{AppState, now};
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -30,30 +30,35 @@ pub fn routes() -> Router<AppState> {
         .route("/learning/xapi.json", get(xapi_export))
 }
 
+/// A private download: no caching, saved under `filename`.
+fn download(content_type: &'static str, filename: &'static str, body: String) -> Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition)
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
 /// Every xAPI statement, for vendor admins, as a JSON download.
 async fn xapi_export(
     State(s): State<AppState>,
     caller: Option<axum::Extension<crate::auth::Caller>>,
 ) -> Response {
-    let Some(axum::Extension(c)) = caller else {
-        return AppError::Unauthorized.into_response();
-    };
-    match super::xapi::export(&s.db, &c, 100_000).await {
-        Ok(list) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"xapi-statements.json\""),
-                ),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            ],
+    match async { super::xapi::export(&s.db, &session_caller(caller)?, 100_000).await }.await {
+        Ok(list) => download(
+            "application/json",
+            "xapi-statements.json",
             serde_json::Value::Array(list).to_string(),
-        )
-            .into_response(),
+        ),
         Err(e) => e.into_response(),
     }
 }
@@ -63,25 +68,17 @@ async fn credentials_csv(
     State(s): State<AppState>,
     caller: Option<axum::Extension<crate::auth::Caller>>,
 ) -> Response {
-    let Some(axum::Extension(c)) = caller else {
-        return AppError::Unauthorized.into_response();
-    };
-    match super::reports::credentials_csv(&s.db, &s.config.public_url, &c, now()).await {
-        Ok(csv) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/csv; charset=utf-8"),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"credentials.csv\""),
-                ),
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-            ],
-            csv,
+    let csv = async {
+        super::reports::credentials_csv(
+            &s.db,
+            &s.config.public_url,
+            &session_caller(caller)?,
+            now(),
         )
-            .into_response(),
+        .await
+    };
+    match csv.await {
+        Ok(csv) => download("text/csv; charset=utf-8", "credentials.csv", csv),
         Err(e) => e.into_response(),
     }
 }

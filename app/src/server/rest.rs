@@ -197,3 +197,8 @@ impl FromRequestParts<AppState> for ApiCaller {
         Ok(ApiCaller(caller))
     }
 }
+
+/// The signed-in caller of a plain route (the session middleware put it there), or 401.
+pub fn session_caller(c: Option<axum::Extension<Caller>>) -> Result<Caller, AppError> {
+    c.map(|axum::Extension(c)| c).ok_or(AppError::Unauthorized)
+}
