@@ -147,9 +147,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/pipeline") view=deals::import_page::PipelineImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/rules") view=deals::review_page::RulesPage ssr=SsrMode::Async />
                     <Route path=path!("/learning") view=learning::pages::LearningPage ssr=SsrMode::Async />
-                    <Route path=path!("/learning/new") view=learning::pages::CourseNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/learning/new") view=learning::form_page::CourseNewPage ssr=SsrMode::Async />
                     <Route path=path!("/learning/reports") view=learning::report_page::LearningReportPage ssr=SsrMode::Async />
                     <Route path=path!("/learning/courses/:id") view=learning::player_page::CoursePlayerPage ssr=SsrMode::Async />
+                    <Route path=path!("/learning/courses/:id/edit") view=learning::form_page::CourseEditPage ssr=SsrMode::Async />
                     <Route path=path!("/credentials/:id") view=learning::credential_page::CredentialPage ssr=SsrMode::Async />
                 </Routes>
             </shell::Shell>

@@ -40,7 +40,7 @@ pub enum Action {
     TakeCourses,
     /// Read every partner's learning progress and issued credentials.
     ViewAllLearning,
-    /// Revoke an issued credential and rotate the issuer's signing key.
+    /// Issue a credential by hand (REST), revoke one, and rotate the issuer's signing key.
     RevokeCredentials,
 }
 

@@ -66,9 +66,21 @@ test("a course earns a verifiable credential, and revoking it shows everywhere",
   await page.getByLabel("Question bank").fill(BANK);
   await page.getByLabel("Questions per attempt").fill("2");
   await page.getByLabel("Pass mark (%)").fill("100");
+  await page.getByLabel("Time limit (minutes)").fill("10");
   await page.getByLabel("Certification name").fill(cert);
   await page.getByRole("button", { name: "Create course" }).click();
   await expect(page.getByRole("heading", { name: course, level: 1 })).toBeVisible();
+  // An edit adds a second lesson in its own module: version 2.
+  await page.getByTestId("edit-course").click();
+  await hydrated(page);
+  await expect(page.getByLabel("Lesson title")).toHaveValue("Why co-sell");
+  await page.getByTestId("add-lesson").click();
+  const second = page.getByTestId("lesson-fields").nth(1);
+  await second.getByLabel("Module").fill("Going further");
+  await second.getByLabel("Lesson title").fill("Joint pipeline reviews");
+  await page.getByRole("button", { name: "Save a new version" }).click();
+  await expect(page.getByRole("heading", { name: course, level: 1 })).toBeVisible();
+  await expect(page.getByTestId("course-versions")).toContainText("Version 2");
   await signOut(page);
 
   // 2. A partner salesperson takes it, fails the quiz once and passes.
@@ -81,7 +93,9 @@ test("a course earns a verifiable credential, and revoking it shows everywhere",
   const axePlayer = await new AxeBuilder({ page }).withTags(tags).analyze();
   expect(axePlayer.violations).toEqual([]);
   await page.getByTestId("complete-lesson").click();
+  await expect(page.getByTestId("lesson")).toContainText("Joint pipeline reviews");
   await page.getByTestId("start-quiz").click();
+  await expect(page.getByTestId("countdown")).toContainText("Time left: 9:");
   await answerAll(page, "Incorrect");
   await expect(page.getByTestId("quiz-result")).toContainText("Not passed");
   await expect(page.getByTestId("revisit")).toContainText("Registration");

@@ -165,6 +165,16 @@ fn revocation() -> Value {
     )
 }
 
+fn issuance() -> Value {
+    object(
+        json!({
+            "certification_id": { "type": "integer", "format": "int64", "minimum": 1 },
+            "holder_email": required_text(320),
+        }),
+        &["certification_id", "holder_email"],
+    )
+}
+
 /// The metadata fields of an upload, as multipart parts. Lists are comma-separated or
 /// repeated parts.
 fn upload(with_metadata: bool) -> Value {
@@ -268,6 +278,13 @@ pub fn apply(doc: &mut Value) {
         "post",
         "application/json",
         revocation(),
+    );
+    set_body(
+        doc,
+        "/api/v1/credentials",
+        "post",
+        "application/json",
+        issuance(),
     );
     set_body(
         doc,

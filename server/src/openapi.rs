@@ -33,6 +33,11 @@ impl Modify for Bearer {
         app::learning::rest::list_courses,
         app::learning::rest::list_credentials,
         app::learning::rest::revoke,
+        app::learning::rest::issue,
+        app::learning::rest::list_certifications,
+        app::learning::rest::list_enrolments,
+        app::learning::rest::list_paths,
+        app::learning::rest::assigned_paths,
         app::learning::rest::status_list,
     ),
     modifiers(&Bearer)

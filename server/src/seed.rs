@@ -504,14 +504,16 @@ pub async fn demo_learning(db: &Db, public_url: &str) -> Result<()> {
         summary: "How deal registration, review and the content library work for partners.".into(),
         lessons: vec![
             app::learning::LessonInput {
+                module: "Co-selling".into(),
                 title: "Registering a deal".into(),
                 body: "## Why register\n\nA **registration** protects your claim on an opportunity.\n\n1. Open *Deals* and choose *Register a deal*.\n2. Check the conflict result while you type.\n3. Submit: the channel manager reviews it.".into(),
-                video_url: String::new(),
+                ..Default::default()
             },
             app::learning::LessonInput {
+                module: "Co-marketing".into(),
                 title: "Finding content".into(),
                 body: "The **content library** holds co-brandable material, filtered to what your tier and region may use.".into(),
-                video_url: String::new(),
+                ..Default::default()
             },
         ],
         questions: DEMO_BANK.into(),

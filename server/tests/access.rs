@@ -455,6 +455,19 @@ fn rows(i: &Ids) -> Vec<Row> {
             ["401", "403", "403", "422", "403", "422"],
         ),
         r(
+            "update_course",
+            Fn(
+                "update_course",
+                vec![f("id", &i.course), f("input[title]", "")],
+            ),
+            ["401", "403", "403", "422", "403", "422"],
+        ),
+        r(
+            "get_course_input",
+            Fn("get_course_input", vec![f("id", &i.course)]),
+            ["401", "403", "403", "200", "403", "200"],
+        ),
+        r(
             "set_course_status",
             Fn(
                 "set_course_status",
@@ -520,6 +533,35 @@ fn rows(i: &Ids) -> Vec<Row> {
             "GET /api/v1/credentials",
             Rest("GET", "/api/v1/credentials".into(), None),
             ["401", "403", "403", "200", "200", "200"],
+        ),
+        r(
+            "POST /api/v1/credentials",
+            Rest(
+                "POST",
+                "/api/v1/credentials".into(),
+                Some(json!({ "certification_id": 999999, "holder_email": "" })),
+            ),
+            ["401", "403", "403", "422", "403", "403"],
+        ),
+        r(
+            "GET /api/v1/certifications",
+            Rest("GET", "/api/v1/certifications".into(), None),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /api/v1/enrolments",
+            Rest("GET", "/api/v1/enrolments".into(), None),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /api/v1/learning-paths",
+            Rest("GET", "/api/v1/learning-paths".into(), None),
+            ["401", "403", "403", "200", "403", "200"],
+        ),
+        r(
+            "GET /api/v1/learning-paths/assigned",
+            Rest("GET", "/api/v1/learning-paths/assigned".into(), None),
+            ["401", "200", "200", "200", "200", "200"],
         ),
         r(
             "POST /api/v1/credentials/{id}/revoke",

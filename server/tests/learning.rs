@@ -25,7 +25,7 @@ fn course_input(title: &str, cert: &str) -> CourseInput {
         lessons: vec![LessonInput {
             title: "Only lesson".into(),
             body: "Hello <script>alert(1)</script> **world**".into(),
-            video_url: String::new(),
+            ..Default::default()
         }],
         questions: BANK.into(),
         draw_count: "3".into(),
@@ -46,27 +46,37 @@ async fn caller(app: &TestApp, email: &str) -> app::auth::Caller {
         .expect("caller")
 }
 
-/// The right answers for a drawn attempt, read from the bank (the test knows it).
-fn right(view: &app::learning::AttemptView) -> Vec<AnswerInput> {
-    view.questions
+/// The options of `q`, as shown in this attempt, whose texts are `texts`.
+fn pick(q: &app::learning::QuestionView, texts: &[&str]) -> Vec<usize> {
+    texts
         .iter()
-        .map(|q| AnswerInput {
-            question_id: q.id,
-            chosen: match q.prompt.as_str() {
-                "Pick red" => vec![q.options.iter().position(|o| o == "red").unwrap()],
-                "Pick two" => vec![0, 1],
-                _ => vec![0],
-            },
-        })
+        .map(|t| q.options.iter().position(|o| o == t).unwrap())
         .collect()
 }
 
+/// The right answers for a drawn attempt, read from the bank (the test knows it). Options
+/// are shuffled per attempt, so they are chosen by their text.
+fn right(view: &app::learning::AttemptView) -> Vec<AnswerInput> {
+    answer(view, true)
+}
+
 fn wrong(view: &app::learning::AttemptView) -> Vec<AnswerInput> {
+    answer(view, false)
+}
+
+fn answer(view: &app::learning::AttemptView, right: bool) -> Vec<AnswerInput> {
     view.questions
         .iter()
         .map(|q| AnswerInput {
             question_id: q.id,
-            chosen: vec![q.options.len() - 1],
+            chosen: match (q.prompt.as_str(), right) {
+                ("Pick red", true) => pick(q, &["red"]),
+                ("Pick red", false) => pick(q, &["blue"]),
+                ("Pick two", true) => pick(q, &["one", "two"]),
+                ("Pick two", false) => pick(q, &["three"]),
+                (_, true) => pick(q, &["True"]),
+                (_, false) => pick(q, &["False"]),
+            },
         })
         .collect()
 }
@@ -678,6 +688,15 @@ async fn isolation_expiry_and_rotation(backend: Backend) {
         )
         .await;
     assert_eq!(mails, 2);
+    // Northwind's partner admin hears of both, in the app.
+    let team_notices = app
+        .scalar(
+            "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE u.email = $1 AND n.kind = 'learning.team_expiring'",
+            "nina@northwind.example",
+        )
+        .await;
+    assert_eq!(team_notices, 2);
 
     // Rotate the key: old credentials still verify; new ones use the new key.
     let old_key = app::learning::issuer::signing_key(&app.db, t)
@@ -852,9 +871,449 @@ async fn learning_paths(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
 }
 
+/// Editing a course makes a new version and erases nobody's completion: a lesson kept by
+/// title or place keeps its completions, a removed one is retired (not deleted), a new
+/// bank retires the old questions, and a pass and its credential stay.
+async fn versions_keep_progress(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app::server::now();
+    let admin = caller(&app, "admin@acme.example").await;
+    let sam = caller(&app, "sam@northwind.example").await;
+    let mut input = course_input("Versioned", "Versioned Certified");
+    input.cooldown_minutes = "0".into();
+    input.lessons = ["Intro", "Middle", "End"]
+        .iter()
+        .map(|t| LessonInput {
+            module: "Basics".into(),
+            title: (*t).into(),
+            ..Default::default()
+        })
+        .collect();
+    let id = service::create(&app.db, &admin, &input, t).await.unwrap();
+    let v1 = service::view(&app.db, &sam, id, t).await.unwrap();
+    assert_eq!(v1.version, 1);
+    assert!(v1.versions.is_empty(), "partners do not see the history");
+    for l in &v1.lessons[..2] {
+        service::complete_lesson(&app.state, &sam, l.id, t)
+            .await
+            .unwrap();
+    }
+    let a = service::start(&app.db, &sam, id, t).await.unwrap();
+    let passed = service::submit(&app.state, &sam, a.id, &right(&a), t + 1)
+        .await
+        .unwrap();
+    assert!(passed.passed);
+    let credential = passed.credential_id.clone().unwrap();
+
+    // The edit: "Middle" renamed in place, "End" dropped, a new bank.
+    let mut edit = service::input(&app.db, &admin, id).await.unwrap();
+    assert_eq!(edit.lessons.len(), 3);
+    assert_eq!(edit.lessons[0].module, "Basics");
+    assert!(edit.questions.contains("* red"), "{}", edit.questions);
+    edit.lessons[1].title = "Middle, revised".into();
+    edit.lessons.truncate(2);
+    edit.questions = "? Pick red\ntopic: Colours\n* red\n- green\n".into();
+    edit.draw_count = "1".into();
+    // A partner cannot edit; a bad edit changes nothing.
+    assert!(
+        service::update(&app.db, &sam, id, &edit, t + 5)
+            .await
+            .is_err()
+    );
+    let mut bad = edit.clone();
+    bad.lessons[1].title = String::new();
+    let e = service::update(&app.db, &admin, id, &bad, t + 5)
+        .await
+        .unwrap_err();
+    let app::error::AppError::Validation(map) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(map["lessons.1.title"], vec!["err.required"]);
+    assert_eq!(
+        service::update(&app.db, &admin, id, &edit, t + 10)
+            .await
+            .unwrap(),
+        2
+    );
+    let v2 = service::view(&app.db, &sam, id, t + 10).await.unwrap();
+    assert_eq!(v2.version, 2);
+    let titles: Vec<&str> = v2.lessons.iter().map(|l| l.title.as_str()).collect();
+    assert_eq!(titles, ["Intro", "Middle, revised"]);
+    assert_eq!(v2.lessons[0].id, v1.lessons[0].id);
+    assert_eq!(v2.lessons[1].id, v1.lessons[1].id, "renamed in place");
+    assert!(v2.lessons.iter().all(|l| l.done), "completions kept");
+    assert!(v2.quiz.passed, "the pass stays");
+    assert_eq!(v2.quiz.bank_size, 1);
+    // The retired lesson and its completion are still stored.
+    let retired: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM lessons WHERE course_id = $1 AND retired_at IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(retired, 1);
+    // A second edit adds a lesson in a new module: the learner resumes there.
+    let mut edit = service::input(&app.db, &admin, id).await.unwrap();
+    edit.lessons.push(LessonInput {
+        module: "Advanced".into(),
+        title: "New lesson".into(),
+        ..Default::default()
+    });
+    assert_eq!(
+        service::update(&app.db, &admin, id, &edit, t + 12)
+            .await
+            .unwrap(),
+        3
+    );
+    let v3 = service::view(&app.db, &sam, id, t + 12).await.unwrap();
+    let done: Vec<bool> = v3.lessons.iter().map(|l| l.done).collect();
+    assert_eq!(done, [true, true, false]);
+    assert_eq!(v3.lessons[2].module, "Advanced");
+    assert_eq!(v3.resume_lesson, Some(v3.lessons[2].id));
+    assert!(v3.quiz.passed);
+    let held = awards::list(
+        &app.db,
+        "http://x",
+        awards::Reach::User(sam.user_id),
+        t + 10,
+    )
+    .await
+    .unwrap();
+    assert!(
+        held.iter().any(|c| c.id == credential),
+        "the credential stays"
+    );
+    // The history, for those who write courses.
+    let admin_view = service::view(&app.db, &admin, id, t + 10).await.unwrap();
+    let versions: Vec<i64> = admin_view.versions.iter().map(|v| v.version).collect();
+    assert_eq!(versions, [3, 2, 1]);
+    // A certification is not dropped by clearing its name.
+    let mut drop_cert = service::input(&app.db, &admin, id).await.unwrap();
+    drop_cert.certification_name = String::new();
+    let e = service::update(&app.db, &admin, id, &drop_cert, t + 20)
+        .await
+        .unwrap_err();
+    let app::error::AppError::Validation(map) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(map["certification_name"], vec!["err.certification_kept"]);
+    // Unknown courses are not found.
+    assert!(matches!(
+        service::update(&app.db, &admin, 999_999, &edit, t).await,
+        Err(app::error::AppError::NotFound)
+    ));
+}
+
+/// Options are shuffled per attempt and graded as shown; an open attempt keeps its order.
+async fn shuffled_options(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app::server::now();
+    let admin = caller(&app, "admin@acme.example").await;
+    let sam = caller(&app, "sam@northwind.example").await;
+    let mut input = course_input("Shuffled", "");
+    input.questions = "? Pick c\n- a\n- b\n* c\n- d\n- e\n- f\n- g\n- h\n".into();
+    input.draw_count = "1".into();
+    input.max_attempts = "100".into();
+    input.cooldown_minutes = "0".into();
+    let id = service::create(&app.db, &admin, &input, t).await.unwrap();
+    let mut orders = std::collections::BTreeSet::new();
+    for n in 0..12 {
+        let a = service::start(&app.db, &sam, id, t + n * 10).await.unwrap();
+        let again = service::start(&app.db, &sam, id, t + n * 10 + 1)
+            .await
+            .unwrap();
+        assert_eq!(
+            (a.id, &a.questions),
+            (again.id, &again.questions),
+            "an open attempt is handed out as it was"
+        );
+        assert_eq!(again.seconds_left, Some(299));
+        let q = &a.questions[0];
+        orders.insert(q.options.join(""));
+        // Choosing "c" wherever it is shown passes; the stored index of "c" (2) as shown
+        // passes only when the order put it there.
+        let pos = q.options.iter().position(|o| o == "c").unwrap();
+        let r = service::submit(
+            &app.state,
+            &sam,
+            a.id,
+            &[AnswerInput {
+                question_id: q.id,
+                chosen: vec![pos],
+            }],
+            t + n * 10 + 2,
+        )
+        .await
+        .unwrap();
+        assert!(r.passed, "{:?}", q.options);
+        let start = service::start(&app.db, &sam, id, t + n * 10 + 3).await;
+        assert!(start.is_err(), "passed: no new attempt");
+        // Reset the pass so the next round can start (the test's clock is its own).
+        sqlx::query("UPDATE quiz_attempts SET passed = 0 WHERE id = $1")
+            .bind(a.id)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    assert!(orders.len() > 1, "12 attempts, one order: not shuffled");
+}
+
+/// A lesson shows a content-library asset only when the library shows it to the reader.
+async fn lesson_assets_follow_visibility(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app::server::now();
+    let marketing = app.as_user("marketing@acme.example").await;
+    let hidden = common::upload_pdf(
+        &app,
+        &marketing,
+        "Internal deck",
+        "datasheet",
+        false,
+        "secret",
+    )
+    .await;
+    let shown =
+        common::upload_pdf(&app, &marketing, "Public sheet", "datasheet", true, "hello").await;
+    let admin = caller(&app, "admin@acme.example").await;
+    let sam = caller(&app, "sam@northwind.example").await;
+    let mut input = course_input("With assets", "");
+    input.lessons = vec![
+        LessonInput {
+            title: "Hidden".into(),
+            asset: format!("/content/{hidden}"),
+            ..Default::default()
+        },
+        LessonInput {
+            title: "Shown".into(),
+            asset: format!("https://portal.example/content/{shown}"),
+            ..Default::default()
+        },
+    ];
+    let id = service::create(&app.db, &admin, &input, t).await.unwrap();
+    let v = service::view(&app.db, &sam, id, t).await.unwrap();
+    assert!(v.lessons[0].asset.is_none() && v.lessons[0].asset_hidden);
+    let a = v.lessons[1].asset.clone().unwrap();
+    assert_eq!((a.id, a.title.as_str()), (shown, "Public sheet"));
+    let v = service::view(&app.db, &admin, id, t).await.unwrap();
+    assert_eq!(v.lessons[0].asset.as_ref().map(|a| a.id), Some(hidden));
+    // An asset that does not exist is a field error.
+    let mut bad = input.clone();
+    bad.lessons[0].asset = "999999".into();
+    let e = service::create(&app.db, &admin, &bad, t).await.unwrap_err();
+    let app::error::AppError::Validation(map) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(map["lessons.0.asset"], vec!["err.asset_not_found"]);
+}
+
+/// REST: enrolments within reach, credentials of one partner, issuing by hand, and the
+/// team table of a partner admin's report.
+async fn rest_progress_and_issuing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let t = app::server::now();
+    let (sam_t, carla_t, admin_t, cam_t) = (
+        token(&app, "sam@northwind.example").await,
+        token(&app, "carla@contoso.example").await,
+        token(&app, "admin@acme.example").await,
+        token(&app, "cam@acme.example").await,
+    );
+    // The demo seed: sam holds an active credential, nina (Northwind) a revoked one. Sam
+    // and Carla each start the demo course.
+    for email in ["sam@northwind.example", "carla@contoso.example"] {
+        let who = caller(&app, email).await;
+        let course = service::list(&app.db, &who).await.unwrap()[0].id;
+        let lesson = service::view(&app.db, &who, course, t)
+            .await
+            .unwrap()
+            .lessons[0]
+            .id;
+        service::complete_lesson(&app.state, &who, lesson, t)
+            .await
+            .unwrap();
+    }
+    let (status, all, _) = api(&app, "GET", "/api/v1/enrolments", &admin_t, None).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    let (_, mine, _) = api(&app, "GET", "/api/v1/enrolments", &sam_t, None).await;
+    let emails = |v: &Value| -> std::collections::BTreeSet<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["user_email"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(emails(&all).contains("sam@northwind.example"), "{all}");
+    assert_eq!(
+        emails(&mine).into_iter().collect::<Vec<_>>(),
+        ["sam@northwind.example"]
+    );
+    let (_, contoso, _) = api(&app, "GET", "/api/v1/enrolments", &carla_t, None).await;
+    assert!(
+        emails(&contoso).contains("carla@contoso.example"),
+        "{contoso}"
+    );
+    assert!(
+        !emails(&contoso)
+            .iter()
+            .any(|e| e.ends_with("@northwind.example")),
+        "{contoso}"
+    );
+    let sam_id = caller(&app, "sam@northwind.example").await.user_id;
+    let (_, one, _) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/enrolments?user_id={sam_id}"),
+        &admin_t,
+        None,
+    )
+    .await;
+    assert_eq!(emails(&one).len(), 1, "{one}");
+    let e = &one[0];
+    assert_eq!(e["lessons_done"].as_i64(), Some(1), "{e}");
+    assert!(
+        e["lessons_total"].as_i64().unwrap() >= 1 && e["passed_at"].is_null(),
+        "{e}"
+    );
+
+    // Credentials of one partner.
+    let northwind: i64 = app
+        .scalar(
+            "SELECT org_id FROM users WHERE email = $1",
+            "sam@northwind.example",
+        )
+        .await;
+    let contoso_id: i64 = app
+        .scalar(
+            "SELECT org_id FROM users WHERE email = $1",
+            "carla@contoso.example",
+        )
+        .await;
+    let (_, nw, _) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/credentials?partner_id={northwind}"),
+        &cam_t,
+        None,
+    )
+    .await;
+    assert!(nw.as_array().unwrap().len() >= 2, "{nw}");
+    let (_, cs, _) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/credentials?partner_id={contoso_id}"),
+        &cam_t,
+        None,
+    )
+    .await;
+    assert!(
+        cs.as_array().unwrap().iter().all(|c| !c["holder_email"]
+            .as_str()
+            .unwrap()
+            .ends_with("@northwind.example")),
+        "{cs}"
+    );
+
+    // Issuing by hand: vendor admins only; one field error per bad field; no double.
+    let (_, certs, _) = api(&app, "GET", "/api/v1/certifications", &sam_t, None).await;
+    let cert_id = certs[0]["id"].as_i64().unwrap();
+    let body = |email: &str| {
+        Some(serde_json::json!({ "certification_id": cert_id, "holder_email": email }))
+    };
+    let (status, _, _) = api(
+        &app,
+        "POST",
+        "/api/v1/credentials",
+        &cam_t,
+        body("carla@contoso.example"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, e, _) = api(
+        &app,
+        "POST",
+        "/api/v1/credentials",
+        &admin_t,
+        body("cam@acme.example"),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "vendor staff hold no partner credential: {e}"
+    );
+    assert!(e["errors"]["holder_email"].is_array(), "{e}");
+    let (status, issued, _) = api(
+        &app,
+        "POST",
+        "/api/v1/credentials",
+        &admin_t,
+        body("Carla@Contoso.example"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{issued}");
+    let url = issued["url"].as_str().unwrap();
+    let path = url
+        .split_once("/credentials/")
+        .map(|(_, id)| format!("/credentials/{id}"))
+        .unwrap();
+    let res = reqwest::Client::new()
+        .get(app.url(&path))
+        .header("accept", "application/ld+json")
+        .send()
+        .await
+        .unwrap();
+    let doc: Value = res.json().await.unwrap();
+    assert_eq!(
+        doc["credentialSubject"]["identifier"][0]["identityHash"], "Carla Diaz",
+        "{doc}"
+    );
+    let (status, _, _) = api(
+        &app,
+        "POST",
+        "/api/v1/credentials",
+        &admin_t,
+        body("carla@contoso.example"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+
+    // The team table: a partner admin sees their own people only, certified or not.
+    let carla = caller(&app, "carla@contoso.example").await;
+    let report = app::learning::reports::report(&app.db, "http://x", &carla, t)
+        .await
+        .unwrap();
+    assert!(!report.team.is_empty());
+    assert!(
+        report
+            .team
+            .iter()
+            .all(|p| !p.email.ends_with("@northwind.example"))
+    );
+    let me = report
+        .team
+        .iter()
+        .find(|p| p.email == "carla@contoso.example")
+        .unwrap();
+    assert_eq!(me.certified, 1);
+    assert!(me.next_expiry.is_some());
+    let admin = caller(&app, "admin@acme.example").await;
+    let all = app::learning::reports::report(&app.db, "http://x", &admin, t)
+        .await
+        .unwrap();
+    assert!(
+        all.team
+            .iter()
+            .any(|p| p.email == "sam@northwind.example" && p.certified == 1)
+    );
+}
+
 both_backends!(
     course_flow,
     quiz_limits,
     isolation_expiry_and_rotation,
-    learning_paths
+    learning_paths,
+    versions_keep_progress,
+    shuffled_options,
+    lesson_assets_follow_visibility,
+    rest_progress_and_issuing
 );

@@ -22,6 +22,18 @@ pub async fn create_course(input: CourseInput) -> Result<i64, AppError> {
     respond(async { service::create(&app_state()?.db, &caller()?, &input, now()).await }.await)
 }
 
+/// Saves an edit as the course's next version; returns the version.
+#[server(endpoint = "update_course")]
+pub async fn update_course(id: i64, input: CourseInput) -> Result<i64, AppError> {
+    respond(async { service::update(&app_state()?.db, &caller()?, id, &input, now()).await }.await)
+}
+
+/// A course as last written, for its edit form (vendor staff who write courses).
+#[server(endpoint = "get_course_input")]
+pub async fn get_course_input(id: i64) -> Result<CourseInput, AppError> {
+    respond(async { service::input(&app_state()?.db, &caller()?, id).await }.await)
+}
+
 #[server(endpoint = "set_course_status")]
 pub async fn set_course_status(id: i64, status: CourseStatus) -> Result<(), AppError> {
     respond(

@@ -23,6 +23,7 @@ pub struct CertificationRow {
     pub criteria: String,
     pub course_id: i64,
     pub validity_days: i64,
+    pub tier_requirements: String,
 }
 
 pub async fn certification_of_course(
@@ -30,7 +31,8 @@ pub async fn certification_of_course(
     course_id: i64,
 ) -> Result<Option<CertificationRow>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, name, description, criteria, course_id, validity_days FROM certifications \
+        "SELECT id, name, description, criteria, course_id, validity_days, tier_requirements \
+         FROM certifications \
          WHERE course_id = $1 ORDER BY id LIMIT 1",
     )
     .bind(course_id)
@@ -308,6 +310,100 @@ pub async fn revoke(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Issues a certification to a partner user by hand (an operator's script, a migration
+/// from another system): vendor admins only. Refused when the person holds a credential
+/// for it that is not due for renewal. Returns the credential's id.
+pub async fn issue_by_hand(
+    db: &Db,
+    public_url: &str,
+    actor: Actor<'_>,
+    certification_id: i64,
+    holder_email: &str,
+    now: i64,
+) -> Result<String, AppError> {
+    actor.require(Action::RevokeCredentials)?;
+    let mut p = crate::error::Problems::new();
+    let cert: Option<CertificationRow> = sqlx::query_as(
+        "SELECT id, name, description, criteria, course_id, validity_days, tier_requirements \
+         FROM certifications WHERE id = $1",
+    )
+    .bind(certification_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    if cert.is_none() {
+        p.add("certification_id", "err.not_found");
+    }
+    let email = holder_email.trim().to_lowercase();
+    let holder: Option<(i64, i64, String, String)> = if email.is_empty() || email.len() > 320 {
+        None
+    } else {
+        sqlx::query_as(
+            "SELECT u.id, u.org_id, u.name, u.email FROM users u JOIN orgs o ON o.id = u.org_id \
+             WHERE LOWER(u.email) = $1 AND u.active = 1 AND o.kind = 'partner'",
+        )
+        .bind(&email)
+        .fetch_optional(&db.pool)
+        .await?
+    };
+    if holder.is_none() {
+        p.add("holder_email", "err.partner_user_not_found");
+    }
+    p.into_result()?;
+    let (Some(cert), Some((user_id, org_id, name, email))) = (cert, holder) else {
+        return Err(AppError::NotFound);
+    };
+    if let Some((_, until)) = current(db, user_id, cert.id).await?
+        && until - now > RENEWAL_WINDOW_SECS
+    {
+        return Err(AppError::Conflict("credential.already_held".into()));
+    }
+    let holder = Holder {
+        user_id,
+        org_id,
+        name,
+        email,
+    };
+    let id = issue(db, public_url, &cert, &holder, now).await?;
+    crate::server::audit::record(
+        &db.pool,
+        crate::server::audit::AuditEvent {
+            actor,
+            org_id: Some(org_id),
+            action: "credential.issue",
+            entity_type: "credential",
+            entity_id: id.clone(),
+            before: None,
+            after: Some(serde_json::json!({ "certification": cert.name, "holder": holder.email })),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Every certification as JSON objects (public facts about the programme).
+pub async fn certifications(db: &Db) -> Result<Vec<serde_json::Value>, AppError> {
+    let rows: Vec<CertificationRow> = sqlx::query_as(
+        "SELECT id, name, description, criteria, course_id, validity_days, tier_requirements \
+         FROM certifications ORDER BY name, id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "name": r.name,
+                "description": r.description,
+                "criteria": r.criteria,
+                "course_id": r.course_id,
+                "validity_days": r.validity_days,
+                "tier_requirements": r.tier_requirements,
+            })
+        })
+        .collect())
 }
 
 /// The signed credential as issued, byte for byte; public.

@@ -1,5 +1,6 @@
 //! Learning's background work on the job queue: reminding holders that a credential
-//! expires soon, in the app and by email, once per credential.
+//! expires soon, in the app and by email, once per credential, and telling their partner
+//! admins in the app (what their tier needs may be at stake).
 
 use super::credentials;
 use crate::error::AppError;
@@ -29,13 +30,26 @@ pub async fn run_remind_job(state: AppState, job: Job) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+#[derive(sqlx::FromRow)]
+struct DueRow {
+    id: String,
+    user_id: i64,
+    cert_id: i64,
+    email: String,
+    name: String,
+    until: i64,
+    org_id: i64,
+    holder: String,
+}
+
 /// Reminds every holder whose active credential expires within `REMIND_BEFORE_SECS` and
 /// who was not reminded yet. Each credential is claimed with a guarded update, so servers
 /// running this at once remind once.
 pub async fn remind_due(state: &AppState, now: i64) -> Result<usize, AppError> {
     let db = &state.db;
-    let due: Vec<(String, i64, i64, String, String, i64)> = sqlx::query_as(
-        "SELECT cr.id, cr.user_id, cr.certification_id, cr.holder_email, ce.name, cr.valid_until \
+    let due: Vec<DueRow> = sqlx::query_as(
+        "SELECT cr.id, cr.user_id, cr.certification_id AS cert_id, cr.holder_email AS email, \
+         ce.name, cr.valid_until AS until, cr.org_id, cr.holder_name AS holder \
          FROM credentials cr JOIN certifications ce ON ce.id = cr.certification_id \
          WHERE cr.revoked_at IS NULL AND cr.reminded_at IS NULL \
          AND cr.valid_until > $1 AND cr.valid_until <= $2",
@@ -45,7 +59,17 @@ pub async fn remind_due(state: &AppState, now: i64) -> Result<usize, AppError> {
     .fetch_all(&db.pool)
     .await?;
     let mut n = 0;
-    for (id, user_id, cert_id, email, name, until) in due {
+    for DueRow {
+        id,
+        user_id,
+        cert_id,
+        email,
+        name,
+        until,
+        org_id,
+        holder,
+    } in due
+    {
         let claimed = sqlx::query(
             "UPDATE credentials SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL",
         )
@@ -70,6 +94,29 @@ pub async fn remind_due(state: &AppState, now: i64) -> Result<usize, AppError> {
             },
         )
         .await?;
+        let admins: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM users WHERE org_id = $1 AND role = 'partner_admin' AND active = 1 AND id <> $2",
+        )
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await?;
+        let team_title = format!("{holder}: {name}");
+        for admin in admins {
+            notify(
+                &db.pool,
+                Notice {
+                    user_id: admin,
+                    subject_type: "certification",
+                    subject_id: cert_id,
+                    kind: "learning.team_expiring",
+                    title: &team_title,
+                    body: &date,
+                    link: "/learning/reports",
+                },
+            )
+            .await?;
+        }
         mail::send(
             state,
             Mail {

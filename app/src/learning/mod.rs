@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod credential_page;
+pub mod form_page;
 pub mod pages;
 pub mod path_page;
 pub mod player_page;
@@ -29,6 +30,8 @@ pub mod jobs;
 pub mod markdown;
 #[cfg(feature = "ssr")]
 pub mod paths;
+#[cfg(feature = "ssr")]
+pub mod progress;
 #[cfg(feature = "ssr")]
 pub mod quiz;
 #[cfg(feature = "ssr")]
@@ -98,10 +101,14 @@ pub struct CourseInput {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LessonInput {
+    /// The module the lesson belongs to; consecutive lessons of one module are grouped.
+    pub module: String,
     pub title: String,
     /// Markdown. Raw HTML is shown as text, never run.
     pub body: String,
     pub video_url: String,
+    /// An asset of the content library, by id or by its address (`/content/12`).
+    pub asset: String,
 }
 
 /// A course in a list, with the reader's own progress.
@@ -120,11 +127,32 @@ pub struct CourseSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LessonView {
     pub id: i64,
+    pub module: String,
     pub title: String,
     /// Rendered on the server from Markdown with raw HTML escaped and unsafe links dropped.
     pub html: String,
     pub video_url: Option<String>,
+    /// The embedded content-library asset, when the reader may see it.
+    pub asset: Option<LessonAsset>,
+    /// An asset is embedded that the reader's visibility does not reach.
+    pub asset_hidden: bool,
     pub done: bool,
+}
+
+/// A content-library asset shown in a lesson.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LessonAsset {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+}
+
+/// One saved version of a course.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CourseVersion {
+    pub version: i64,
+    pub created_at: i64,
+    pub created_by: Option<String>,
 }
 
 /// What the player shows: the lessons, where to resume, and the quiz's rules and the
@@ -135,6 +163,9 @@ pub struct CourseView {
     pub title: String,
     pub summary: String,
     pub status: CourseStatus,
+    pub version: i64,
+    /// Every saved version, newest first; for those who write courses only.
+    pub versions: Vec<CourseVersion>,
     pub lessons: Vec<LessonView>,
     /// The first lesson not yet completed.
     pub resume_lesson: Option<i64>,
@@ -172,6 +203,8 @@ pub struct AttemptView {
     pub id: i64,
     pub questions: Vec<QuestionView>,
     pub deadline_at: Option<i64>,
+    /// Seconds left when the server answered, for the countdown.
+    pub seconds_left: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -327,6 +360,38 @@ pub struct TierGap {
     pub certified: i64,
 }
 
+/// One person's progress in one course they started.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Enrolment {
+    pub user_id: i64,
+    pub user_name: String,
+    pub user_email: String,
+    pub org_name: String,
+    pub course_id: i64,
+    pub course_title: String,
+    pub lessons_done: i64,
+    pub lessons_total: i64,
+    /// Submitted quiz attempts.
+    pub attempts: i64,
+    /// When the person last passed the course's quiz.
+    pub passed_at: Option<i64>,
+}
+
+/// One person of a team: what they did and what they hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonProgress {
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub org_name: String,
+    pub lessons_done: i64,
+    pub courses_passed: i64,
+    /// Active (unrevoked, unexpired) credentials.
+    pub certified: i64,
+    /// When the first of those expires.
+    pub next_expiry: Option<i64>,
+}
+
 /// Learning reports within the reader's reach: every partner for vendor staff, the
 /// reader's organisation for a partner admin.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -338,6 +403,8 @@ pub struct LearningReport {
     pub expiring: [i64; 3],
     pub expiring_soon: Vec<CredentialSummary>,
     pub gaps: Vec<TierGap>,
+    /// Each person's progress: the partner admin's team, or every partner's people.
+    pub team: Vec<PersonProgress>,
 }
 
 /// LinkedIn's add-to-profile link for a certification.

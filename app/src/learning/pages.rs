@@ -1,12 +1,10 @@
 //! `/learning`: courses with the reader's progress, the reader's certifications (with
 //! the public link, JSON and LinkedIn), the team's or every partner's credentials for
-//! those who may see them (vendor admins revoke from here), and `/learning/new`, where
-//! vendor staff write a course with its quiz and certification.
+//! those who may see them (vendor admins revoke from here). Writing a course is in
+//! `form_page`.
 
 use super::api::*;
-use super::{
-    CourseInput, CourseStatus, CourseSummary, CredentialStatus, CredentialSummary, LessonInput,
-};
+use super::{CourseStatus, CourseSummary, CredentialStatus, CredentialSummary};
 use crate::i18n::{I18n, format, use_i18n};
 use crate::policy::Action;
 use crate::shell::use_user;
@@ -239,85 +237,5 @@ pub fn LearningPage() -> impl IntoView {
                 }.into_any()
             })}
         </Suspense>
-    }
-}
-
-/// `/learning/new`: a course with one lesson, its quiz and, optionally, the
-/// certification the quiz earns.
-#[component]
-pub fn CourseNewPage() -> impl IntoView {
-    let i = use_i18n();
-    let f = |v: &str| RwSignal::new(v.to_string());
-    let (title, summary, lesson_title, lesson_body, video_url, questions) =
-        (f(""), f(""), f(""), f(""), f(""), f(""));
-    let (draw, pass, attempts, cooldown, limit) = (f("5"), f("70"), f("3"), f("0"), f("0"));
-    let (cert_name, cert_days, tier_reqs) = (f(""), f("365"), f(""));
-    let publish = RwSignal::new(true);
-    let create = ServerAction::<CreateCourse>::new();
-    let err = action_error(create);
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = create.value().get() {
-            navigate(&format!("/learning/courses/{id}"), Default::default());
-        }
-    });
-    let fe = move |name: &'static str| field_errors(err, name);
-    view! {
-        <Title text=i.t("learning.new_course") />
-        <h1>{i.t("learning.new_course")}</h1>
-        <form class="form" data-testid="course-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            create.dispatch(CreateCourse { input: CourseInput {
-                title: title.get_untracked(),
-                summary: summary.get_untracked(),
-                lessons: vec![LessonInput {
-                    title: lesson_title.get_untracked(),
-                    body: lesson_body.get_untracked(),
-                    video_url: video_url.get_untracked(),
-                }],
-                questions: questions.get_untracked(),
-                draw_count: draw.get_untracked(),
-                pass_percent: pass.get_untracked(),
-                max_attempts: attempts.get_untracked(),
-                cooldown_minutes: cooldown.get_untracked(),
-                time_limit_minutes: limit.get_untracked(),
-                publish: publish.get_untracked(),
-                certification_name: cert_name.get_untracked(),
-                certification_validity_days: cert_days.get_untracked(),
-                tier_requirements: tier_reqs.get_untracked(),
-            }});
-        }>
-            <FormAlert error=err />
-            <TextField label="course.title" name="title" value=title required=true errors=fe("title") />
-            <TextArea label="course.summary" name="summary" value=summary errors=fe("summary") />
-            <fieldset class="field">
-                <legend>{i.t("course.lesson")}</legend>
-                <TextField label="course.lesson_title" name="lesson_title" value=lesson_title required=true errors=fe("lesson_title") />
-                <TextArea label="course.lesson_body" name="lesson_body" value=lesson_body errors=fe("lesson_body") />
-                <TextField label="course.video_url" name="video_url" value=video_url input_type="url" errors=fe("video_url") hint="course.video_hint" />
-            </fieldset>
-            <fieldset class="field">
-                <legend>{i.t("course.quiz")}</legend>
-                <p class="hint" id="questions-format">{i.t("course.questions_hint")}</p>
-                <TextArea label="course.questions" name="questions" value=questions errors=fe("questions") />
-                <TextField label="course.draw_count" name="draw_count" value=draw input_type="number" errors=fe("draw_count") />
-                <TextField label="course.pass_percent" name="pass_percent" value=pass input_type="number" errors=fe("pass_percent") />
-                <TextField label="course.max_attempts" name="max_attempts" value=attempts input_type="number" errors=fe("max_attempts") />
-                <TextField label="course.cooldown_minutes" name="cooldown_minutes" value=cooldown input_type="number" errors=fe("cooldown_minutes") />
-                <TextField label="course.time_limit_minutes" name="time_limit_minutes" value=limit input_type="number" errors=fe("time_limit_minutes") hint="course.time_limit_hint" />
-            </fieldset>
-            <fieldset class="field">
-                <legend>{i.t("course.certification")}</legend>
-                <TextField label="course.certification_name" name="certification_name" value=cert_name errors=fe("certification_name") hint="course.certification_hint" />
-                <TextField label="course.validity_days" name="certification_validity_days" value=cert_days input_type="number" errors=fe("certification_validity_days") />
-                <TextField label="course.tier_requirements" name="tier_requirements" value=tier_reqs errors=fe("tier_requirements") hint="course.tier_requirements_hint" />
-            </fieldset>
-            <label class="check">
-                <input type="checkbox" name="publish" prop:checked=move || publish.get()
-                    on:change=move |ev| publish.set(event_target_checked(&ev)) />
-                {i.t("course.publish")}
-            </label>
-            <SubmitButton label="course.create" pending=create.pending() />
-        </form>
     }
 }

@@ -10,7 +10,56 @@ use crate::ui::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+
+/// The course's saved versions, for those who write courses.
+fn versions_view(i: I18n, version: i64, list: Vec<super::CourseVersion>) -> impl IntoView {
+    view! {
+        <details class="versions" data-testid="course-versions">
+            <summary>{i.tf("course.version_n", &[("n", &version.to_string())])}</summary>
+            <ol reversed>
+                {list.into_iter().map(|v| view! {
+                    <li>{i.tf("course.version_line", &[
+                        ("n", &v.version.to_string()),
+                        ("date", &format::date_time(i.locale(), v.created_at)),
+                        ("who", v.created_by.as_deref().unwrap_or("—")),
+                    ])}</li>
+                }).collect_view()}
+            </ol>
+        </details>
+    }
+}
+
+/// The time left in an attempt, counting down each second in the browser from what the
+/// server said when the attempt was handed out (so a wrong clock on the phone does not
+/// matter). The server enforces the limit either way.
+#[component]
+fn Countdown(seconds_left: i64) -> impl IntoView {
+    let i = use_i18n();
+    let left = RwSignal::new(seconds_left.max(0));
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let started = js_sys::Date::now();
+        let tick = move || {
+            let gone = ((js_sys::Date::now() - started) / 1000.0) as i64;
+            left.set((seconds_left - gone).max(0));
+        };
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let text = move || {
+        let s = left.get();
+        i.tf(
+            "quiz.time_left",
+            &[("time", &format!("{}:{:02}", s / 60, s % 60))],
+        )
+    };
+    view! {
+        <p class="alert warning countdown" class:urgent=move || left.get() < 60 data-testid="countdown" role="timer">
+            {text}
+        </p>
+    }
+}
 
 fn result_view(i: I18n, r: AttemptResult) -> impl IntoView {
     let score = i.tf(
@@ -64,6 +113,7 @@ fn AttemptForm(
             &[("time", &format::date_time(i.locale(), d))],
         )
     });
+    let seconds_left = attempt.seconds_left;
     view! {
         <form class="form quiz" data-testid="quiz-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
@@ -76,7 +126,8 @@ fn AttemptForm(
             }
             submit.dispatch(SubmitQuiz { attempt_id, answers });
         }>
-            {deadline.map(|d| view! { <p class="alert warning">{d}</p> })}
+            {deadline.map(|d| view! { <p class="hint">{d}</p> })}
+            {seconds_left.map(|s| view! { <Countdown seconds_left=s /> })}
             {attempt.questions.into_iter().enumerate().map(|(n, q)| {
                 let multi = q.kind == QuestionKind::Multiple;
                 let qid = q.id;
@@ -169,14 +220,7 @@ fn Quiz(course: CourseView, reload: Callback<()>) -> impl IntoView {
 #[component]
 pub fn CoursePlayerPage() -> impl IntoView {
     let i = use_i18n();
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = route_id();
     let complete = ServerAction::<CompleteLesson>::new();
     let reload = RwSignal::new(0u32);
     let data = Resource::new(
@@ -197,18 +241,32 @@ pub fn CoursePlayerPage() -> impl IntoView {
                             lessons.iter().skip_while(|x| x.id != l.id).nth(1).map(|x| x.id)
                         });
                         let may_take = course.may_take;
+                        let history = (!course.versions.is_empty())
+                            .then(|| versions_view(i, course.version, course.versions.clone()));
                         view! {
                             <Title text=course.title.clone() />
                             <div class="page-head">
                                 <h1>{course.title.clone()}</h1>
-                                <A href="/learning" attr:class="btn">{i.t("learning.back")}</A>
+                                <div class="actions">
+                                    {(!course.versions.is_empty()).then(|| view! {
+                                        <A href=format!("/learning/courses/{}/edit", course.id) attr:class="btn" attr:data-testid="edit-course">{i.t("course.edit")}</A>
+                                    })}
+                                    <A href="/learning" attr:class="btn">{i.t("learning.back")}</A>
+                                </div>
                             </div>
                             <p class="hint">{course.summary.clone()}</p>
+                            {history}
                             <div class="player">
                                 <nav aria-label=i.t("learning.lessons") class="lesson-list">
-                                    <ol>{lessons.iter().map(|l| {
+                                    <ol>{lessons.iter().enumerate().map(|(n, l)| {
                                         let lid = l.id;
-                                        view! { <li class:done=l.done>
+                                        // A module's heading before its first lesson.
+                                        let heading = (!l.module.is_empty()
+                                            && (n == 0 || lessons[n - 1].module != l.module))
+                                            .then(|| l.module.clone());
+                                        view! {
+                                        {heading.map(|m| view! { <li class="module" aria-hidden="true">{m}</li> })}
+                                        <li class:done=l.done>
                                             <button type="button" class="btn link" aria-current=(Some(lid) == shown).then_some("step")
                                                 on:click=move |_| { current.set(Some(lid)); reload.update(|n| *n += 1); }>
                                                 {l.done.then_some("✓ ")}{l.title.clone()}
@@ -220,9 +278,17 @@ pub fn CoursePlayerPage() -> impl IntoView {
                                     let lid = l.id;
                                     view! {
                                         <article class="lesson" data-testid="lesson">
+                                            {(!l.module.is_empty()).then(|| view! { <p class="hint">{l.module.clone()}</p> })}
                                             <h2>{l.title}</h2>
                                             <div class="prose" inner_html=l.html></div>
                                             {l.video_url.map(|v| view! { <p><a href=v rel="noopener" target="_blank">{i.t("learning.watch")}</a></p> })}
+                                            {l.asset.map(|a| view! {
+                                                <p class="card lesson-asset" data-testid="lesson-asset">
+                                                    <span class="badge">{i.t(&format!("kind.{}", a.kind))}</span>" "
+                                                    <A href=format!("/content/{}", a.id)>{a.title}</A>
+                                                </p>
+                                            })}
+                                            {l.asset_hidden.then(|| view! { <p class="hint" data-testid="lesson-asset-hidden">{i.t("learning.asset_hidden")}</p> })}
                                             {(may_take && !l.done).then(|| view! {
                                                 <button type="button" class="btn primary" data-testid="complete-lesson"
                                                     on:click=move |_| {

@@ -126,7 +126,7 @@ pub fn parse_bank(text: &str) -> Result<Vec<BankQuestion>, &'static str> {
 pub struct ValidCourse {
     pub title: String,
     pub summary: String,
-    pub lessons: Vec<LessonInput>,
+    pub lessons: Vec<ValidLesson>,
     pub bank: Vec<BankQuestion>,
     pub draw_count: i64,
     pub pass_percent: i64,
@@ -136,6 +136,101 @@ pub struct ValidCourse {
     pub certification: Option<(String, i64)>,
     /// `tier=count` pairs, normalised (`gold=2,platinum=3`).
     pub tier_requirements: String,
+}
+
+/// A lesson as checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidLesson {
+    pub module: String,
+    pub title: String,
+    pub body: String,
+    pub video_url: Option<String>,
+    pub asset_id: Option<i64>,
+}
+
+/// The field name of lesson `i`'s `field` in errors: `lessons.0.title`.
+pub fn lesson_field(i: usize, field: &str) -> String {
+    format!("lessons.{i}.{field}")
+}
+
+fn validate_lesson(p: &mut Problems, i: usize, l: &LessonInput) -> ValidLesson {
+    let f = |name: &str| lesson_field(i, name);
+    let module = text(p, &f("module"), &l.module, MAX_TITLE, false);
+    let title = text(p, &f("title"), &l.title, MAX_TITLE, true);
+    let body = text(p, &f("body"), &l.body, MAX_LESSON_BODY, false);
+    let video = l.video_url.trim();
+    let https = video.starts_with("https://") && video.len() <= 500;
+    if !(video.is_empty() || https) || video.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        p.add(&f("video_url"), "err.url_invalid");
+    }
+    let asset_id = match parse_asset_ref(&l.asset) {
+        Ok(a) => a,
+        Err(key) => {
+            p.add(&f("asset"), key);
+            None
+        }
+    };
+    ValidLesson {
+        module,
+        title,
+        body,
+        video_url: (!video.is_empty()).then(|| video.to_string()),
+        asset_id,
+    }
+}
+
+/// Reads a content-library asset given by id (`12`) or address (`/content/12`,
+/// `https://portal.example/content/12`); empty is none.
+pub fn parse_asset_ref(raw: &str) -> Result<Option<i64>, &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let tail = match raw.rfind("/content/") {
+        Some(at) => &raw[at + "/content/".len()..],
+        None => raw,
+    };
+    let digits = tail.split(['/', '?', '#']).next().unwrap_or("");
+    match digits.parse::<i64>() {
+        Ok(n) if n > 0 && raw.len() <= 500 => Ok(Some(n)),
+        _ => Err("err.asset_ref"),
+    }
+}
+
+/// The bank in its text form, as `parse_bank` reads it (to edit a course).
+pub fn bank_text(bank: &[BankQuestion]) -> String {
+    let mut out = String::new();
+    for q in bank {
+        out.push_str(&format!("? {}\n", q.prompt));
+        if !q.topic.is_empty() {
+            out.push_str(&format!("topic: {}\n", q.topic));
+        }
+        for (i, o) in q.options.iter().enumerate() {
+            let mark = if q.answer.contains(&i) { '*' } else { '-' };
+            out.push_str(&format!("{mark} {o}\n"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A random order of `n` options: the indexes into the stored options, in the order
+/// shown. True/false keeps its order.
+pub fn option_order(kind: QuestionKind, n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    if kind != QuestionKind::TrueFalse {
+        order.shuffle(&mut rand::thread_rng());
+    }
+    order
+}
+
+/// Maps chosen indexes of the options as shown back to the stored options' indexes;
+/// an index outside the options is dropped (and so never right).
+pub fn unshuffle(order: &[usize], chosen: &[usize]) -> Vec<usize> {
+    chosen
+        .iter()
+        .filter_map(|i| order.get(*i).copied())
+        .collect()
 }
 
 fn number(p: &mut Problems, field: &str, raw: &str, min: i64, max: i64) -> i64 {
@@ -170,28 +265,18 @@ pub fn validate_course(input: &CourseInput) -> Result<ValidCourse, AppError> {
     let title = text(&mut p, "title", &input.title, MAX_TITLE, true);
     let summary = text(&mut p, "summary", &input.summary, MAX_SUMMARY, false);
     if input.lessons.is_empty() {
-        p.add("lesson_title", "err.required");
+        p.add("lessons", "err.required");
     }
     if input.lessons.len() > MAX_LESSONS {
-        p.add("lesson_title", "err.too_many");
+        p.add("lessons", "err.too_many");
     }
-    let mut lessons = Vec::new();
-    for l in input.lessons.iter().take(MAX_LESSONS) {
-        let title = text(&mut p, "lesson_title", &l.title, MAX_TITLE, true);
-        let body = text(&mut p, "lesson_body", &l.body, MAX_LESSON_BODY, false);
-        let video = l.video_url.trim();
-        let https = video.starts_with("https://") && video.len() <= 500;
-        if !(video.is_empty() || https)
-            || video.chars().any(|c| c.is_control() || c.is_whitespace())
-        {
-            p.add("video_url", "err.url_invalid");
-        }
-        lessons.push(LessonInput {
-            title,
-            body,
-            video_url: video.to_string(),
-        });
-    }
+    let lessons: Vec<ValidLesson> = input
+        .lessons
+        .iter()
+        .take(MAX_LESSONS)
+        .enumerate()
+        .map(|(i, l)| validate_lesson(&mut p, i, l))
+        .collect();
     let bank = if input.questions.len() > MAX_BANK {
         p.add("questions", "err.too_long");
         Vec::new()
@@ -430,11 +515,19 @@ mod tests {
     fn course_fields_each_get_a_message() {
         let input = CourseInput {
             title: String::new(),
-            lessons: vec![LessonInput {
-                title: "L".into(),
-                body: "b".into(),
-                video_url: "javascript:alert(1)".into(),
-            }],
+            lessons: vec![
+                LessonInput {
+                    title: "L".into(),
+                    body: "b".into(),
+                    video_url: "javascript:alert(1)".into(),
+                    ..Default::default()
+                },
+                LessonInput {
+                    title: String::new(),
+                    asset: "/content/x".into(),
+                    ..Default::default()
+                },
+            ],
             questions: BANK.into(),
             draw_count: "9".into(),
             pass_percent: "abc".into(),
@@ -447,9 +540,45 @@ mod tests {
             panic!()
         };
         assert_eq!(map["title"], vec!["err.required"]);
-        assert_eq!(map["video_url"], vec!["err.url_invalid"]);
+        assert_eq!(map["lessons.0.video_url"], vec!["err.url_invalid"]);
+        assert_eq!(map["lessons.1.title"], vec!["err.required"]);
+        assert_eq!(map["lessons.1.asset"], vec!["err.asset_ref"]);
+        assert!(!map.contains_key("lessons.0.title"));
         assert_eq!(map["draw_count"], vec!["err.draw_more_than_bank"]);
         assert_eq!(map["pass_percent"], vec!["err.number_invalid"]);
         assert_eq!(map["max_attempts"], vec!["err.out_of_range"]);
+    }
+
+    #[test]
+    fn asset_references_by_id_or_address() {
+        assert_eq!(parse_asset_ref(""), Ok(None));
+        assert_eq!(parse_asset_ref("12"), Ok(Some(12)));
+        assert_eq!(parse_asset_ref("/content/12"), Ok(Some(12)));
+        assert_eq!(
+            parse_asset_ref("https://p.example/content/7?tab=versions"),
+            Ok(Some(7))
+        );
+        for bad in ["0", "-3", "abc", "/content/", "/deals/4x"] {
+            assert_eq!(parse_asset_ref(bad), Err("err.asset_ref"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_bank_text_reads_back_to_the_same_bank() {
+        let bank = parse_bank(BANK).unwrap();
+        assert_eq!(parse_bank(&bank_text(&bank)).unwrap(), bank);
+    }
+
+    #[test]
+    fn shuffled_options_grade_against_the_stored_answer() {
+        let order = option_order(QuestionKind::Single, 5);
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![0, 1, 2, 3, 4]);
+        // Whatever the order, choosing the shown position of stored option 3 means 3.
+        let shown = order.iter().position(|&i| i == 3).unwrap();
+        assert_eq!(unshuffle(&order, &[shown]), vec![3]);
+        assert_eq!(unshuffle(&order, &[9]), Vec::<usize>::new());
+        assert_eq!(option_order(QuestionKind::TrueFalse, 2), vec![0, 1]);
     }
 }

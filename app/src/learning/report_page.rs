@@ -110,6 +110,7 @@ fn report_view(i: I18n, r: LearningReport) -> impl IntoView {
                 </table></div>
             }.into_any()
         }}
+        {team_view(i, r.team)}
         {(!r.expiring_soon.is_empty()).then(|| view! {
             <h2>{i.t("report.expiring_list")}</h2>
             <div class="table-wrap"><table class="data">
@@ -129,6 +130,40 @@ fn report_view(i: I18n, r: LearningReport) -> impl IntoView {
                 }).collect_view()}</tbody>
             </table></div>
         })}
+    }
+}
+
+/// Each person: lessons completed, courses passed, certifications held and the first
+/// expiry.
+fn team_view(i: I18n, team: Vec<super::PersonProgress>) -> impl IntoView {
+    view! {
+        <h2>{i.t("report.team")}</h2>
+        {if team.is_empty() {
+            view! { <p class="hint">{i.t("report.no_team")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap"><table class="data" data-testid="team-progress">
+                    <thead><tr>
+                        <th>{i.t("credential.holder")}</th>
+                        <th>{i.t("credential.org")}</th>
+                        <th class="num">{i.t("report.lessons_done")}</th>
+                        <th class="num">{i.t("report.courses_passed")}</th>
+                        <th class="num">{i.t("report.certified_now")}</th>
+                        <th>{i.t("report.next_expiry")}</th>
+                    </tr></thead>
+                    <tbody>{team.into_iter().map(|p| view! {
+                        <tr data-testid="team-member">
+                            <td>{p.name}<br /><span class="hint">{p.email}</span></td>
+                            <td>{p.org_name}</td>
+                            <td class="num">{p.lessons_done}</td>
+                            <td class="num">{p.courses_passed}</td>
+                            <td class="num">{p.certified}</td>
+                            <td>{p.next_expiry.map(|t| format::date(i.locale(), t)).unwrap_or_else(|| "—".into())}</td>
+                        </tr>
+                    }).collect_view()}</tbody>
+                </table></div>
+            }.into_any()
+        }}
     }
 }
 

@@ -111,6 +111,7 @@ pub async fn report(
         expiring: [within_days(30), within_days(60), within_days(90)],
         expiring_soon: soon,
         gaps,
+        team: super::progress::people(db, reach, now).await?,
     })
 }
 

@@ -2,10 +2,13 @@
 //! revocation) for tokens, and the public, sign-in-free documents a verifier fetches: a
 //! credential's JSON, the status list and the issuer's DID document.
 
-use super::{CourseSummary, CredentialSummary, awards, credentials, issuer, service};
+use super::{
+    AssignedPath, CourseSummary, CredentialSummary, Enrolment, PathSummary, awards, credentials,
+    issuer, service,
+};
 use crate::error::AppError;
 use crate::policy::{Action, Actor};
-use crate::server::rest::{ApiCaller, ApiJson, ApiPath, Problem, session_caller};
+use crate::server::rest::{ApiCaller, ApiJson, ApiPath, ApiQuery, Problem, session_caller};
 use crate::server::{AppState, now};
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
@@ -22,7 +25,11 @@ pub const LD_JSON: &str = "application/ld+json";
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/courses", get(list_courses))
-        .route("/api/v1/credentials", get(list_credentials))
+        .route("/api/v1/credentials", get(list_credentials).post(issue))
+        .route("/api/v1/certifications", get(list_certifications))
+        .route("/api/v1/enrolments", get(list_enrolments))
+        .route("/api/v1/learning-paths", get(list_paths))
+        .route("/api/v1/learning-paths/assigned", get(assigned_paths))
         .route("/api/v1/credentials/{id}/revoke", post(revoke))
         .route("/credentials/status/{list}", get(status_list))
         .route("/issuers/{slug}/did.json", get(did_document))
@@ -93,21 +100,126 @@ pub async fn list_courses(
     Ok(Json(service::list(&s.db, &c).await?))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct CredentialQuery {
+    /// Only this partner organisation's credentials.
+    pub partner_id: Option<i64>,
+}
+
 /// Issued credentials, for vendor staff who read all learning.
-#[utoipa::path(get, path = "/api/v1/credentials",
-    responses((status = 200, body = Vec<Object>, description = "every issued credential: id, status (active, expired or revoked), holder_email, certification, url (the credential's public address; its JSON with Accept: application/ld+json)")),
+#[utoipa::path(get, path = "/api/v1/credentials", params(CredentialQuery),
+    responses((status = 200, body = Vec<Object>, description = "issued credentials (every partner's, or one partner's with partner_id): id, status (active, expired or revoked), holder_email, certification, url (the credential's public address; its JSON with Accept: application/ld+json)")),
     security(("bearer" = [])))]
 pub async fn list_credentials(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
+    ApiQuery(q): ApiQuery<CredentialQuery>,
 ) -> Result<Json<Vec<CredentialSummary>>, Problem> {
     if !c.vendor {
         return Err(AppError::Forbidden.into());
     }
     c.require(Action::ViewAllLearning)?;
+    let reach = match q.partner_id {
+        Some(org) => awards::Reach::Org(org),
+        None => awards::Reach::All,
+    };
     Ok(Json(
-        awards::list(&s.db, &s.config.public_url, awards::Reach::All, now()).await?,
+        awards::list(&s.db, &s.config.public_url, reach, now()).await?,
     ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IssueInput {
+    pub certification_id: i64,
+    /// The partner user who receives it.
+    pub holder_email: String,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Issued {
+    pub id: String,
+    /// The credential's public address (its JSON with Accept: application/ld+json).
+    pub url: String,
+}
+
+/// Issues a certification to a partner user by hand.
+#[utoipa::path(post, path = "/api/v1/credentials", request_body = IssueInput,
+    responses((status = 201, body = Issued, description = "issued and signed"), (status = 409, body = Problem, description = "the person holds it and is not due to renew"), (status = 422, body = Problem, description = "unknown certification or partner user")),
+    security(("bearer" = [])))]
+pub async fn issue(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiJson(input): ApiJson<IssueInput>,
+) -> Result<(StatusCode, Json<Issued>), Problem> {
+    if !c.vendor {
+        return Err(AppError::Forbidden.into());
+    }
+    let id = awards::issue_by_hand(
+        &s.db,
+        &s.config.public_url,
+        Actor::User(&c),
+        input.certification_id,
+        &input.holder_email,
+        now(),
+    )
+    .await?;
+    let url = format!("{}/credentials/{id}", s.config.public_url);
+    Ok((StatusCode::CREATED, Json(Issued { id, url })))
+}
+
+/// The certifications there are: public facts about the programme.
+#[utoipa::path(get, path = "/api/v1/certifications",
+    responses((status = 200, body = Vec<Object>, description = "certifications: id, name, course_id (its final exam), validity_days, tier_requirements")),
+    security(("bearer" = [])))]
+pub async fn list_certifications(
+    State(s): State<AppState>,
+    ApiCaller(_c): ApiCaller,
+) -> Result<Json<Vec<serde_json::Value>>, Problem> {
+    Ok(Json(awards::certifications(&s.db).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct EnrolmentQuery {
+    /// Only this person's.
+    pub user_id: Option<i64>,
+}
+
+/// Progress per person and course, within the token owner's reach: every partner's for
+/// vendor staff who read all learning, the team's for a partner admin, else one's own.
+#[utoipa::path(get, path = "/api/v1/enrolments", params(EnrolmentQuery),
+    responses((status = 200, body = Vec<Object>, description = "user_id, user_name, user_email, org_name, course_id, course_title, lessons_done, lessons_total, attempts, passed_at")),
+    security(("bearer" = [])))]
+pub async fn list_enrolments(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiQuery(q): ApiQuery<EnrolmentQuery>,
+) -> Result<Json<Vec<Enrolment>>, Problem> {
+    Ok(Json(
+        super::progress::enrolments(&s.db, awards::reach(&c), q.user_id).await?,
+    ))
+}
+
+/// Learning paths and their rules, for vendor staff who write courses.
+#[utoipa::path(get, path = "/api/v1/learning-paths",
+    responses((status = 200, body = Vec<Object>, description = "paths: id, name, courses, partner_types, tiers, regions, roles, due_days")),
+    security(("bearer" = [])))]
+pub async fn list_paths(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> Result<Json<Vec<PathSummary>>, Problem> {
+    Ok(Json(super::paths::list(&s.db, &c).await?))
+}
+
+/// The token owner's assigned paths, with due dates and each course's state.
+#[utoipa::path(get, path = "/api/v1/learning-paths/assigned",
+    responses((status = 200, body = Vec<Object>, description = "assigned paths: id, name, due_at, overdue, completed, courses")),
+    security(("bearer" = [])))]
+pub async fn assigned_paths(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+) -> Result<Json<Vec<AssignedPath>>, Problem> {
+    Ok(Json(super::paths::assigned(&s.db, &c, now()).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -5,8 +5,9 @@
 use super::quiz::{self, BankQuestion};
 use super::store::{self, AttemptRow, CourseRow};
 use super::{
-    AnswerInput, AttemptResult, AttemptView, CourseInput, CourseStatus, CourseSummary, CourseView,
-    LessonView, QuestionFeedback, QuestionView, QuizInfo, awards, markdown, xapi,
+    AnswerInput, AttemptResult, AttemptView, CourseInput, CourseStatus, CourseSummary,
+    CourseVersion, CourseView, LessonAsset, LessonInput, LessonView, QuestionFeedback,
+    QuestionView, QuizInfo, awards, markdown, xapi,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -65,7 +66,8 @@ pub async fn create(db: &Db, c: &Caller, input: &CourseInput, now: i64) -> Resul
     } else {
         CourseStatus::Draft
     };
-    let id = store::insert_course(db, &valid, status, c.user_id, now).await?;
+    assets_exist(db, &valid).await?;
+    let id = store::insert_course(db, &valid, input, status, c.user_id, now).await?;
     crate::server::audit::record(
         &db.pool,
         crate::server::audit::AuditEvent {
@@ -80,6 +82,96 @@ pub async fn create(db: &Db, c: &Caller, input: &CourseInput, now: i64) -> Resul
     )
     .await?;
     Ok(id)
+}
+
+/// Every embedded asset exists in the content library (whether a learner may see it is
+/// decided when the lesson is shown, by the library's own rules).
+async fn assets_exist(db: &Db, valid: &quiz::ValidCourse) -> Result<(), AppError> {
+    let mut p = crate::error::Problems::new();
+    for (i, l) in valid.lessons.iter().enumerate() {
+        if let Some(asset) = l.asset_id {
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM assets WHERE id = $1")
+                .bind(asset)
+                .fetch_optional(&db.pool)
+                .await?;
+            if found.is_none() {
+                p.add(&quiz::lesson_field(i, "asset"), "err.asset_not_found");
+            }
+        }
+    }
+    p.into_result()
+}
+
+/// Saves an edit as the course's next version. Everyone's completions, attempts and
+/// credentials stay as they were (see `store::update_course`). Returns the version.
+pub async fn update(
+    db: &Db,
+    c: &Caller,
+    id: i64,
+    input: &CourseInput,
+    now: i64,
+) -> Result<i64, AppError> {
+    c.require(Action::ManageLearning)?;
+    let valid = quiz::validate_course(input)?;
+    assets_exist(db, &valid).await?;
+    let version = store::update_course(db, id, &valid, input, c.user_id, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::server::audit::record(
+        &db.pool,
+        crate::server::audit::AuditEvent {
+            actor: crate::policy::Actor::User(c),
+            org_id: None,
+            action: "course.update",
+            entity_type: "course",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "title": valid.title, "version": version })),
+        },
+    )
+    .await?;
+    Ok(version)
+}
+
+/// The course as last written, for its edit form (with the question bank and so its
+/// answers: for those who write courses only).
+pub async fn input(db: &Db, c: &Caller, id: i64) -> Result<CourseInput, AppError> {
+    c.require(Action::ManageLearning)?;
+    let course = store::course(db, id).await?.ok_or(AppError::NotFound)?;
+    let mut input = CourseInput {
+        lessons: store::lessons(db, id, c.user_id)
+            .await?
+            .into_iter()
+            .map(|l| LessonInput {
+                module: l.module,
+                title: l.title,
+                body: l.body,
+                video_url: l.video_url.unwrap_or_default(),
+                asset: l.asset_id.map(|a| a.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let bank: Vec<BankQuestion> = store::questions(db, id, None)
+        .await?
+        .into_iter()
+        .map(|(_, q)| q)
+        .collect();
+    input.questions = quiz::bank_text(&bank);
+    input.title = course.title;
+    input.summary = course.summary;
+    input.draw_count = course.draw_count.to_string();
+    input.pass_percent = course.pass_percent.to_string();
+    input.max_attempts = course.max_attempts.to_string();
+    input.cooldown_minutes = course.cooldown_minutes.to_string();
+    input.time_limit_minutes = course.time_limit_minutes.to_string();
+    input.publish = course.status == CourseStatus::Published;
+    if let Some(cert) = awards::certification_of_course(db, id).await? {
+        input.certification_name = cert.name;
+        input.certification_validity_days = cert.validity_days.to_string();
+        input.tier_requirements = cert.tier_requirements;
+    }
+    Ok(input)
 }
 
 /// Publishes, unpublishes or archives a course. Nobody's progress, attempts or
@@ -119,17 +211,42 @@ fn is_open(a: &AttemptRow, now: i64) -> bool {
 
 pub async fn view(db: &Db, c: &Caller, id: i64, now: i64) -> Result<CourseView, AppError> {
     let course = readable(db, c, id).await?;
-    let lessons: Vec<LessonView> = store::lessons(db, id, c.user_id)
-        .await?
-        .into_iter()
-        .map(|l| LessonView {
+    let rows = store::lessons(db, id, c.user_id).await?;
+    let audience = if rows.iter().any(|l| l.asset_id.is_some()) {
+        Some(crate::content::visibility::audience(db, c).await?)
+    } else {
+        None
+    };
+    let mut lessons: Vec<LessonView> = Vec::with_capacity(rows.len());
+    for l in rows {
+        let asset = match (l.asset_id, &audience) {
+            (Some(asset), Some(aud)) => lesson_asset(db, aud, asset).await?,
+            _ => None,
+        };
+        lessons.push(LessonView {
             id: l.id,
+            module: l.module,
             title: l.title,
             html: markdown::render(&l.body),
             video_url: l.video_url,
+            asset_hidden: l.asset_id.is_some() && asset.is_none(),
+            asset,
             done: l.done > 0,
-        })
-        .collect();
+        });
+    }
+    let versions = if manages(c) {
+        store::versions(db, id)
+            .await?
+            .into_iter()
+            .map(|v| CourseVersion {
+                version: v.version,
+                created_at: v.created_at,
+                created_by: v.created_by,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let attempts = store::attempts(db, c.user_id, id).await?;
     let round = current_round(&attempts);
     let last = attempts
@@ -145,6 +262,8 @@ pub async fn view(db: &Db, c: &Caller, id: i64, now: i64) -> Result<CourseView, 
         title: course.title,
         summary: course.summary,
         status: course.status,
+        version: course.version,
+        versions,
         resume_lesson: lessons.iter().find(|l| !l.done).map(|l| l.id),
         lessons,
         quiz: QuizInfo {
@@ -163,6 +282,24 @@ pub async fn view(db: &Db, c: &Caller, id: i64, now: i64) -> Result<CourseView, 
         may_take: course.status == CourseStatus::Published
             && role_allows(c.role, Action::TakeCourses),
     })
+}
+
+/// The asset if the library's visibility rules let the reader see it.
+async fn lesson_asset(
+    db: &Db,
+    aud: &crate::content::visibility::Audience,
+    id: i64,
+) -> Result<Option<LessonAsset>, AppError> {
+    use sqlx::Row;
+    match crate::content::visibility::visible_row(db, aud, id).await {
+        Ok(row) => Ok(Some(LessonAsset {
+            id,
+            title: row.try_get("title")?,
+            kind: row.try_get("kind")?,
+        })),
+        Err(AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 pub async fn complete_lesson(
@@ -190,16 +327,31 @@ pub async fn complete_lesson(
     Ok(())
 }
 
-fn question_views(drawn: &[(i64, BankQuestion)]) -> Vec<QuestionView> {
+/// The questions as the taker sees them: options in the attempt's order, no answers.
+fn question_views(drawn: &[(i64, BankQuestion)], orders: &[Vec<usize>]) -> Vec<QuestionView> {
     drawn
         .iter()
-        .map(|(id, q)| QuestionView {
-            id: *id,
-            kind: q.kind,
-            prompt: q.prompt.clone(),
-            options: q.options.clone(),
+        .enumerate()
+        .map(|(n, (id, q))| {
+            let options = match orders.get(n) {
+                Some(order) if order.len() == q.options.len() => order
+                    .iter()
+                    .filter_map(|i| q.options.get(*i).cloned())
+                    .collect(),
+                _ => q.options.clone(),
+            };
+            QuestionView {
+                id: *id,
+                kind: q.kind,
+                prompt: q.prompt.clone(),
+                options,
+            }
         })
         .collect()
+}
+
+fn orders_of(a: &AttemptRow) -> Vec<Vec<usize>> {
+    serde_json::from_str(&a.option_orders).unwrap_or_default()
 }
 
 /// Starts an attempt, or returns the one still open. Refused when no attempts are left,
@@ -213,8 +365,9 @@ pub async fn start(db: &Db, c: &Caller, course_id: i64, now: i64) -> Result<Atte
         let drawn = store::questions(db, course_id, Some(&ids)).await?;
         return Ok(AttemptView {
             id: open.id,
-            questions: question_views(&drawn),
+            questions: question_views(&drawn, &orders_of(open)),
             deadline_at: open.deadline_at,
+            seconds_left: open.deadline_at.map(|d| (d - now).max(0)),
         });
     }
     if attempts.iter().any(|a| a.passed == Some(1))
@@ -236,15 +389,29 @@ pub async fn start(db: &Db, c: &Caller, course_id: i64, now: i64) -> Result<Atte
     let ids: Vec<i64> = bank.iter().map(|(id, _)| *id).collect();
     let drawn_ids = quiz::draw(&ids, course.draw_count.max(1) as usize);
     let deadline = (course.time_limit_minutes > 0).then(|| now + course.time_limit_minutes * 60);
+    let drawn = store::questions(db, course_id, Some(&drawn_ids)).await?;
+    let orders: Vec<Vec<usize>> = drawn
+        .iter()
+        .map(|(_, q)| quiz::option_order(q.kind, q.options.len()))
+        .collect();
     let id = store::insert_attempt(
-        db, course_id, c.user_id, c.org_id, &drawn_ids, now, deadline,
+        db,
+        store::NewAttempt {
+            course_id,
+            user_id: c.user_id,
+            org_id: c.org_id,
+            question_ids: &drawn_ids,
+            option_orders: &orders,
+            deadline,
+        },
+        now,
     )
     .await?;
-    let drawn = store::questions(db, course_id, Some(&drawn_ids)).await?;
     Ok(AttemptView {
         id,
-        questions: question_views(&drawn),
+        questions: question_views(&drawn, &orders),
         deadline_at: deadline,
+        seconds_left: deadline.map(|d| d - now),
     })
 }
 
@@ -275,7 +442,29 @@ pub async fn submit(
     let ids: Vec<i64> = serde_json::from_str(&attempt.question_ids).unwrap_or_default();
     let drawn = store::questions(db, course.id, Some(&ids)).await?;
     let pairs: Vec<(i64, &BankQuestion)> = drawn.iter().map(|(id, q)| (*id, q)).collect();
-    let (graded, score) = quiz::grade(&pairs, if late { &[] } else { answers });
+    // Answers name options as shown; grading reads them as stored.
+    let orders = orders_of(&attempt);
+    let answers: Vec<AnswerInput> = if late {
+        Vec::new()
+    } else {
+        answers
+            .iter()
+            .map(|a| {
+                let order = ids
+                    .iter()
+                    .position(|q| *q == a.question_id)
+                    .and_then(|n| orders.get(n));
+                AnswerInput {
+                    question_id: a.question_id,
+                    chosen: match order {
+                        Some(order) => quiz::unshuffle(order, &a.chosen),
+                        None => a.chosen.clone(),
+                    },
+                }
+            })
+            .collect()
+    };
+    let (graded, score) = quiz::grade(&pairs, &answers);
     let passed = !late && score >= course.pass_percent;
     let mut topics: Vec<String> = Vec::new();
     let feedback: Vec<QuestionFeedback> = graded

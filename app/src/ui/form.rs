@@ -3,10 +3,14 @@ use crate::i18n::use_i18n;
 use leptos::prelude::*;
 
 /// The messages for one field of the latest error, as a signal.
-pub fn field_errors(err: Signal<Option<AppError>>, field: &'static str) -> Signal<Vec<String>> {
+pub fn field_errors(
+    err: Signal<Option<AppError>>,
+    field: impl Into<String>,
+) -> Signal<Vec<String>> {
+    let field: String = field.into();
     Signal::derive(move || {
         err.get()
-            .map(|e| e.field_messages(field))
+            .map(|e| e.field_messages(&field))
             .unwrap_or_default()
     })
 }
@@ -54,7 +58,7 @@ fn keep_typed_before_hydration(node: NodeRef<leptos::html::Input>, value: RwSign
 pub fn TextField(
     /// i18n key of the label.
     label: &'static str,
-    name: &'static str,
+    #[prop(into)] name: String,
     value: RwSignal<String>,
     #[prop(into, optional)] errors: Signal<Vec<String>>,
     #[prop(optional)] input_type: Option<&'static str>,
@@ -108,7 +112,7 @@ pub fn TextField(
 #[component]
 pub fn TextArea(
     label: &'static str,
-    name: &'static str,
+    #[prop(into)] name: String,
     value: RwSignal<String>,
     #[prop(into, optional)] errors: Signal<Vec<String>>,
 ) -> impl IntoView {

@@ -9,3 +9,17 @@ mod table;
 pub use feedback::*;
 pub use form::*;
 pub use table::*;
+
+/// The route's `:id` as a number (0 when it is not one, which no record has), read
+/// reactively so that moving between records reloads.
+pub fn route_id() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
+    use leptos::prelude::Read;
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    }
+}

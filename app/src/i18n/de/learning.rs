@@ -254,4 +254,61 @@ pub static TEXTS: &[(&str, &str)] = &[
         "err.certification_exists",
         "Eine Zertifizierung mit diesem Namen gibt es schon.",
     ),
+    ("course.lesson_n", "Lektion {n}"),
+    ("course.module", "Modul"),
+    (
+        "course.module_hint",
+        "Lektionen eines Moduls werden im Player zusammen gezeigt.",
+    ),
+    ("course.asset", "Inhalt aus der Bibliothek"),
+    (
+        "course.asset_hint",
+        "Seine Nummer oder Adresse, z. B. /content/12. Lernende sehen ihn nur, wenn die Bibliothek ihn ihnen zeigt.",
+    ),
+    ("course.add_lesson", "Lektion hinzufügen"),
+    ("course.remove_lesson", "Diese Lektion entfernen"),
+    ("course.edit", "Kurs bearbeiten"),
+    (
+        "course.edit_hint",
+        "Speichern legt eine neue Version an. Niemand verliert eine abgeschlossene Lektion, einen Versuch oder einen Nachweis; eine Lektion behält ihre Abschlüsse, wenn Titel oder Position gleich bleiben.",
+    ),
+    ("course.save", "Als neue Version speichern"),
+    ("course.saved", "Als neue Version gespeichert."),
+    ("course.version_n", "Version {n}"),
+    ("course.version_line", "Version {n}, {date}, von {who}"),
+    (
+        "learning.asset_hidden",
+        "Diese Lektion zeigt einen Inhalt, der für Ihre Organisation nicht freigegeben ist.",
+    ),
+    ("quiz.time_left", "Verbleibende Zeit: {time}"),
+    ("report.team", "Personen"),
+    ("report.no_team", "Noch niemand hier."),
+    ("report.lessons_done", "Lektionen erledigt"),
+    ("report.courses_passed", "Kurse bestanden"),
+    ("report.certified_now", "Zertifizierungen"),
+    ("report.next_expiry", "Nächster Ablauf"),
+    (
+        "err.asset_ref",
+        "Geben Sie die Nummer oder Adresse an, z. B. /content/12.",
+    ),
+    (
+        "err.asset_not_found",
+        "In der Bibliothek gibt es keinen Inhalt mit dieser Nummer.",
+    ),
+    (
+        "err.certification_kept",
+        "Ein Kurs behält seine Zertifizierung; archivieren Sie den Kurs stattdessen.",
+    ),
+    (
+        "err.partner_user_not_found",
+        "Kein aktiver Partner-Benutzer hat diese E-Mail-Adresse.",
+    ),
+    (
+        "credential.already_held",
+        "Diese Person hält die Zertifizierung bereits und muss sie noch nicht erneuern.",
+    ),
+    (
+        "learning.team_expiring",
+        "Eine Zertifizierung in Ihrem Team läuft bald ab",
+    ),
 ];

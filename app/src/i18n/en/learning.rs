@@ -242,4 +242,61 @@ pub static TEXTS: &[(&str, &str)] = &[
         "err.certification_exists",
         "A certification with this name exists.",
     ),
+    ("course.lesson_n", "Lesson {n}"),
+    ("course.module", "Module"),
+    (
+        "course.module_hint",
+        "Lessons of one module are grouped in the player.",
+    ),
+    ("course.asset", "Content library asset"),
+    (
+        "course.asset_hint",
+        "Its number or its address, e.g. /content/12. Learners see it only if the library shows it to them.",
+    ),
+    ("course.add_lesson", "Add a lesson"),
+    ("course.remove_lesson", "Remove this lesson"),
+    ("course.edit", "Edit course"),
+    (
+        "course.edit_hint",
+        "Saving makes a new version. Nobody loses a completed lesson, an attempt or a credential; a lesson keeps its completions when its title or its place stays the same.",
+    ),
+    ("course.save", "Save a new version"),
+    ("course.saved", "Saved as a new version."),
+    ("course.version_n", "Version {n}"),
+    ("course.version_line", "Version {n}, {date}, by {who}"),
+    (
+        "learning.asset_hidden",
+        "This lesson shows a content asset that is not available to your organisation.",
+    ),
+    ("quiz.time_left", "Time left: {time}"),
+    ("report.team", "People"),
+    ("report.no_team", "Nobody here yet."),
+    ("report.lessons_done", "Lessons done"),
+    ("report.courses_passed", "Courses passed"),
+    ("report.certified_now", "Certifications held"),
+    ("report.next_expiry", "Next expiry"),
+    (
+        "err.asset_ref",
+        "Give the asset's number or its address, e.g. /content/12.",
+    ),
+    (
+        "err.asset_not_found",
+        "There is no asset with this number in the content library.",
+    ),
+    (
+        "err.certification_kept",
+        "A course keeps its certification once it has one; archive the course instead.",
+    ),
+    (
+        "err.partner_user_not_found",
+        "No active partner user has this email address.",
+    ),
+    (
+        "credential.already_held",
+        "This person holds this certification and is not due to renew it.",
+    ),
+    (
+        "learning.team_expiring",
+        "A certification in your team expires soon",
+    ),
 ];
