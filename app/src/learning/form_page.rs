@@ -146,7 +146,7 @@ fn CourseForm(
             </For>
             <p>
                 <button type="button" class="btn" data-testid="add-lesson"
-                    disabled=move || lessons.with(Vec::len) >= 50
+                    disabled=move || { lessons.with(Vec::len) >= 50 }
                     on:click=move |_| {
                         let key = next_key.get_untracked();
                         next_key.set(key + 1);

@@ -55,7 +55,7 @@ fn Countdown(seconds_left: i64) -> impl IntoView {
         )
     };
     view! {
-        <p class="alert warning countdown" class:urgent=move || left.get() < 60 data-testid="countdown" role="timer">
+        <p class="alert warning countdown" class:urgent=move || { left.get() < 60 } data-testid="countdown" role="timer">
             {text}
         </p>
     }
