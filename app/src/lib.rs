@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod campaigns;
 pub mod content;
 pub mod deals;
 pub mod domain;

@@ -42,6 +42,10 @@ pub enum Action {
     ViewAllLearning,
     /// Issue a credential by hand (REST), revoke one, and rotate the issuer's signing key.
     RevokeCredentials,
+    /// Write campaign templates and read every partner's campaign figures (counts only).
+    ManageCampaigns,
+    /// Keep the organisation's brand kit and contacts, launch campaigns and work its leads.
+    LaunchCampaigns,
 }
 
 /// The role table. Vendor roles: Admin, ChannelManager, VendorMarketer; partner roles:
@@ -66,6 +70,8 @@ pub fn role_allows(role: Role, action: Action) -> bool {
         TakeCourses => matches!(role, PartnerAdmin | Sales | PartnerMarketer),
         ViewAllLearning => matches!(role, Admin | ChannelManager | VendorMarketer),
         RevokeCredentials => matches!(role, Admin),
+        ManageCampaigns => matches!(role, Admin | VendorMarketer),
+        LaunchCampaigns => matches!(role, PartnerAdmin | PartnerMarketer),
     }
 }
 

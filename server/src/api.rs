@@ -10,6 +10,8 @@ use axum::{Extension, Json, Router};
 pub fn routes(per_minute: u32) -> Router<AppState> {
     app::deals::rest::routes()
         .merge(app::learning::rest::routes())
+        .merge(app::campaigns::rest::routes())
+        .merge(app::campaigns::web::routes())
         .route(
             "/api/v1/openapi.json",
             // Built once per process: the document only changes with the code.

@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
+pub mod seed_campaigns;
 pub mod text_guard;
 
 use anyhow::{Context, Result};
@@ -214,6 +215,10 @@ pub fn job_registry() -> app::server::jobs::Registry {
         .on(
             app::learning::xapi::SEND_JOB,
             app::learning::xapi::run_send_job,
+        )
+        .on(
+            app::campaigns::sending::SEND_JOB,
+            app::campaigns::sending::run_send_job,
         )
 }
 

@@ -198,6 +198,7 @@ async fn run(cli: Cli) -> Result<()> {
             let db = trellis::connect(&config.database_url).await?;
             let logins = seed::demo(&db).await?;
             seed::demo_learning(&db, &config.public_url).await?;
+            trellis::seed_campaigns::demo_campaigns(&db).await?;
             let assets = seed::demo_content(&db, &trellis::files(&config)?).await?;
             println!("Content library: {assets} assets.");
             if partners > 0 {

@@ -4,11 +4,10 @@
 use app::auth::{LOCALE_COOKIE, SESSION_COOKIE};
 use app::i18n::Locale;
 use app::server::AppState;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use std::net::SocketAddr;
 
 /// A cookie's value from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -22,23 +21,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// The client's IP: the socket peer, or the address our proxy appended to
-/// `X-Forwarded-For` when `TRELLIS_TRUST_PROXY` is set.
-pub fn client_ip(state: &AppState, req: &Request) -> String {
-    if state.config.trust_proxy
-        && let Some(ip) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-    {
-        return ip.trim().to_string();
-    }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
-}
+pub use app::server::client_ip;
 
 /// Resolves the session into a `Caller` and the reader's `Locale`, both request extensions
 /// that server functions and pages read. Pages that need a session redirect to sign-in.
@@ -87,11 +70,14 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
 }
 
 /// Pages behind sign-in: everything but the public pages (sign-in, resets, invitations,
-/// issued credentials and the issuer's documents that verifiers fetch), the API, health
-/// and assets.
+/// issued credentials and the issuer's documents that verifiers fetch, campaign mail's
+/// unsubscribe, click and landing addresses), the API, health and assets.
 fn needs_session(path: &str) -> bool {
-    const PUBLIC: [&str; 10] = [
+    const PUBLIC: [&str; 13] = [
         "/login",
+        "/u/",
+        "/c/",
+        "/l/",
         "/logout",
         "/forgot",
         "/reset/",

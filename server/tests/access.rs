@@ -40,6 +40,8 @@ struct Ids {
     lesson: String,
     attempt: String,
     credential: String,
+    /// A launch of Northwind's.
+    launch: String,
 }
 
 /// One expected answer: an exact status, or a class.
@@ -572,6 +574,83 @@ fn rows(i: &Ids) -> Vec<Row> {
             ),
             ["401", "403", "403", "422", "403", "403"],
         ),
+        // Campaigns.
+        r(
+            "GET /api/v1/campaigns",
+            Rest("GET", "/api/v1/campaigns".into(), None),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "POST /api/v1/campaigns",
+            Rest(
+                "POST",
+                "/api/v1/campaigns".into(),
+                Some(json!({ "name": "" })),
+            ),
+            ["401", "403", "403", "422", "403", "422"],
+        ),
+        r(
+            "POST /api/v1/campaigns/{id}/launches",
+            Rest(
+                "POST",
+                "/api/v1/campaigns/1/launches".into(),
+                Some(json!({ "contacts": [] })),
+            ),
+            ["401", "403", "422", "403", "403", "403"],
+        ),
+        r(
+            "GET /api/v1/launches/{id}",
+            Rest("GET", format!("/api/v1/launches/{}", i.launch), None),
+            ["401", "deny", "deny", "200", "200", "200"],
+        ),
+        r(
+            "GET /api/v1/contacts",
+            Rest("GET", "/api/v1/contacts".into(), None),
+            ["401", "403", "200", "403", "403", "403"],
+        ),
+        r(
+            "POST /api/v1/contacts",
+            Rest(
+                "POST",
+                "/api/v1/contacts".into(),
+                Some(json!({ "email": "", "consent": true })),
+            ),
+            ["401", "403", "422", "403", "403", "403"],
+        ),
+        r(
+            "GET /api/v1/brand-kit",
+            Rest("GET", "/api/v1/brand-kit".into(), None),
+            ["401", "403", "200", "403", "403", "403"],
+        ),
+        r(
+            "POST /api/v1/brand-kit",
+            Rest("POST", "/api/v1/brand-kit".into(), Some(json!({}))),
+            ["401", "403", "422", "403", "403", "403"],
+        ),
+        r(
+            "GET /api/v1/leads",
+            Rest("GET", "/api/v1/leads".into(), None),
+            ["401", "403", "200", "403", "403", "403"],
+        ),
+        r(
+            "GET /l/{launch}",
+            Page("GET", format!("/l/{}", i.launch), None),
+            ["200", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "POST /u/{token}",
+            Page("POST", "/u/1.forged".into(), None),
+            ["400", "400", "400", "400", "400", "400"],
+        ),
+        r(
+            "GET /c/{send}/{sig}",
+            Page(
+                "GET",
+                "/c/1/forged?u=https%3A%2F%2Fevil.example".into(),
+                None,
+            ),
+            ["400", "400", "400", "400", "400", "400"],
+        ),
         r(
             "GET /credentials/status/{list}",
             Rest("GET", "/credentials/status/1".into(), None),
@@ -841,7 +920,30 @@ async fn fixtures(app: &TestApp) -> Ids {
     .fetch_one(&app.db.pool)
     .await
     .expect("sam's credential");
+    let nina = app::auth::tokens::caller_for_email(&app.db, "nina@northwind.example")
+        .await
+        .expect("nina");
+    let template = app
+        .scalar(
+            "SELECT MIN(id) FROM campaign_templates WHERE status = $1",
+            "published",
+        )
+        .await;
+    let launch = app::campaigns::sending::launch(
+        &app.db,
+        &nina,
+        template,
+        &app::campaigns::LaunchInput {
+            contacts: app::campaigns::Recipients::All("all".into()),
+            ..Default::default()
+        },
+        app::server::now(),
+    )
+    .await
+    .expect("Northwind's launch")
+    .to_string();
     Ids {
+        launch,
         course: course.to_string(),
         lesson,
         attempt,

@@ -207,6 +207,7 @@ mod service {
                 to: email.as_str().to_string(),
                 subject: locale.text("mail.reset_subject").to_string(),
                 body: locale.text("mail.reset_body").replace("{link}", &link),
+                ..Default::default()
             },
         )
         .await

@@ -379,6 +379,7 @@ pub async fn notify_decision(state: &crate::server::AppState, id: i64) -> Result
                 .replace("{status}", status_text)
                 .replace("{reason}", &reason)
                 .replace("{link}", &link),
+            ..Default::default()
         },
     )
     .await

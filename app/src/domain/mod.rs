@@ -100,6 +100,19 @@ pub fn parse_optional_text(raw: &str, max: usize) -> Result<String, &'static str
     Ok(s.to_string())
 }
 
+/// Percent-encodes everything but unreserved characters (RFC 3986), for query values.
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// An optional website: empty, or an http(s) URL with a dotted host.
 pub fn parse_website(raw: &str) -> Result<String, &'static str> {
     let s = raw.trim();

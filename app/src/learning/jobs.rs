@@ -127,6 +127,7 @@ pub async fn remind_due(state: &AppState, now: i64) -> Result<usize, AppError> {
                     state.config.public_url,
                     credentials::credential_url(&state.config.public_url, &id)
                 ),
+                ..Default::default()
             },
         )
         .await?;

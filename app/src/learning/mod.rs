@@ -420,10 +420,10 @@ pub fn linkedin_url(
     let (ey, em) = year_month(valid_until);
     format!(
         "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&name={}&organizationName={}&issueYear={iy}&issueMonth={im}&expirationYear={ey}&expirationMonth={em}&certId={}&certUrl={}",
-        url_encode(name),
-        url_encode(issuer),
-        url_encode(credential_id),
-        url_encode(url)
+        crate::domain::url_encode(name),
+        crate::domain::url_encode(issuer),
+        crate::domain::url_encode(credential_id),
+        crate::domain::url_encode(url)
     )
 }
 
@@ -431,18 +431,6 @@ fn year_month(epoch: i64) -> (i32, u8) {
     time::OffsetDateTime::from_unix_timestamp(epoch)
         .map(|t| (t.year(), u8::from(t.month())))
         .unwrap_or((1970, 1))
-}
-
-fn url_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

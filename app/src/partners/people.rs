@@ -132,6 +132,7 @@ async fn notify_existing_account(
                 .replace("{inviter}", &inviter)
                 .replace("{org}", &org.name)
                 .replace("{link}", &format!("{}/login", state.config.public_url)),
+            ..Default::default()
         },
     )
     .await?;
@@ -269,6 +270,7 @@ pub async fn invite(
                 .replace("{inviter}", &inviter)
                 .replace("{org}", &org.name)
                 .replace("{link}", &link),
+            ..Default::default()
         },
     )
     .await?;

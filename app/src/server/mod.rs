@@ -13,6 +13,24 @@ pub mod storage;
 
 pub use state::{AppConfig, AppState};
 
+/// The client's IP: the socket peer, or the address our proxy appended to
+/// `X-Forwarded-For` when `TRELLIS_TRUST_PROXY` is set.
+pub fn client_ip(state: &AppState, req: &axum::extract::Request) -> String {
+    if state.config.trust_proxy
+        && let Some(ip) = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+    {
+        return ip.trim().to_string();
+    }
+    req.extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
 /// Seconds since the Unix epoch, UTC. All stored times use this.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

@@ -108,6 +108,9 @@ pub async fn spawn_app_full(
     trellis::seed::demo_learning(&db, &base)
         .await
         .expect("seed demo learning");
+    trellis::seed_campaigns::demo_campaigns(&db)
+        .await
+        .expect("seed demo campaigns");
     let mut config = AppConfig::for_public_url(&base);
     config.smtp_url = smtp_url;
     config.trust_proxy = true;

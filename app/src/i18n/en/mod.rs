@@ -2,6 +2,7 @@
 
 mod admin;
 mod auth;
+mod campaigns;
 mod common;
 mod content;
 mod deals;
@@ -16,4 +17,5 @@ pub static SECTIONS: &[&[(&str, &str)]] = &[
     auth::TEXTS,
     admin::TEXTS,
     learning::TEXTS,
+    campaigns::TEXTS,
 ];

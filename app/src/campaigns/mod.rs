@@ -1,0 +1,199 @@
+//! Through-channel marketing: campaign templates that vendor marketers write once (an email
+//! sequence in MJML with locked brand regions and editable partner regions, a landing page
+//! and social posts), and that each partner launches under its own brand to its own
+//! contacts. Sending goes through the durable job queue exactly once per recipient and
+//! touch, only to contacts with consent and not suppressed, with one-click unsubscribe and
+//! signed click tracking.
+//!
+//! Layers: shared types here; `rest` (REST API v1) and `web` (the public unsubscribe,
+//! click and landing routes) call `service`, which checks the caller and calls `store`
+//! (SQL), `render` (merge fields, regions, MJML to HTML and text), `links` (signed
+//! addresses) and `sending` (the job that sends what is due).
+
+#[cfg(feature = "ssr")]
+pub mod links;
+#[cfg(feature = "ssr")]
+pub mod render;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod sending;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(feature = "ssr")]
+pub mod web;
+
+use crate::domain::code_enum;
+use serde::{Deserialize, Serialize};
+
+code_enum!(
+    /// Where a template is in its life: only published ones reach partners.
+    TemplateStatus {
+        Draft = "draft",
+        Published = "published",
+        Archived = "archived",
+    }
+);
+
+code_enum!(
+    /// A launch: waiting for its start, sending, or every touch handed to the mail queue.
+    LaunchStatus {
+        Scheduled = "scheduled",
+        Sending = "sending",
+        Done = "done",
+    }
+);
+
+/// An editable region of a template: partners write its text (plain text, no markup),
+/// within `max_len` characters; `default` is used when they write nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegionSpec {
+    pub name: String,
+    pub label: String,
+    pub default: String,
+    pub max_len: i64,
+}
+
+/// One email of the sequence, sent `delay_days` after the previous one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TouchInput {
+    pub subject: String,
+    pub delay_days: String,
+    /// MJML with merge fields (`{{partner.name}}`) and regions (`{{region:body}}`).
+    pub mjml: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SocialPost {
+    pub text: String,
+    pub image_url: String,
+    pub link: String,
+}
+
+/// A template as vendor marketers write it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TemplateInput {
+    pub name: String,
+    pub description: String,
+    /// `en` or `de`.
+    pub language: String,
+    pub partner_types: Vec<String>,
+    pub tiers: Vec<String>,
+    pub regions: Vec<String>,
+    pub editable: Vec<RegionSpec>,
+    pub touches: Vec<TouchInput>,
+    pub landing_title: String,
+    /// Markdown with merge fields.
+    pub landing_body: String,
+    pub social_posts: Vec<SocialPost>,
+    pub publish: bool,
+}
+
+/// A template in the library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateSummary {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub language: String,
+    pub status: TemplateStatus,
+    pub touches: i64,
+    pub editable: Vec<RegionSpec>,
+}
+
+/// A partner's brand, merged into what it sends.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BrandKit {
+    pub display_name: String,
+    pub logo_url: String,
+    /// `#rrggbb`, legible on white (contrast at least 4.5:1).
+    pub primary_color: String,
+    pub postal_address: String,
+    pub phone: String,
+    pub website: String,
+    pub sender_name: String,
+    pub sender_email: String,
+    pub signature: String,
+}
+
+/// A contact as a partner writes or imports it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContactInput {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub consent: bool,
+    /// Where the consent came from (`manual`, `import`, `api`, `form`).
+    pub consent_source: String,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub consent: bool,
+    pub consent_source: String,
+    pub tags: Vec<String>,
+    pub unsubscribed: bool,
+}
+
+/// Who a launch goes to: every contact of the organisation, or the listed ones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Recipients {
+    /// The string `"all"`.
+    All(String),
+    Ids(Vec<i64>),
+}
+
+impl Default for Recipients {
+    fn default() -> Self {
+        Recipients::Ids(Vec::new())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LaunchInput {
+    pub contacts: Recipients,
+    /// Texts for the template's editable regions, by name.
+    pub regions: std::collections::BTreeMap<String, String>,
+    /// When to start (epoch seconds); now when absent or past.
+    pub starts_at: Option<i64>,
+}
+
+/// A launch's progress and results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LaunchView {
+    pub id: i64,
+    pub template_id: i64,
+    pub template_name: String,
+    pub org_name: String,
+    pub status: LaunchStatus,
+    pub starts_at: i64,
+    pub recipients: i64,
+    pub skipped_no_consent: i64,
+    pub skipped_suppressed: i64,
+    /// Emails (recipient × touch) handed to the mail queue, still due, and failed.
+    pub sent: i64,
+    pub queued: i64,
+    pub failed: i64,
+    pub clicks: i64,
+    pub visits: i64,
+    pub submissions: i64,
+    pub leads: i64,
+    pub unsubscribes: i64,
+}

@@ -1,0 +1,481 @@
+//! Rendering a touch as a partner sends it to one contact: merge fields filled from the
+//! brand kit and the contact (HTML-escaped where they land in markup), the partner's texts
+//! in the editable regions, a footer with the partner's identity, postal address and
+//! unsubscribe link on every email, MJML rendered to responsive HTML by `mrml`, links
+//! rewritten to signed tracking addresses, and a plain-text part.
+
+use super::{BrandKit, RegionSpec};
+use std::collections::BTreeMap;
+
+/// The merge fields a template may use.
+pub const FIELDS: &[&str] = &[
+    "partner.name",
+    "partner.logo_url",
+    "partner.color",
+    "partner.address",
+    "partner.phone",
+    "partner.website",
+    "sender.name",
+    "sender.email",
+    "sender.signature",
+    "contact.first_name",
+    "contact.last_name",
+    "contact.email",
+    "contact.company",
+    "landing_url",
+    "unsubscribe_url",
+];
+
+/// A merge field or region reference found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Token {
+    Field(String),
+    Region(String),
+}
+
+/// The `{{...}}` references of `text`, in order.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let key = after[..end].trim();
+        out.push(match key.strip_prefix("region:") {
+            Some(name) => Token::Region(name.trim().to_string()),
+            None => Token::Field(key.to_string()),
+        });
+        rest = &after[end + 2..];
+    }
+    out
+}
+
+/// HTML-escapes text for element content and quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+/// Replaces every `{{...}}` of `text`: fields from `vars` (through `field`), regions from
+/// `regions`. Unknown references become empty (templates are checked when saved).
+fn substitute(
+    text: &str,
+    vars: &BTreeMap<&str, String>,
+    regions: &BTreeMap<String, String>,
+    field: impl Fn(&str) -> String,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let key = after[..end].trim();
+        match key.strip_prefix("region:") {
+            Some(name) => out.push_str(regions.get(name.trim()).map_or("", String::as_str)),
+            None => out.push_str(&field(vars.get(key).map_or("", String::as_str))),
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Who receives a touch.
+#[derive(Debug, Clone, Default)]
+pub struct Recipient {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub company: String,
+}
+
+/// Everything a touch is merged with.
+pub struct Context<'a> {
+    pub brand: &'a BrandKit,
+    pub recipient: &'a Recipient,
+    pub landing_url: String,
+    pub unsubscribe_url: String,
+    /// The template's regions and the partner's texts for them.
+    pub editable: &'a [RegionSpec],
+    pub region_values: &'a BTreeMap<String, String>,
+}
+
+impl Context<'_> {
+    fn vars(&self) -> BTreeMap<&'static str, String> {
+        let b = self.brand;
+        let r = self.recipient;
+        BTreeMap::from([
+            ("partner.name", b.display_name.clone()),
+            ("partner.logo_url", b.logo_url.clone()),
+            ("partner.color", b.primary_color.clone()),
+            ("partner.address", b.postal_address.clone()),
+            ("partner.phone", b.phone.clone()),
+            ("partner.website", b.website.clone()),
+            ("sender.name", b.sender_name.clone()),
+            ("sender.email", b.sender_email.clone()),
+            ("sender.signature", b.signature.clone()),
+            ("contact.first_name", r.first_name.clone()),
+            ("contact.last_name", r.last_name.clone()),
+            ("contact.email", r.email.clone()),
+            ("contact.company", r.company.clone()),
+            ("landing_url", self.landing_url.clone()),
+            ("unsubscribe_url", self.unsubscribe_url.clone()),
+        ])
+    }
+
+    /// The partner's region texts as HTML: escaped, line breaks kept, the default where
+    /// the partner wrote nothing.
+    fn regions_html(&self) -> BTreeMap<String, String> {
+        self.editable
+            .iter()
+            .map(|r| {
+                let text = self
+                    .region_values
+                    .get(&r.name)
+                    .filter(|v| !v.trim().is_empty())
+                    .unwrap_or(&r.default);
+                let html = text.lines().map(escape).collect::<Vec<_>>().join("<br />");
+                (r.name.clone(), html)
+            })
+            .collect()
+    }
+}
+
+/// A rendered email.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+}
+
+/// Why a touch could not be rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RenderError {
+    /// The merged subject holds a line break or another control character.
+    Subject,
+    /// The MJML does not parse or render (the message of `mrml`).
+    Mjml(String),
+}
+
+/// The footer every email carries: who sends it, their postal address, how to reach them
+/// and how to unsubscribe.
+fn footer(c: &Context<'_>) -> String {
+    let b = c.brand;
+    let mut reach: Vec<String> = Vec::new();
+    if !b.phone.is_empty() {
+        reach.push(escape(&b.phone));
+    }
+    if !b.website.is_empty() {
+        reach.push(escape(&b.website));
+    }
+    format!(
+        "<mj-section><mj-column><mj-text font-size=\"12px\" color=\"#555555\">{} · {}<br />{}<br /><a href=\"{}\">Unsubscribe</a></mj-text></mj-column></mj-section>",
+        escape(&b.display_name),
+        escape(&b.postal_address).replace('\n', ", "),
+        reach.join(" · "),
+        escape(&c.unsubscribe_url),
+    )
+}
+
+/// Renders one touch for one recipient. `track` turns a link's target into the address
+/// that records the click and redirects there; the unsubscribe link is left as it is.
+pub fn render(
+    subject: &str,
+    mjml: &str,
+    c: &Context<'_>,
+    track: impl Fn(&str) -> String,
+) -> Result<Rendered, RenderError> {
+    let vars = c.vars();
+    let regions = c.regions_html();
+    let subject = substitute(subject, &vars, &BTreeMap::new(), str::to_string);
+    if subject.chars().any(char::is_control) {
+        return Err(RenderError::Subject);
+    }
+    let mut merged = substitute(mjml, &vars, &regions, escape);
+    let at = merged
+        .rfind("</mj-body>")
+        .ok_or_else(|| RenderError::Mjml("the template has no <mj-body>".into()))?;
+    merged.insert_str(at, &footer(c));
+    let html = mjml_to_html(&merged)?;
+    let html = rewrite_links(&html, &c.unsubscribe_url, track);
+    let text = to_text(&html);
+    Ok(Rendered {
+        subject,
+        html,
+        text,
+    })
+}
+
+/// MJML to HTML with `mrml`. Input comes from vendor staff and is checked when saved;
+/// a panic inside the renderer on some odd input is still turned into an error here
+/// rather than a failed request.
+fn mjml_to_html(mjml: &str) -> Result<String, RenderError> {
+    let run = || -> Result<String, RenderError> {
+        let parsed = mrml::parse(mjml).map_err(|e| RenderError::Mjml(e.to_string()))?;
+        parsed
+            .element
+            .render(&mrml::prelude::render::RenderOptions {
+                // No web fonts: a third party would learn who opened the email.
+                fonts: Default::default(),
+                ..Default::default()
+            })
+            .map_err(|e| RenderError::Mjml(e.to_string()))
+    };
+    std::panic::catch_unwind(run)
+        .unwrap_or_else(|_| Err(RenderError::Mjml("the renderer failed on this MJML".into())))
+}
+
+/// Checks a template's MJML: it parses and renders with sample values.
+pub fn check_mjml(mjml: &str) -> Result<(), String> {
+    let brand = BrandKit {
+        display_name: "Partner".into(),
+        postal_address: "1 Street".into(),
+        ..Default::default()
+    };
+    let recipient = Recipient::default();
+    let c = Context {
+        brand: &brand,
+        recipient: &recipient,
+        landing_url: "https://example.com/l".into(),
+        unsubscribe_url: "https://example.com/u".into(),
+        editable: &[],
+        region_values: &BTreeMap::new(),
+    };
+    render("s", mjml, &c, str::to_string)
+        .map(|_| ())
+        .map_err(|e| match e {
+            RenderError::Mjml(m) => m,
+            RenderError::Subject => "subject".into(),
+        })
+}
+
+/// Rewrites the `href="http…"` targets of links (`<a>`) through `track`, except the
+/// unsubscribe address.
+fn rewrite_links(html: &str, unsubscribe: &str, track: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("href=\"") {
+        let start = at + "href=\"".len();
+        out.push_str(&rest[..start]);
+        let in_link = rest[..at]
+            .rfind('<')
+            .is_some_and(|lt| rest[lt..].starts_with("<a ") || rest[lt..].starts_with("<a\n"));
+        let after = &rest[start..];
+        let end = after.find('"').unwrap_or(after.len());
+        let target = unescape(&after[..end]);
+        if in_link
+            && (target.starts_with("https://") || target.starts_with("http://"))
+            && target != unsubscribe
+        {
+            out.push_str(&escape(&track(&target)));
+        } else {
+            out.push_str(&after[..end]);
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The plain-text part: the HTML's text, links as "text (address)", blocks on their own
+/// lines.
+pub fn to_text(html: &str) -> String {
+    let body = match (html.find("<body"), html.rfind("</body>")) {
+        (Some(a), Some(b)) if a < b => &html[a..b],
+        _ => html,
+    };
+    let mut out = String::new();
+    let mut rest = body;
+    let mut href: Option<String> = None;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&unescape(&rest[..lt]));
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if tag.starts_with("style") || tag.starts_with("script") {
+            let close = format!("</{name}>");
+            rest = match rest[lt..].find(&close) {
+                Some(e) => &rest[lt + e + close.len()..],
+                None => "",
+            };
+            continue;
+        }
+        match name.as_str() {
+            "a" if !tag.starts_with('/') => {
+                href = tag
+                    .split("href=\"")
+                    .nth(1)
+                    .and_then(|h| h.split('"').next())
+                    .map(unescape);
+            }
+            "a" => {
+                if let Some(h) = href.take() {
+                    out.push_str(&format!(" ({h})"));
+                }
+            }
+            "br" | "p" | "div" | "tr" | "h1" | "h2" | "h3" | "li" => out.push('\n'),
+            _ => {}
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(&unescape(rest));
+    let mut lines: Vec<String> = Vec::new();
+    for line in out.lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() && lines.last().is_none_or(String::is_empty) {
+            continue;
+        }
+        lines.push(line);
+    }
+    while lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines.join("\n")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const MJML: &str = r##"<mjml><mj-body>
+<mj-section background-color="{{partner.color}}"><mj-column><mj-text>{{partner.name}}</mj-text></mj-column></mj-section>
+<mj-section><mj-column><mj-text>Hello {{contact.first_name}},<br />{{region:body}}</mj-text>
+<mj-button href="https://vendor.example/offer?a=1&amp;b=2">See the offer</mj-button></mj-column></mj-section>
+</mj-body></mjml>"##;
+
+    fn brand() -> BrandKit {
+        BrandKit {
+            display_name: "Northwind & Co".into(),
+            primary_color: "#0a4d8c".into(),
+            postal_address: "1 Harbour Road\nLondon".into(),
+            phone: "+44 20 0000".into(),
+            website: "https://northwind.example".into(),
+            ..Default::default()
+        }
+    }
+
+    fn regions() -> Vec<RegionSpec> {
+        vec![RegionSpec {
+            name: "body".into(),
+            label: "Body".into(),
+            default: "Default text".into(),
+            max_len: 500,
+        }]
+    }
+
+    fn render_for(first: &str, body: &str, subject: &str) -> Result<Rendered, RenderError> {
+        let brand = brand();
+        let recipient = Recipient {
+            first_name: first.into(),
+            email: "ada@example.com".into(),
+            ..Default::default()
+        };
+        let editable = regions();
+        let values = BTreeMap::from([("body".to_string(), body.to_string())]);
+        let c = Context {
+            brand: &brand,
+            recipient: &recipient,
+            landing_url: "https://p.example/l/1".into(),
+            unsubscribe_url: "https://p.example/u/abc".into(),
+            editable: &editable,
+            region_values: &values,
+        };
+        render(subject, MJML, &c, |t| {
+            format!("https://p.example/c?u={}", t.len())
+        })
+    }
+
+    #[test]
+    fn a_contact_named_script_stays_text() {
+        let r = render_for(
+            "<script>alert(1)</script>",
+            "Line one\n<b>two</b>",
+            "Hi {{contact.first_name}}",
+        )
+        .unwrap();
+        assert!(!r.html.contains("<script>alert"), "{}", r.html);
+        assert!(r.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(r.html.contains("Line one<br />&lt;b&gt;two&lt;/b&gt;"));
+        assert!(r.html.contains("Northwind &amp; Co"));
+        assert_eq!(r.subject, "Hi <script>alert(1)</script>");
+        assert!(
+            r.text.contains("Hello <script>alert(1)</script>,"),
+            "{}",
+            r.text
+        );
+    }
+
+    #[test]
+    fn line_breaks_in_a_subject_fail() {
+        assert_eq!(
+            render_for(
+                "Ada\r\nBcc: x@evil.example",
+                "",
+                "Hi {{contact.first_name}}"
+            ),
+            Err(RenderError::Subject)
+        );
+    }
+
+    #[test]
+    fn links_are_tracked_but_unsubscribe_is_not_and_every_email_has_a_footer() {
+        let r = render_for("Ada", "", "Hi").unwrap();
+        assert!(r.html.contains("https://p.example/c?u="), "{}", r.html);
+        assert!(!r.html.contains("vendor.example/offer"));
+        assert!(r.html.contains("href=\"https://p.example/u/abc\""));
+        assert!(r.html.contains("1 Harbour Road, London"));
+        assert!(
+            r.text.contains("Unsubscribe (https://p.example/u/abc)"),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("Default text"));
+        assert!(r.html.contains("@media"), "responsive CSS from mrml");
+    }
+
+    #[test]
+    fn tokens_and_bad_mjml() {
+        assert_eq!(
+            tokens("{{ partner.name }} {{region:body}}"),
+            vec![
+                Token::Field("partner.name".into()),
+                Token::Region("body".into())
+            ]
+        );
+        assert!(check_mjml("<mjml><mj-body></mj-body></mjml>").is_ok());
+        assert!(check_mjml("<mjml><mj-body><mj-section></mj-body></mjml>").is_err());
+        assert!(check_mjml("<p>no mjml</p>").is_err());
+    }
+}

@@ -1,0 +1,455 @@
+//! Launching a campaign and sending it. A launch makes one `campaign_sends` row per
+//! recipient and touch (unique), skipping and counting contacts without consent and
+//! suppressed ones. The `campaigns.send` job sends what is due: each send is claimed with a
+//! guarded update and its message recorded in the mail outbox in the same transaction, so
+//! a crash or restart never loses a message and never sends one twice. At most
+//! `PER_MINUTE` messages a minute per partner; the rest wait for the next run.
+
+use super::links;
+use super::render::{self, Context, Recipient};
+use super::service::visible_template;
+use super::store;
+use super::{LaunchInput, LaunchStatus, LaunchView, Recipients};
+use crate::auth::Caller;
+use crate::error::{AppError, Problems};
+use crate::policy::Action;
+use crate::server::AppState;
+use crate::server::db::Db;
+use crate::server::jobs::{self, Enqueue, Job};
+use std::collections::BTreeMap;
+
+pub const SEND_JOB: &str = "campaigns.send";
+/// Messages a partner sends per minute, at most.
+pub const PER_MINUTE: i64 = 600;
+const DAY: i64 = 86_400;
+
+async fn queue(db: &Db, launch_id: i64, at: i64) -> Result<(), AppError> {
+    jobs::enqueue(
+        &db.pool,
+        SEND_JOB,
+        &serde_json::json!({ "launch_id": launch_id }),
+        Enqueue {
+            run_at: Some(at),
+            max_attempts: 10,
+            // One pending run per launch and minute is enough.
+            dedupe_key: Some(format!("{SEND_JOB}:{launch_id}:{}", at / 60)),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Launches a template to the caller's contacts now or at `starts_at`. Refused until the
+/// brand kit holds what the template needs. Returns the launch id.
+pub async fn launch(
+    db: &Db,
+    c: &Caller,
+    template_id: i64,
+    input: &LaunchInput,
+    now: i64,
+) -> Result<i64, AppError> {
+    c.require(Action::LaunchCampaigns)?;
+    let template = visible_template(db, c, template_id).await?;
+    let editable = template.editable();
+    let touches = store::touches(db, template_id).await?;
+    let brand = store::brand_kit(db, c.org_id).await?.unwrap_or_default();
+    let mut p = Problems::new();
+    // The brand kit: what every email needs, and every partner field the template uses.
+    let mut needed: Vec<&str> = vec![
+        "partner.name",
+        "partner.address",
+        "sender.name",
+        "sender.email",
+    ];
+    for t in &touches {
+        for tok in render::tokens(&t.mjml)
+            .into_iter()
+            .chain(render::tokens(&t.subject))
+        {
+            if let render::Token::Field(f) = tok
+                && let Some(known) = render::FIELDS.iter().find(|k| **k == f)
+                && (known.starts_with("partner.") || known.starts_with("sender."))
+                // A signature may be empty.
+                && *known != "sender.signature"
+                && !needed.contains(known)
+            {
+                needed.push(known);
+            }
+        }
+    }
+    for field in needed {
+        let value = match field {
+            "partner.name" => &brand.display_name,
+            "partner.logo_url" => &brand.logo_url,
+            "partner.color" => &brand.primary_color,
+            "partner.address" => &brand.postal_address,
+            "partner.phone" => &brand.phone,
+            "partner.website" => &brand.website,
+            "sender.name" => &brand.sender_name,
+            "sender.email" => &brand.sender_email,
+            _ => &brand.signature,
+        };
+        if value.is_empty() {
+            p.add(&format!("brand.{field}"), "err.brand_kit_missing");
+        }
+    }
+    for (name, value) in &input.regions {
+        match editable.iter().find(|r| &r.name == name) {
+            None => p.add(&format!("regions.{name}"), "err.region_unknown"),
+            Some(spec) => {
+                if value.chars().count() as i64 > spec.max_len {
+                    p.add(&format!("regions.{name}"), "err.too_long");
+                }
+                if value
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\r')
+                {
+                    p.add(&format!("regions.{name}"), "err.invalid_chars");
+                }
+            }
+        }
+    }
+    let chosen = match &input.contacts {
+        Recipients::All(s) if s == "all" => store::contacts(db, c.org_id, None).await?,
+        Recipients::All(_) => {
+            p.add("contacts", "err.choice_invalid");
+            Vec::new()
+        }
+        Recipients::Ids(ids) if ids.is_empty() => {
+            p.add("contacts", "err.pick_one");
+            Vec::new()
+        }
+        Recipients::Ids(ids) if ids.len() > 100_000 => {
+            p.add("contacts", "err.too_many");
+            Vec::new()
+        }
+        Recipients::Ids(ids) => {
+            let found = store::contacts(db, c.org_id, Some(ids)).await?;
+            // Another partner's contact, or none at all: the same answer.
+            if found.len() != ids.iter().collect::<std::collections::BTreeSet<_>>().len() {
+                p.add("contacts", "err.contact_unknown");
+            }
+            found
+        }
+    };
+    p.into_result()?;
+    let suppressed = store::suppressed(db, c.org_id).await?;
+    let starts_at = input.starts_at.filter(|t| *t > now).unwrap_or(now);
+    let mut tx = db.pool.begin().await?;
+    let launch_id: i64 = sqlx::query_scalar(
+        "INSERT INTO campaign_launches (template_id, org_id, created_by, region_values, status, \
+         starts_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(template_id)
+    .bind(c.org_id)
+    .bind(c.user_id)
+    .bind(serde_json::to_string(&input.regions).unwrap_or_default())
+    .bind(LaunchStatus::Scheduled.code())
+    .bind(starts_at)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let (mut recipients, mut no_consent, mut blocked) = (0i64, 0i64, 0i64);
+    for contact in &chosen {
+        if contact.consent != 1 || contact.unsubscribed_at.is_some() {
+            no_consent += 1;
+            continue;
+        }
+        if suppressed.contains(&contact.email) {
+            blocked += 1;
+            continue;
+        }
+        recipients += 1;
+        let mut due = starts_at;
+        for t in &touches {
+            due += t.delay_days * DAY;
+            sqlx::query(
+                "INSERT INTO campaign_sends (launch_id, contact_id, position, due_at, status) \
+                 VALUES ($1, $2, $3, $4, 'queued')",
+            )
+            .bind(launch_id)
+            .bind(contact.id)
+            .bind(t.position)
+            .bind(due)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    sqlx::query(
+        "UPDATE campaign_launches SET recipients = $1, skipped_no_consent = $2, \
+         skipped_suppressed = $3 WHERE id = $4",
+    )
+    .bind(recipients)
+    .bind(no_consent)
+    .bind(blocked)
+    .bind(launch_id)
+    .execute(&mut *tx)
+    .await?;
+    crate::server::audit::record(
+        &mut *tx,
+        crate::server::audit::AuditEvent {
+            actor: crate::policy::Actor::User(c),
+            org_id: Some(c.org_id),
+            action: "campaign.launch",
+            entity_type: "campaign_launch",
+            entity_id: launch_id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({ "template": template_id, "recipients": recipients })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    queue(db, launch_id, starts_at).await?;
+    Ok(launch_id)
+}
+
+#[derive(sqlx::FromRow)]
+struct DueSend {
+    id: i64,
+    position: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    company: String,
+    consent: i64,
+    unsubscribed_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct LaunchRow {
+    template_id: i64,
+    org_id: i64,
+    region_values: String,
+}
+
+/// The job's handler.
+pub async fn run_send_job(state: AppState, job: Job) -> Result<(), String> {
+    let launch = job.payload["launch_id"]
+        .as_i64()
+        .ok_or("the job names no launch")?;
+    let now = job.payload["now"]
+        .as_i64()
+        .unwrap_or_else(crate::server::now);
+    send_due(&state, launch, now)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Sends what is due of a launch, at most `PER_MINUTE` messages; queues the next run for
+/// the rest or the next touch. Returns how many messages went to the outbox.
+pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usize, AppError> {
+    let db = &state.db;
+    let Some(launch): Option<LaunchRow> = sqlx::query_as(
+        "SELECT template_id, org_id, region_values FROM campaign_launches WHERE id = $1",
+    )
+    .bind(launch_id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(0);
+    };
+    sqlx::query("UPDATE campaign_launches SET status = $1 WHERE id = $2 AND status = $3")
+        .bind(LaunchStatus::Sending.code())
+        .bind(launch_id)
+        .bind(LaunchStatus::Scheduled.code())
+        .execute(&db.pool)
+        .await?;
+    let template = store::template(db, launch.template_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let editable = template.editable();
+    let touches = store::touches(db, launch.template_id).await?;
+    let brand = store::brand_kit(db, launch.org_id)
+        .await?
+        .unwrap_or_default();
+    let regions: BTreeMap<String, String> =
+        serde_json::from_str(&launch.region_values).unwrap_or_default();
+    let suppressed = store::suppressed(db, launch.org_id).await?;
+    let key = links::key(db).await?;
+    let public = &state.config.public_url;
+    // This minute's budget of the partner, over all its launches.
+    let sent_last_minute: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM campaign_sends s JOIN campaign_launches l ON l.id = s.launch_id \
+         WHERE l.org_id = $1 AND s.status = 'sent' AND s.sent_at > $2",
+    )
+    .bind(launch.org_id)
+    .bind(now - 60)
+    .fetch_one(&db.pool)
+    .await?;
+    let budget = (PER_MINUTE - sent_last_minute).max(0);
+    let due: Vec<DueSend> = sqlx::query_as(
+        "SELECT s.id, s.position, c.email, c.first_name, c.last_name, c.company, \
+         c.consent, c.unsubscribed_at FROM campaign_sends s JOIN contacts c ON c.id = s.contact_id \
+         WHERE s.launch_id = $1 AND s.status = 'queued' AND s.due_at <= $2 ORDER BY s.id LIMIT $3",
+    )
+    .bind(launch_id)
+    .bind(now)
+    .bind(budget)
+    .fetch_all(&db.pool)
+    .await?;
+    let smtp = state.config.smtp_url.is_some();
+    let mut sent = 0;
+    for d in &due {
+        // Consent can be withdrawn between the launch and a later touch.
+        if d.consent != 1 || d.unsubscribed_at.is_some() || suppressed.contains(&d.email) {
+            sqlx::query(
+                "UPDATE campaign_sends SET status = 'skipped' WHERE id = $1 AND status = 'queued'",
+            )
+            .bind(d.id)
+            .execute(&db.pool)
+            .await?;
+            continue;
+        }
+        let Some(touch) = touches.iter().find(|t| t.position == d.position) else {
+            continue;
+        };
+        let recipient = Recipient {
+            first_name: d.first_name.clone(),
+            last_name: d.last_name.clone(),
+            email: d.email.clone(),
+            company: d.company.clone(),
+        };
+        let unsubscribe_url = format!("{public}/u/{}", links::unsubscribe_token(&key, d.id));
+        let ctx = Context {
+            brand: &brand,
+            recipient: &recipient,
+            landing_url: format!("{public}/l/{launch_id}"),
+            unsubscribe_url: unsubscribe_url.clone(),
+            editable: &editable,
+            region_values: &regions,
+        };
+        let rendered = render::render(&touch.subject, &touch.mjml, &ctx, |target| {
+            links::click_url(public, &key, d.id, target)
+        });
+        let mut tx = db.pool.begin().await?;
+        let claimed = sqlx::query(
+            "UPDATE campaign_sends SET status = $1, sent_at = $2, error = $3 WHERE id = $4 AND status = 'queued'",
+        )
+        .bind(if rendered.is_ok() { "sent" } else { "failed" })
+        .bind(now)
+        .bind(rendered.as_ref().err().map(|e| format!("{e:?}")))
+        .bind(d.id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            continue;
+        }
+        if let Ok(r) = rendered {
+            let outbox = crate::server::mail::record(
+                &mut tx,
+                smtp,
+                &crate::server::mail::Mail {
+                    to: d.email.clone(),
+                    subject: r.subject,
+                    body: r.text,
+                    html: Some(r.html),
+                    from_name: Some(brand.sender_name.clone()),
+                    reply_to: Some(brand.sender_email.clone()),
+                    list_unsubscribe: Some(unsubscribe_url),
+                },
+            )
+            .await?;
+            sqlx::query("UPDATE campaign_sends SET outbox_id = $1 WHERE id = $2")
+                .bind(outbox)
+                .bind(d.id)
+                .execute(&mut *tx)
+                .await?;
+            sent += 1;
+        }
+        tx.commit().await?;
+    }
+    // What is left: more due now (the budget ran out) or later touches.
+    let next: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(due_at) FROM campaign_sends WHERE launch_id = $1 AND status = 'queued'",
+    )
+    .bind(launch_id)
+    .fetch_one(&db.pool)
+    .await?;
+    match next {
+        Some(at) => queue(db, launch_id, at.max(now + 60)).await?,
+        None => {
+            sqlx::query("UPDATE campaign_launches SET status = $1 WHERE id = $2")
+                .bind(LaunchStatus::Done.code())
+                .bind(launch_id)
+                .execute(&db.pool)
+                .await?;
+        }
+    }
+    Ok(sent)
+}
+
+#[derive(sqlx::FromRow)]
+struct ViewRow {
+    id: i64,
+    template_id: i64,
+    template_name: String,
+    org_name: String,
+    #[sqlx(try_from = "String")]
+    status: LaunchStatus,
+    starts_at: i64,
+    recipients: i64,
+    skipped_no_consent: i64,
+    skipped_suppressed: i64,
+    sent: i64,
+    queued: i64,
+    failed: i64,
+    clicks: i64,
+    visits: i64,
+    submissions: i64,
+    leads: i64,
+    unsubscribes: i64,
+}
+
+/// A launch's progress and counts: its partner's own staff and vendor staff (counts only,
+/// never contacts). Another partner's launch is not found.
+pub async fn view(db: &Db, c: &Caller, id: i64) -> Result<LaunchView, AppError> {
+    let event = |kind: &str| {
+        format!(
+            "(SELECT COUNT(*) FROM campaign_events e WHERE e.launch_id = l.id AND e.kind = '{kind}') AS {kind}s"
+        )
+    };
+    let row: Option<ViewRow> = sqlx::query_as(&format!(
+        "SELECT l.id, l.template_id, t.name AS template_name, o.name AS org_name, l.status, l.starts_at, \
+         l.recipients, l.skipped_no_consent, l.skipped_suppressed, \
+         (SELECT COUNT(*) FROM campaign_sends s WHERE s.launch_id = l.id AND s.status = 'sent') AS sent, \
+         (SELECT COUNT(*) FROM campaign_sends s WHERE s.launch_id = l.id AND s.status = 'queued') AS queued, \
+         (SELECT COUNT(*) FROM campaign_sends s WHERE s.launch_id = l.id AND s.status = 'failed') AS failed, \
+         {}, {}, {}, {}, \
+         (SELECT COUNT(*) FROM leads ld WHERE ld.launch_id = l.id) AS leads \
+         FROM campaign_launches l JOIN campaign_templates t ON t.id = l.template_id \
+         JOIN orgs o ON o.id = l.org_id WHERE l.id = $1 AND ($2 = 1 OR l.org_id = $3)",
+        event("click"),
+        event("visit"),
+        event("submission"),
+        event("unsubscribe"),
+    ))
+    .bind(id)
+    .bind(i64::from(c.vendor && crate::policy::role_allows(c.role, Action::ViewAllPartners)))
+    .bind(c.org_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let r = row.ok_or(AppError::NotFound)?;
+    if !c.vendor && !crate::policy::role_allows(c.role, Action::LaunchCampaigns) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(LaunchView {
+        id: r.id,
+        template_id: r.template_id,
+        template_name: r.template_name,
+        org_name: r.org_name,
+        status: r.status,
+        starts_at: r.starts_at,
+        recipients: r.recipients,
+        skipped_no_consent: r.skipped_no_consent,
+        skipped_suppressed: r.skipped_suppressed,
+        sent: r.sent,
+        queued: r.queued,
+        failed: r.failed,
+        clicks: r.clicks,
+        visits: r.visits,
+        submissions: r.submissions,
+        leads: r.leads,
+        unsubscribes: r.unsubscribes,
+    })
+}

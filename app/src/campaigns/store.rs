@@ -1,0 +1,299 @@
+//! SQL of campaigns. Templates are the vendor's; brand kits, contacts, launches, sends and
+//! leads are partner data, always read and written with the partner's `org_id`.
+
+use super::{BrandKit, Contact, RegionSpec, TemplateStatus};
+use crate::error::AppError;
+use crate::server::db::Db;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TemplateRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub language: String,
+    #[sqlx(try_from = "String")]
+    pub status: TemplateStatus,
+    pub partner_types: String,
+    pub tiers: String,
+    pub regions: String,
+    pub regions_spec: String,
+    pub landing_title: String,
+    pub landing_body: String,
+    pub touches: i64,
+}
+
+impl TemplateRow {
+    pub fn editable(&self) -> Vec<RegionSpec> {
+        serde_json::from_str(&self.regions_spec).unwrap_or_default()
+    }
+}
+
+const TEMPLATE_COLS: &str = "t.id, t.name, t.description, t.language, t.status, t.partner_types, \
+     t.tiers, t.regions, t.regions_spec, t.landing_title, t.landing_body, \
+     (SELECT COUNT(*) FROM campaign_touches ct WHERE ct.template_id = t.id) AS touches";
+
+pub async fn templates(db: &Db) -> Result<Vec<TemplateRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {TEMPLATE_COLS} FROM campaign_templates t ORDER BY LOWER(t.name), t.id"
+    ))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+pub async fn template(db: &Db, id: i64) -> Result<Option<TemplateRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {TEMPLATE_COLS} FROM campaign_templates t WHERE t.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TouchRow {
+    pub position: i64,
+    pub delay_days: i64,
+    pub subject: String,
+    pub mjml: String,
+}
+
+pub async fn touches(db: &Db, template_id: i64) -> Result<Vec<TouchRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT position, delay_days, subject, mjml FROM campaign_touches WHERE template_id = $1 ORDER BY position",
+    )
+    .bind(template_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// A template as checked, ready to store.
+pub struct NewTemplate<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub status: TemplateStatus,
+    pub partner_types: String,
+    pub tiers: String,
+    pub regions: String,
+    pub editable: &'a [RegionSpec],
+    pub touches: Vec<(i64, String, String)>,
+    pub landing_title: &'a str,
+    pub landing_body: &'a str,
+    pub social_posts: String,
+}
+
+pub async fn insert_template(
+    db: &Db,
+    t: &NewTemplate<'_>,
+    user_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO campaign_templates (name, description, language, status, partner_types, tiers, \
+         regions, regions_spec, landing_title, landing_body, social_posts, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+    )
+    .bind(t.name)
+    .bind(t.description)
+    .bind(t.language)
+    .bind(t.status.code())
+    .bind(&t.partner_types)
+    .bind(&t.tiers)
+    .bind(&t.regions)
+    .bind(serde_json::to_string(t.editable).unwrap_or_default())
+    .bind(t.landing_title)
+    .bind(t.landing_body)
+    .bind(&t.social_posts)
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (pos, (delay, subject, mjml)) in t.touches.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO campaign_touches (template_id, position, delay_days, subject, mjml) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(pos as i64)
+        .bind(delay)
+        .bind(subject)
+        .bind(mjml)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct BrandRow {
+    display_name: String,
+    logo_url: String,
+    primary_color: String,
+    postal_address: String,
+    phone: String,
+    website: String,
+    sender_name: String,
+    sender_email: String,
+    signature: String,
+}
+
+pub async fn brand_kit(db: &Db, org_id: i64) -> Result<Option<BrandKit>, AppError> {
+    let row: Option<BrandRow> = sqlx::query_as(
+        "SELECT display_name, logo_url, primary_color, postal_address, phone, website, sender_name, \
+         sender_email, signature FROM brand_kits WHERE org_id = $1",
+    )
+    .bind(org_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| BrandKit {
+        display_name: r.display_name,
+        logo_url: r.logo_url,
+        primary_color: r.primary_color,
+        postal_address: r.postal_address,
+        phone: r.phone,
+        website: r.website,
+        sender_name: r.sender_name,
+        sender_email: r.sender_email,
+        signature: r.signature,
+    }))
+}
+
+pub async fn save_brand_kit(db: &Db, org_id: i64, b: &BrandKit, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO brand_kits (org_id, display_name, logo_url, primary_color, postal_address, phone, \
+         website, sender_name, sender_email, signature, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (org_id) DO UPDATE SET display_name = $2, logo_url = $3, primary_color = $4, \
+         postal_address = $5, phone = $6, website = $7, sender_name = $8, sender_email = $9, \
+         signature = $10, updated_at = $11",
+    )
+    .bind(org_id)
+    .bind(&b.display_name)
+    .bind(&b.logo_url)
+    .bind(&b.primary_color)
+    .bind(&b.postal_address)
+    .bind(&b.phone)
+    .bind(&b.website)
+    .bind(&b.sender_name)
+    .bind(&b.sender_email)
+    .bind(&b.signature)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ContactRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub consent: i64,
+    pub consent_source: String,
+    pub tags: String,
+    pub unsubscribed_at: Option<i64>,
+}
+
+impl From<ContactRow> for Contact {
+    fn from(r: ContactRow) -> Self {
+        Contact {
+            id: r.id,
+            email: r.email,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            company: r.company,
+            consent: r.consent == 1,
+            consent_source: r.consent_source,
+            tags: r
+                .tags
+                .split(',')
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+            unsubscribed: r.unsubscribed_at.is_some(),
+        }
+    }
+}
+
+const CONTACT_COLS: &str =
+    "id, email, first_name, last_name, company, consent, consent_source, tags, unsubscribed_at";
+
+/// One organisation's contacts; `ids` narrows to those (others' ids find nothing).
+pub async fn contacts(
+    db: &Db,
+    org_id: i64,
+    ids: Option<&[i64]>,
+) -> Result<Vec<ContactRow>, AppError> {
+    let rows: Vec<ContactRow> = sqlx::query_as(&format!(
+        "SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 ORDER BY LOWER(email) LIMIT 100000"
+    ))
+    .bind(org_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(match ids {
+        None => rows,
+        Some(ids) => rows.into_iter().filter(|r| ids.contains(&r.id)).collect(),
+    })
+}
+
+pub async fn contact(db: &Db, org_id: i64, id: i64) -> Result<Option<ContactRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 AND id = $2"
+    ))
+    .bind(org_id)
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// A checked contact.
+#[derive(Debug)]
+pub struct NewContact {
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+    pub consent: bool,
+    pub consent_source: String,
+    pub tags: String,
+}
+
+/// Inserts a contact, or updates the one with the same address (an import run twice
+/// changes nothing). Returns its id.
+pub async fn upsert_contact(
+    db: &Db,
+    org_id: i64,
+    c: &NewContact,
+    now: i64,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO contacts (org_id, email, first_name, last_name, company, consent, consent_source, \
+         tags, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) \
+         ON CONFLICT (org_id, email) DO UPDATE SET first_name = $3, last_name = $4, company = $5, \
+         consent = $6, consent_source = $7, tags = $8, updated_at = $9 RETURNING id",
+    )
+    .bind(org_id)
+    .bind(&c.email)
+    .bind(&c.first_name)
+    .bind(&c.last_name)
+    .bind(&c.company)
+    .bind(i64::from(c.consent))
+    .bind(&c.consent_source)
+    .bind(&c.tags)
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+/// Addresses suppressed for an organisation (its own list and the global one).
+pub async fn suppressed(db: &Db, org_id: i64) -> Result<Vec<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT email FROM suppressions WHERE org_id = $1 OR org_id IS NULL")
+            .bind(org_id)
+            .fetch_all(&db.pool)
+            .await?,
+    )
+}
