@@ -148,6 +148,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/pipeline") view=deals::import_page::PipelineImportPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/rules") view=deals::review_page::RulesPage ssr=SsrMode::Async />
                     <Route path=path!("/learning") view=learning::pages::LearningPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns") view=campaigns::pages::CampaignsPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/brand") view=campaigns::pages::BrandKitPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/contacts") view=campaigns::pages::ContactsPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id") view=campaigns::pages::CampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/learning/new") view=learning::form_page::CourseNewPage ssr=SsrMode::Async />
                     <Route path=path!("/learning/reports") view=learning::report_page::LearningReportPage ssr=SsrMode::Async />
                     <Route path=path!("/learning/courses/:id") view=learning::player_page::CoursePlayerPage ssr=SsrMode::Async />

@@ -31,6 +31,7 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
             {(user.can(Action::RegisterDeals) || user.can(Action::ViewAllDeals)).then(|| view! { <li><A href="/deals">{i.t("nav.deals")}</A></li> })}
             <li><A href="/content">{i.t("nav.content")}</A></li>
             <li><A href="/learning">{i.t("nav.learning")}</A></li>
+            {(user.can(Action::LaunchCampaigns) || user.can(Action::ManageCampaigns) || user.can(Action::ViewAllPartners)).then(|| view! { <li><A href="/campaigns">{i.t("nav.campaigns")}</A></li> })}
             {(!user.vendor).then(|| view! { <li><A href="/org">{i.t("nav.my_org")}</A></li> })}
             {user.vendor.then(|| {
                 let href = format!("/partners/{}", user.org_slug);

@@ -47,6 +47,7 @@ impl Modify for Bearer {
         app::campaigns::rest::get_brand_kit,
         app::campaigns::rest::save_brand_kit,
         app::campaigns::rest::list_leads,
+        app::campaigns::rest::convert_lead,
         app::learning::rest::status_list,
     ),
     modifiers(&Bearer)

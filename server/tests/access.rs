@@ -40,8 +40,9 @@ struct Ids {
     lesson: String,
     attempt: String,
     credential: String,
-    /// A launch of Northwind's.
+    /// A launch of Northwind's, and a lead it brought.
     launch: String,
+    lead: String,
 }
 
 /// One expected answer: an exact status, or a class.
@@ -576,6 +577,62 @@ fn rows(i: &Ids) -> Vec<Row> {
         ),
         // Campaigns.
         r(
+            "list_campaigns",
+            Fn("list_campaigns", vec![]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "get_brand_kit",
+            Fn("get_brand_kit", vec![]),
+            ["401", "403", "200", "403", "403", "403"],
+        ),
+        r(
+            "save_brand_kit",
+            Fn("save_brand_kit", vec![f("input[display_name]", "")]),
+            ["401", "403", "422", "403", "403", "403"],
+        ),
+        r(
+            "list_contacts",
+            Fn("list_contacts", vec![]),
+            ["401", "403", "200", "403", "403", "403"],
+        ),
+        r(
+            "save_contact",
+            Fn("save_contact", vec![f("input[email]", "")]),
+            ["401", "403", "422", "403", "403", "403"],
+        ),
+        r(
+            "preview_campaign",
+            FnJson(
+                "preview_campaign",
+                json!({ "template_id": 1, "regions": {} }),
+            ),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "launch_campaign",
+            FnJson(
+                "launch_campaign",
+                json!({ "template_id": 1, "input": { "contacts": [] } }),
+            ),
+            ["401", "403", "4xx", "403", "403", "403"],
+        ),
+        r(
+            "list_launches",
+            Fn("list_launches", vec![]),
+            ["401", "403", "200", "200", "200", "200"],
+        ),
+        r(
+            "list_leads",
+            Fn("list_leads", vec![]),
+            ["401", "200", "200", "403", "403", "403"],
+        ),
+        r(
+            "convert_lead",
+            Fn("convert_lead", vec![f("id", &i.lead)]),
+            ["401", "2xx", "deny", "403", "403", "403"],
+        ),
+        r(
             "GET /api/v1/campaigns",
             Rest("GET", "/api/v1/campaigns".into(), None),
             ["401", "200", "200", "200", "200", "200"],
@@ -630,7 +687,12 @@ fn rows(i: &Ids) -> Vec<Row> {
         r(
             "GET /api/v1/leads",
             Rest("GET", "/api/v1/leads".into(), None),
-            ["401", "403", "200", "403", "403", "403"],
+            ["401", "200", "200", "403", "403", "403"],
+        ),
+        r(
+            "POST /api/v1/leads/{id}/deal",
+            Rest("POST", format!("/api/v1/leads/{}/deal", i.lead), None),
+            ["401", "2xx", "deny", "403", "403", "403"],
         ),
         r(
             "GET /l/{launch}",
@@ -940,10 +1002,20 @@ async fn fixtures(app: &TestApp) -> Ids {
         app::server::now(),
     )
     .await
-    .expect("Northwind's launch")
-    .to_string();
+    .expect("Northwind's launch");
+    let lead: i64 = sqlx::query_scalar(
+        "INSERT INTO leads (org_id, launch_id, template_id, email, name, created_at) \
+         VALUES ($1, $2, $3, 'dana@buyer.example', 'Dana Buyer', 0) RETURNING id",
+    )
+    .bind(nina.org_id)
+    .bind(launch)
+    .bind(template)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("a lead");
     Ids {
-        launch,
+        launch: launch.to_string(),
+        lead: lead.to_string(),
         course: course.to_string(),
         lesson,
         attempt,

@@ -79,12 +79,14 @@ async fn sending_exactly_once(backend: Backend) {
         &LaunchInput {
             contacts: Recipients::All("all".into()),
             regions: [("body".to_string(), "Our <b>offer</b>\nLine two".to_string())].into(),
-            starts_at: None,
+            // Later than now, so the running worker leaves it to the calls below.
+            starts_at: Some(t + 1_000),
         },
         t,
     )
     .await
     .unwrap();
+    let t = t + 1_000;
     let view = sending::view(&app.db, &nina, launch).await.unwrap();
     // ada and <script> get it; linus has no consent; grace is suppressed.
     assert_eq!(
@@ -153,12 +155,15 @@ async fn unsubscribe_clicks_and_landing(backend: Backend) {
         template,
         &LaunchInput {
             contacts: Recipients::All("all".into()),
+            // Later than now, so the running worker leaves it to the calls below.
+            starts_at: Some(t + 1_000),
             ..Default::default()
         },
         t,
     )
     .await
     .unwrap();
+    let t = t + 1_000;
     assert_eq!(sending::send_due(&app.state, launch, t).await.unwrap(), 2);
     // Embedded mode: the messages are in the outbox.
     let html: String =
@@ -293,6 +298,32 @@ async fn unsubscribe_clicks_and_landing(backend: Backend) {
     let res = post("name=Dana+Buyer&email=dana%40buyer.example&company=Buyer+Ltd".into()).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(leads(&app).await, 1);
+    // One tap turns the lead into a deal draft of Northwind's (sam sells there); twice is
+    // the same deal; Contoso cannot touch it.
+    let lead: i64 = app
+        .scalar(
+            "SELECT MAX(id) FROM leads WHERE email = $1",
+            "dana@buyer.example",
+        )
+        .await;
+    let sam = caller(&app, "sam@northwind.example").await;
+    let deal = service::convert_lead(&app.db, &sam, lead).await.unwrap();
+    assert_eq!(
+        service::convert_lead(&app.db, &sam, lead).await.unwrap(),
+        deal
+    );
+    let carla = caller(&app, "carla@contoso.example").await;
+    assert!(matches!(
+        service::convert_lead(&app.db, &carla, lead).await,
+        Err(app::error::AppError::NotFound)
+    ));
+    let (company, status): (String, String) =
+        sqlx::query_as("SELECT company, status FROM deals WHERE id = $1")
+            .bind(deal)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((company.as_str(), status.as_str()), ("Buyer Ltd", "draft"));
     // Northwind sees its lead; Contoso sees none; the vendor sees counts, not people.
     let (_, mine, _) = api(
         &app,

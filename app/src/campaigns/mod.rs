@@ -10,6 +10,9 @@
 //! (SQL), `render` (merge fields, regions, MJML to HTML and text), `links` (signed
 //! addresses) and `sending` (the job that sends what is due).
 
+pub mod api;
+pub mod pages;
+
 #[cfg(feature = "ssr")]
 pub mod links;
 #[cfg(feature = "ssr")]
@@ -196,4 +199,29 @@ pub struct LaunchView {
     pub submissions: i64,
     pub leads: i64,
     pub unsubscribes: i64,
+}
+
+/// A partner-sourced lead from a landing page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lead {
+    pub id: i64,
+    pub launch_id: i64,
+    pub template_id: i64,
+    pub template_name: String,
+    pub email: String,
+    pub name: String,
+    pub company: String,
+    pub message: String,
+    /// The deal registration it became.
+    pub deal_id: Option<i64>,
+    pub created_at: i64,
+}
+
+/// One touch as it would be sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewTouch {
+    pub position: i64,
+    pub delay_days: i64,
+    pub subject: String,
+    pub html: String,
 }

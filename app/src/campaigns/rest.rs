@@ -5,8 +5,6 @@ use super::{
     BrandKit, Contact, ContactInput, LaunchInput, LaunchView, TemplateInput, TemplateSummary,
     sending, service,
 };
-use crate::error::AppError;
-use crate::policy::Action;
 use crate::server::rest::{ApiCaller, ApiJson, ApiPath, Problem};
 use crate::server::{AppState, now};
 use axum::extract::State;
@@ -26,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/contacts", get(list_contacts).post(create_contact))
         .route("/api/v1/brand-kit", get(get_brand_kit).post(save_brand_kit))
         .route("/api/v1/leads", get(list_leads))
+        .route("/api/v1/leads/{id}/deal", post(convert_lead))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -152,19 +151,6 @@ pub async fn save_brand_kit(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize, sqlx::FromRow)]
-pub struct Lead {
-    pub id: i64,
-    pub launch_id: i64,
-    pub template_id: i64,
-    pub email: String,
-    pub name: String,
-    pub company: String,
-    pub message: String,
-    pub deal_id: Option<i64>,
-    pub created_at: i64,
-}
-
 /// The caller's organisation's leads, newest first.
 #[utoipa::path(get, path = "/api/v1/leads",
     responses((status = 200, body = Vec<Object>, description = "leads from the organisation's landing pages: id, launch_id, template_id, email, name, company, message, deal_id, created_at")),
@@ -172,17 +158,20 @@ pub struct Lead {
 pub async fn list_leads(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
-) -> Result<Json<Vec<Lead>>, Problem> {
-    if !crate::policy::role_allows(c.role, Action::LaunchCampaigns) {
-        return Err(AppError::Forbidden.into());
-    }
-    let rows: Vec<Lead> = sqlx::query_as(
-        "SELECT id, launch_id, template_id, email, name, company, message, deal_id, created_at \
-         FROM leads WHERE org_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1000",
-    )
-    .bind(c.org_id)
-    .fetch_all(&s.db.pool)
-    .await
-    .map_err(AppError::from)?;
-    Ok(Json(rows))
+) -> Result<Json<Vec<super::Lead>>, Problem> {
+    Ok(Json(service::list_leads(&s.db, &c).await?))
+}
+
+/// Turns a lead into a deal registration draft (partner admins and sellers).
+#[utoipa::path(post, path = "/api/v1/leads/{id}/deal",
+    params(("id" = i64, Path, description = "the lead")),
+    responses((status = 201, body = Created, description = "the deal draft's id (the same one when the lead was converted before)")),
+    security(("bearer" = [])))]
+pub async fn convert_lead(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<(StatusCode, Json<Created>), Problem> {
+    let id = service::convert_lead(&s.db, &c, id).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
 }

@@ -401,6 +401,27 @@ struct ViewRow {
     unsubscribes: i64,
 }
 
+/// Launches with progress, newest first: the caller's organisation's, or every
+/// partner's for vendor staff (counts only).
+pub async fn list(db: &Db, c: &Caller) -> Result<Vec<LaunchView>, AppError> {
+    let all = c.vendor && crate::policy::role_allows(c.role, Action::ViewAllPartners);
+    if !all && !crate::policy::role_allows(c.role, Action::LaunchCampaigns) {
+        return Err(AppError::Forbidden);
+    }
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM campaign_launches WHERE ($1 = 1 OR org_id = $2) ORDER BY created_at DESC, id DESC LIMIT 200",
+    )
+    .bind(i64::from(all))
+    .bind(c.org_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(view(db, c, id).await?);
+    }
+    Ok(out)
+}
+
 /// A launch's progress and counts: its partner's own staff and vendor staff (counts only,
 /// never contacts). Another partner's launch is not found.
 pub async fn view(db: &Db, c: &Caller, id: i64) -> Result<LaunchView, AppError> {

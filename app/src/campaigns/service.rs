@@ -406,6 +406,109 @@ pub async fn list_contacts(db: &Db, c: &Caller) -> Result<Vec<Contact>, AppError
         .collect())
 }
 
+/// A lead of the caller's organisation, for those who work leads (campaign staff and
+/// sellers).
+fn works_leads(c: &Caller) -> bool {
+    !c.vendor
+        && (crate::policy::role_allows(c.role, Action::LaunchCampaigns)
+            || crate::policy::role_allows(c.role, Action::RegisterDeals))
+}
+
+pub async fn list_leads(db: &Db, c: &Caller) -> Result<Vec<super::Lead>, AppError> {
+    if !works_leads(c) {
+        return Err(AppError::Forbidden);
+    }
+    store::leads(db, c.org_id).await
+}
+
+/// Turns a lead into a deal registration draft of the caller's organisation, in one
+/// step; the lead keeps the deal for attribution. A lead converted before answers with
+/// its deal. Another partner's lead is not found.
+pub async fn convert_lead(db: &Db, c: &Caller, id: i64) -> Result<i64, AppError> {
+    c.require(Action::RegisterDeals)?;
+    let lead = store::lead(db, c.org_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Some(deal) = lead.deal_id {
+        return Ok(deal);
+    }
+    let input = crate::deals::DealInput {
+        company: if lead.company.is_empty() {
+            lead.name.clone()
+        } else {
+            lead.company.clone()
+        },
+        contact_name: lead.name.clone(),
+        contact_email: lead.email.clone(),
+        notes: format!(
+            "From the campaign \"{}\" (lead {}).\n{}",
+            lead.template_name, lead.id, lead.message
+        )
+        .chars()
+        .take(1_900)
+        .collect(),
+        ..Default::default()
+    };
+    let deal = crate::deals::service::save_draft(db, c, None, &input).await?;
+    // Two taps at once: the first deal stays with the lead.
+    if !store::link_lead(db, c.org_id, id, deal).await?
+        && let Some(existing) = store::lead(db, c.org_id, id).await?.and_then(|l| l.deal_id)
+    {
+        return Ok(existing);
+    }
+    Ok(deal)
+}
+
+/// Every touch of a visible template rendered with the caller's brand kit, `regions` and
+/// a sample contact; links are left as written (nothing is tracked in a preview).
+pub async fn preview(
+    db: &Db,
+    public_url: &str,
+    c: &Caller,
+    template_id: i64,
+    regions: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<super::PreviewTouch>, AppError> {
+    let template = visible_template(db, c, template_id).await?;
+    let editable = template.editable();
+    let brand = if c.vendor {
+        BrandKit {
+            display_name: "Partner name".into(),
+            primary_color: "#0a4d8c".into(),
+            postal_address: "Partner address".into(),
+            sender_name: "Sender".into(),
+            ..Default::default()
+        }
+    } else {
+        store::brand_kit(db, c.org_id).await?.unwrap_or_default()
+    };
+    let recipient = render::Recipient {
+        first_name: "Alex".into(),
+        last_name: "Example".into(),
+        email: "alex@example.com".into(),
+        company: "Example Ltd".into(),
+    };
+    let ctx = render::Context {
+        brand: &brand,
+        recipient: &recipient,
+        landing_url: format!("{public_url}/l/preview"),
+        unsubscribe_url: format!("{public_url}/u/preview"),
+        editable: &editable,
+        region_values: regions,
+    };
+    let mut out = Vec::new();
+    for t in store::touches(db, template_id).await? {
+        let r = render::render(&t.subject, &t.mjml, &ctx, str::to_string)
+            .map_err(|_| AppError::Conflict("campaign.render_failed".into()))?;
+        out.push(super::PreviewTouch {
+            position: t.position,
+            delay_days: t.delay_days,
+            subject: r.subject,
+            html: r.html,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -297,3 +297,72 @@ pub async fn suppressed(db: &Db, org_id: i64) -> Result<Vec<String>, AppError> {
             .await?,
     )
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LeadRow {
+    pub id: i64,
+    pub launch_id: i64,
+    pub template_id: i64,
+    pub template_name: String,
+    pub email: String,
+    pub name: String,
+    pub company: String,
+    pub message: String,
+    pub deal_id: Option<i64>,
+    pub created_at: i64,
+}
+
+impl From<LeadRow> for super::Lead {
+    fn from(r: LeadRow) -> Self {
+        super::Lead {
+            id: r.id,
+            launch_id: r.launch_id,
+            template_id: r.template_id,
+            template_name: r.template_name,
+            email: r.email,
+            name: r.name,
+            company: r.company,
+            message: r.message,
+            deal_id: r.deal_id,
+            created_at: r.created_at,
+        }
+    }
+}
+
+const LEAD_SQL: &str = "SELECT l.id, l.launch_id, l.template_id, t.name AS template_name, l.email, \
+     l.name, l.company, l.message, l.deal_id, l.created_at FROM leads l \
+     JOIN campaign_templates t ON t.id = l.template_id";
+
+/// An organisation's leads, newest first.
+pub async fn leads(db: &Db, org_id: i64) -> Result<Vec<super::Lead>, AppError> {
+    let rows: Vec<LeadRow> = sqlx::query_as(&format!(
+        "{LEAD_SQL} WHERE l.org_id = $1 ORDER BY l.created_at DESC, l.id DESC LIMIT 1000"
+    ))
+    .bind(org_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(super::Lead::from).collect())
+}
+
+pub async fn lead(db: &Db, org_id: i64, id: i64) -> Result<Option<LeadRow>, AppError> {
+    Ok(
+        sqlx::query_as(&format!("{LEAD_SQL} WHERE l.org_id = $1 AND l.id = $2"))
+            .bind(org_id)
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
+/// Links a lead to the deal it became, once; false when it already had one.
+pub async fn link_lead(db: &Db, org_id: i64, id: i64, deal: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE leads SET deal_id = $1 WHERE id = $2 AND org_id = $3 AND deal_id IS NULL",
+    )
+    .bind(deal)
+    .bind(id)
+    .bind(org_id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

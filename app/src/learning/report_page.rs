@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 /// Horizontal bars with the value written beside each; `max` is the full width.
-fn bars(
+pub fn bars(
     title: String,
     rows: Vec<(String, i64, String)>,
     max: i64,

@@ -1,0 +1,86 @@
+//! Server functions of campaigns: thin; the caller, the state, then the service.
+
+use super::*;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::{auth::caller, server::now, server::respond, server::state::app_state};
+
+#[server(endpoint = "list_campaigns")]
+pub async fn list_campaigns() -> Result<Vec<TemplateSummary>, AppError> {
+    respond(async { service::list_templates(&app_state()?.db, &caller()?).await }.await)
+}
+
+#[server(endpoint = "get_brand_kit")]
+pub async fn get_brand_kit() -> Result<BrandKit, AppError> {
+    respond(async { service::get_brand_kit(&app_state()?.db, &caller()?).await }.await)
+}
+
+#[server(endpoint = "save_brand_kit")]
+pub async fn save_brand_kit(input: BrandKit) -> Result<(), AppError> {
+    respond(
+        async { service::save_brand_kit(&app_state()?.db, &caller()?, &input, now()).await }.await,
+    )
+}
+
+#[server(endpoint = "list_contacts")]
+pub async fn list_contacts() -> Result<Vec<Contact>, AppError> {
+    respond(async { service::list_contacts(&app_state()?.db, &caller()?).await }.await)
+}
+
+#[server(endpoint = "save_contact")]
+pub async fn save_contact(input: ContactInput) -> Result<i64, AppError> {
+    respond(
+        async { service::save_contact(&app_state()?.db, &caller()?, &input, now()).await }.await,
+    )
+}
+
+/// Every touch of a template as the caller's organisation would send it (with its brand
+/// kit, the texts given for the regions and a sample contact).
+#[server(endpoint = "preview_campaign", input = leptos::server_fn::codec::Json)]
+pub async fn preview_campaign(
+    template_id: i64,
+    regions: std::collections::BTreeMap<String, String>,
+) -> Result<Vec<PreviewTouch>, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            service::preview(
+                &state.db,
+                &state.config.public_url,
+                &caller()?,
+                template_id,
+                &regions,
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "launch_campaign", input = leptos::server_fn::codec::Json)]
+pub async fn launch_campaign(template_id: i64, input: LaunchInput) -> Result<i64, AppError> {
+    respond(
+        async { sending::launch(&app_state()?.db, &caller()?, template_id, &input, now()).await }
+            .await,
+    )
+}
+
+/// Launches with their progress: the caller's organisation's, or every partner's (counts
+/// only) for vendor staff.
+#[server(endpoint = "list_launches")]
+pub async fn list_launches() -> Result<Vec<LaunchView>, AppError> {
+    respond(async { sending::list(&app_state()?.db, &caller()?).await }.await)
+}
+
+#[server(endpoint = "list_leads")]
+pub async fn list_leads() -> Result<Vec<Lead>, AppError> {
+    respond(async { service::list_leads(&app_state()?.db, &caller()?).await }.await)
+}
+
+/// Turns a lead into a deal registration draft; returns the deal's id.
+#[server(endpoint = "convert_lead")]
+pub async fn convert_lead(id: i64) -> Result<i64, AppError> {
+    respond(async { service::convert_lead(&app_state()?.db, &caller()?, id).await }.await)
+}

@@ -1,0 +1,409 @@
+//! Campaign screens. `/campaigns`: the library the reader may launch, the launches with
+//! live progress (charted for vendor staff: adoption per partner), and the leads with a
+//! one-tap "Register a deal". `/campaigns/:id`: a template previewed as the partner's
+//! own email at phone and desktop widths, the editable regions and the launch.
+//! `/campaigns/brand` and `/campaigns/contacts`: the brand kit and the contacts.
+
+use super::api::*;
+use super::{BrandKit, ContactInput, LaunchInput, LaunchView, Recipients};
+use crate::i18n::{I18n, format, use_i18n};
+use crate::policy::Action;
+use crate::shell::use_user;
+use crate::ui::*;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+fn launch_row(i: I18n, l: LaunchView, vendor: bool) -> impl IntoView {
+    view! {
+        <tr data-testid="launch">
+            <td>{l.template_name}</td>
+            {vendor.then(|| view! { <td>{l.org_name.clone()}</td> })}
+            <td>{i.t(&format!("launch.status.{}", l.status.code()))}</td>
+            <td class="num">{l.recipients}</td>
+            <td class="num" data-testid="launch-sent">{l.sent}</td>
+            <td class="num">{l.skipped_no_consent + l.skipped_suppressed}</td>
+            <td class="num">{l.clicks}</td>
+            <td class="num">{l.visits}</td>
+            <td class="num">{l.leads}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn Launches(vendor: bool) -> impl IntoView {
+    let i = use_i18n();
+    let tick = RwSignal::new(0u32);
+    // Progress shows live: the list reloads every five seconds while the page is open.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Ok(h) = set_interval_with_handle(
+            move || tick.update(|n| *n += 1),
+            std::time::Duration::from_secs(5),
+        ) {
+            on_cleanup(move || h.clear());
+        }
+    });
+    let data = Resource::new(move || tick.get(), |_| list_launches());
+    view! {
+        <Transition fallback=|| view! { <Skeleton lines=3 /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) if list.is_empty() => view! { <p class="hint">{i.t("campaign.no_launches")}</p> }.into_any(),
+                    Ok(list) => {
+                        let chart = vendor.then(|| {
+                            let mut by_org: Vec<(String, i64, String)> = Vec::new();
+                            for l in &list {
+                                match by_org.iter_mut().find(|r| r.0 == l.org_name) {
+                                    Some(r) => r.1 += l.sent,
+                                    None => by_org.push((l.org_name.clone(), l.sent, String::new())),
+                                }
+                            }
+                            for r in &mut by_org { r.2 = r.1.to_string(); }
+                            let max = by_org.iter().map(|r| r.1).max().unwrap_or(1);
+                            crate::learning::report_page::bars(i.t("campaign.sent_by_partner").to_string(), by_org, max, "adoption")
+                        });
+                        view! {
+                            {chart}
+                            <div class="table-wrap"><table class="data">
+                                <thead><tr>
+                                    <th>{i.t("campaign.template")}</th>
+                                    {vendor.then(|| view! { <th>{i.t("credential.org")}</th> })}
+                                    <th>{i.t("campaign.status")}</th>
+                                    <th class="num">{i.t("campaign.recipients")}</th>
+                                    <th class="num">{i.t("campaign.sent")}</th>
+                                    <th class="num">{i.t("campaign.skipped")}</th>
+                                    <th class="num">{i.t("campaign.clicks")}</th>
+                                    <th class="num">{i.t("campaign.visits")}</th>
+                                    <th class="num">{i.t("campaign.leads")}</th>
+                                </tr></thead>
+                                <tbody>{list.into_iter().map(|l| launch_row(i, l, vendor)).collect_view()}</tbody>
+                            </table></div>
+                        }.into_any()
+                    }
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Leads() -> impl IntoView {
+    let i = use_i18n();
+    let convert = ServerAction::<ConvertLead>::new();
+    let data = Resource::new(move || convert.version().get(), |_| list_leads());
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| match convert.value().get() {
+        Some(Ok(deal)) => navigate(&format!("/deals/{deal}/edit"), Default::default()),
+        Some(Err(e)) => toast(error_text(&e)),
+        None => {}
+    });
+    view! {
+        <Suspense fallback=|| view! { <Skeleton lines=2 /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) if list.is_empty() => view! { <p class="hint">{i.t("campaign.no_leads")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <ul class="cards">{list.into_iter().map(|l| {
+                            let id = l.id;
+                            view! {
+                                <li class="card" data-testid="lead">
+                                    <h3>{l.name.clone()}</h3>
+                                    <p>{l.email.clone()}{(!l.company.is_empty()).then(|| format!(" · {}", l.company))}</p>
+                                    <p class="hint">{l.template_name.clone()}" · "{format::date(i.locale(), l.created_at)}</p>
+                                    {match l.deal_id {
+                                        Some(d) => view! { <A href=format!("/deals/{d}")>{i.t("campaign.lead_deal")}</A> }.into_any(),
+                                        None => view! {
+                                            <button type="button" class="btn primary" data-testid="convert-lead"
+                                                disabled=move || convert.pending().get()
+                                                on:click=move |_| { convert.dispatch(ConvertLead { id }); }>
+                                                {i.t("campaign.convert")}
+                                            </button>
+                                        }.into_any(),
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}</ul>
+                    }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/campaigns`.
+#[component]
+pub fn CampaignsPage() -> impl IntoView {
+    let i = use_i18n();
+    let user = use_user();
+    let templates = Resource::new(|| (), |_| list_campaigns());
+    view! {
+        <Title text=i.t("campaign.title") />
+        <Suspense fallback=|| view! { <Skeleton lines=4 /> }>
+            {move || Suspend::new(async move {
+                let Ok(Some(u)) = user.await else { return view! { <ErrorPage code=401 /> }.into_any() };
+                let launches = u.can(Action::LaunchCampaigns);
+                let vendor = u.vendor;
+                let leads = !vendor && (launches || u.can(Action::RegisterDeals));
+                view! {
+                    <div class="page-head">
+                        <h1>{i.t("campaign.title")}</h1>
+                        {launches.then(|| view! {
+                            <div class="actions">
+                                <A href="/campaigns/brand" attr:class="btn">{i.t("campaign.brand_kit")}</A>
+                                <A href="/campaigns/contacts" attr:class="btn">{i.t("campaign.contacts")}</A>
+                            </div>
+                        })}
+                    </div>
+                    <section aria-labelledby="library-h">
+                        <h2 id="library-h">{i.t("campaign.library")}</h2>
+                        <Suspense fallback=|| view! { <Skeleton lines=3 /> }>
+                            {move || Suspend::new(async move {
+                                match templates.await {
+                                    Ok(list) if list.is_empty() => view! { <EmptyState title="campaign.none" /> }.into_any(),
+                                    Ok(list) => view! {
+                                        <ul class="cards">{list.into_iter().map(|t| view! {
+                                            <li class="card" data-testid="campaign">
+                                                <h3><A href=format!("/campaigns/{}", t.id)>{t.name}</A></h3>
+                                                <p class="hint">{t.description}</p>
+                                                <p>{i.tf("campaign.touches", &[("n", &t.touches.to_string())])}" · "{t.language.to_uppercase()}
+                                                    {(t.status != super::TemplateStatus::Published).then(|| view! { " "<span class="badge">{i.t(&format!("course.status.{}", t.status.code()))}</span> })}
+                                                </p>
+                                            </li>
+                                        }).collect_view()}</ul>
+                                    }.into_any(),
+                                    Err(e) => error_view(e),
+                                }
+                            })}
+                        </Suspense>
+                    </section>
+                    {(launches || (vendor && u.can(Action::ViewAllPartners))).then(|| view! {
+                        <section aria-labelledby="launches-h">
+                            <h2 id="launches-h">{i.t("campaign.launches")}</h2>
+                            <Launches vendor />
+                        </section>
+                    })}
+                    {leads.then(|| view! {
+                        <section aria-labelledby="leads-h">
+                            <h2 id="leads-h">{i.t("campaign.leads")}</h2>
+                            <Leads />
+                        </section>
+                    })}
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// `/campaigns/:id`: preview at phone and desktop widths, regions, launch.
+#[component]
+pub fn CampaignPage() -> impl IntoView {
+    let i = use_i18n();
+    let id = route_id();
+    let template = Resource::new(id, |_| list_campaigns());
+    let regions: RwSignal<std::collections::BTreeMap<String, String>> =
+        RwSignal::new(Default::default());
+    let refresh = RwSignal::new(0u32);
+    let preview = Resource::new(
+        move || (id(), refresh.get()),
+        move |(id, _)| preview_campaign(id, regions.get_untracked()),
+    );
+    let phone = RwSignal::new(true);
+    let launch = ServerAction::<LaunchCampaign>::new();
+    let err = action_error(launch);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = launch.value().get() {
+            toast(i.t("campaign.launched").to_string());
+        }
+    });
+    view! {
+        <Title text=i.t("campaign.title") />
+        <Suspense fallback=|| view! { <Skeleton lines=6 /> }>
+            {move || Suspend::new(async move {
+                let list = match template.await { Ok(l) => l, Err(e) => return error_view(e) };
+                let Some(t) = list.into_iter().find(|t| t.id == id()) else { return view! { <ErrorPage code=404 /> }.into_any() };
+                let template_id = t.id;
+                view! {
+                    <div class="page-head">
+                        <h1>{t.name.clone()}</h1>
+                        <A href="/campaigns" attr:class="btn">{i.t("learning.back")}</A>
+                    </div>
+                    <p class="hint">{t.description.clone()}</p>
+                    <form class="form" data-testid="launch-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        launch.dispatch(LaunchCampaign { template_id, input: LaunchInput {
+                            contacts: Recipients::All("all".into()),
+                            regions: regions.get_untracked(),
+                            starts_at: None,
+                        }});
+                    }>
+                        <FormAlert error=err />
+                        {t.editable.iter().map(|r| {
+                            let name = r.name.clone();
+                            let value = RwSignal::new(r.default.clone());
+                            let key = name.clone();
+                            Effect::new(move |_| { let v = value.get(); regions.update(|m| { m.insert(key.clone(), v); }); });
+                            view! {
+                                <TextArea label="campaign.region" name=format!("region-{name}") value errors=field_errors(err, format!("regions.{name}")) />
+                                <p class="hint">{r.label.clone()}" · "{i.tf("campaign.max_len", &[("n", &r.max_len.to_string())])}</p>
+                            }
+                        }).collect_view()}
+                        <p class="actions">
+                            <button type="button" class="btn" data-testid="refresh-preview" on:click=move |_| refresh.update(|n| *n += 1)>{i.t("campaign.update_preview")}</button>
+                            " "<button type="button" class="btn" data-testid="toggle-width" aria-pressed=move || phone.get().to_string()
+                                on:click=move |_| phone.update(|p| *p = !*p)>
+                                {move || i.t(if phone.get() { "campaign.show_desktop" } else { "campaign.show_phone" })}
+                            </button>
+                        </p>
+                        <p class="hint">{i.t("campaign.launch_hint")}</p>
+                        <SubmitButton label="campaign.launch" pending=launch.pending() />
+                    </form>
+                    <Suspense fallback=|| view! { <Skeleton lines=4 /> }>
+                        {move || Suspend::new(async move {
+                            match preview.await {
+                                Ok(touches) => view! {
+                                    <div class="previews">{touches.into_iter().map(|p| {
+                                        let title = i.tf("campaign.preview_of", &[("n", &(p.position + 1).to_string())]);
+                                        view! {
+                                            <figure class="preview" data-testid="preview">
+                                                <figcaption><strong>{p.subject.clone()}</strong>" · "{i.tf("campaign.after_days", &[("n", &p.delay_days.to_string())])}</figcaption>
+                                                <iframe title=title srcdoc=p.html sandbox=""
+                                                    style=move || if phone.get() { "width:375px;max-width:100%;height:640px;border:1px solid #ccc" } else { "width:600px;max-width:100%;height:640px;border:1px solid #ccc" }></iframe>
+                                            </figure>
+                                        }
+                                    }).collect_view()}</div>
+                                }.into_any(),
+                                Err(e) => view! { <p class="alert warning">{error_text(&e)}</p> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// `/campaigns/brand`.
+#[component]
+pub fn BrandKitPage() -> impl IntoView {
+    let i = use_i18n();
+    let data = Resource::new(|| (), |_| get_brand_kit());
+    let save = ServerAction::<SaveBrandKit>::new();
+    let err = action_error(save);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = save.value().get() {
+            toast(i.t("campaign.brand_saved").to_string());
+        }
+    });
+    view! {
+        <Title text=i.t("campaign.brand_kit") />
+        <h1>{i.t("campaign.brand_kit")}</h1>
+        <Suspense fallback=|| view! { <Skeleton lines=6 /> }>
+            {move || Suspend::new(async move {
+                let kit = match data.await { Ok(k) => k, Err(e) => return error_view(e) };
+                let f = |v: &str| RwSignal::new(v.to_string());
+                let (name, logo, color, address, phone, website, sender, email, signature) = (
+                    f(&kit.display_name), f(&kit.logo_url), f(&kit.primary_color), f(&kit.postal_address),
+                    f(&kit.phone), f(&kit.website), f(&kit.sender_name), f(&kit.sender_email), f(&kit.signature),
+                );
+                let fe = move |n: &'static str| field_errors(err, n);
+                view! {
+                    <form class="form" data-testid="brand-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                        ev.prevent_default();
+                        save.dispatch(SaveBrandKit { input: BrandKit {
+                            display_name: name.get_untracked(), logo_url: logo.get_untracked(),
+                            primary_color: color.get_untracked(), postal_address: address.get_untracked(),
+                            phone: phone.get_untracked(), website: website.get_untracked(),
+                            sender_name: sender.get_untracked(), sender_email: email.get_untracked(),
+                            signature: signature.get_untracked(),
+                        }});
+                    }>
+                        <FormAlert error=err />
+                        <TextField label="brand.display_name" name="display_name" value=name required=true errors=fe("display_name") />
+                        <TextField label="brand.logo_url" name="logo_url" value=logo input_type="url" errors=fe("logo_url") />
+                        <TextField label="brand.primary_color" name="primary_color" value=color errors=fe("primary_color") hint="brand.color_hint" />
+                        <TextArea label="brand.postal_address" name="postal_address" value=address errors=fe("postal_address") />
+                        <TextField label="brand.phone" name="phone" value=phone input_type="tel" errors=fe("phone") />
+                        <TextField label="brand.website" name="website" value=website errors=fe("website") />
+                        <TextField label="brand.sender_name" name="sender_name" value=sender required=true errors=fe("sender_name") />
+                        <TextField label="brand.sender_email" name="sender_email" value=email input_type="email" required=true errors=fe("sender_email") />
+                        <TextArea label="brand.signature" name="signature" value=signature errors=fe("signature") />
+                        <SubmitButton label="ui.save" pending=save.pending() />
+                    </form>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// `/campaigns/contacts`.
+#[component]
+pub fn ContactsPage() -> impl IntoView {
+    let i = use_i18n();
+    let save = ServerAction::<SaveContact>::new();
+    let data = Resource::new(move || save.version().get(), |_| list_contacts());
+    let err = action_error(save);
+    let f = || RwSignal::new(String::new());
+    let (email, first, last, company) = (f(), f(), f(), f());
+    let consent = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            for s in [email, first, last, company] {
+                s.set(String::new());
+            }
+            consent.set(false);
+        }
+    });
+    let fe = move |n: &'static str| field_errors(err, n);
+    view! {
+        <Title text=i.t("campaign.contacts") />
+        <h1>{i.t("campaign.contacts")}</h1>
+        <p class="hint">{i.t("campaign.contacts_private")}</p>
+        <form class="form" data-testid="contact-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            save.dispatch(SaveContact { input: ContactInput {
+                email: email.get_untracked(), first_name: first.get_untracked(),
+                last_name: last.get_untracked(), company: company.get_untracked(),
+                consent: consent.get_untracked(), consent_source: "manual".into(), tags: Vec::new(),
+            }});
+        }>
+            <FormAlert error=err />
+            <TextField label="field.email" name="email" value=email input_type="email" required=true errors=fe("email") />
+            <TextField label="contact.first_name" name="first_name" value=first errors=fe("first_name") />
+            <TextField label="contact.last_name" name="last_name" value=last errors=fe("last_name") />
+            <TextField label="contact.company" name="company" value=company errors=fe("company") />
+            <label class="check">
+                <input type="checkbox" name="consent" prop:checked=move || consent.get()
+                    on:change=move |ev| consent.set(event_target_checked(&ev)) />
+                {i.t("contact.consent")}
+            </label>
+            <SubmitButton label="contact.add" pending=save.pending() />
+        </form>
+        <Suspense fallback=|| view! { <Skeleton lines=3 /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(list) if list.is_empty() => view! { <p class="hint">{i.t("contact.none")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="table-wrap"><table class="data">
+                            <thead><tr>
+                                <th>{i.t("field.email")}</th>
+                                <th>{i.t("contact.name")}</th>
+                                <th>{i.t("contact.consent_col")}</th>
+                            </tr></thead>
+                            <tbody>{list.into_iter().map(|c| view! {
+                                <tr data-testid="contact">
+                                    <td>{c.email}</td>
+                                    <td>{format!("{} {}", c.first_name, c.last_name).trim().to_string()}</td>
+                                    <td>{i.t(if c.unsubscribed { "contact.unsubscribed" } else if c.consent { "contact.yes" } else { "contact.no" })}</td>
+                                </tr>
+                            }).collect_view()}</tbody>
+                        </table></div>
+                    }.into_any(),
+                    Err(e) => error_view(e),
+                }
+            })}
+        </Suspense>
+    }
+}
