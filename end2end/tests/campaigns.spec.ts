@@ -18,6 +18,20 @@ test("a partner previews the demo campaign at phone and desktop width, launches 
   await page.getByRole("button", { name: "Add contact" }).click();
   await expect(page.getByTestId("contact").filter({ hasText: email })).toContainText("Yes");
 
+  // A CSV of three contacts, one without consent and one with a bad address: checked first.
+  const csv = [
+    "email,first_name,consent",
+    `csv-a-${stamp}@customer.example,Ana,yes`,
+    `csv-b-${stamp}@customer.example,Ben,no`,
+    "not-an-address,Cy,yes",
+  ].join("\n");
+  await page.getByLabel("CSV file").setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await page.getByTestId("preview-import").click();
+  await expect(page.getByTestId("import-summary")).toHaveText("2 rows can be imported, 1 cannot.");
+  await expect(page.getByTestId("import-row").nth(2)).toContainText("email:");
+  await page.getByTestId("commit-import").click();
+  await expect(page.getByTestId("contact").filter({ hasText: `csv-b-${stamp}` })).toContainText("No");
+
   // The library.
   await page.goto("/campaigns");
   await hydrated(page);

@@ -602,6 +602,14 @@ fn rows(i: &Ids) -> Vec<Row> {
             ["401", "403", "422", "403", "403", "403"],
         ),
         r(
+            "import_contacts",
+            Fn(
+                "import_contacts",
+                vec![f("csv", "name\nx"), f("commit", "false")],
+            ),
+            ["401", "403", "422", "403", "403", "403"],
+        ),
+        r(
             "preview_campaign",
             FnJson(
                 "preview_campaign",

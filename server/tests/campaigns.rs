@@ -524,6 +524,56 @@ async fn contacts_templates_and_launch_rules(backend: Backend) {
     )
     .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "a draft is not launchable");
+
+    // CSV import: a preview saves nothing and names each bad row; the import saves the
+    // good rows for the importer's organisation only.
+    let carla = caller(&app, "carla@contoso.example").await;
+    let csv = "Email,First Name,consent,tags\n\
+               one@import.example,One,yes,vip;emea\n\
+               not-an-email,Two,yes,\n\
+               three@import.example,Three,no,\n\
+               four@import.example,Four,maybe,\n";
+    let preview = service::import_contacts(&app.db, &carla, csv, false, 1)
+        .await
+        .unwrap();
+    assert_eq!((preview.valid, preview.invalid, preview.saved), (2, 2, 0));
+    assert_eq!(preview.rows[1].line, 3);
+    assert_eq!(preview.rows[1].errors[0].0, "email");
+    assert_eq!(
+        preview.rows[3].errors[0],
+        ("consent".into(), "err.consent_cell".into())
+    );
+    let before = service::list_contacts(&app.db, &carla).await.unwrap().len();
+    assert_eq!(before, 1, "a preview saves nothing");
+    let done = service::import_contacts(&app.db, &carla, csv, true, 1)
+        .await
+        .unwrap();
+    assert_eq!(done.saved, 2);
+    let list = service::list_contacts(&app.db, &carla).await.unwrap();
+    let one = list
+        .iter()
+        .find(|c| c.email == "one@import.example")
+        .unwrap();
+    assert!(one.consent && one.tags == ["vip", "emea"] && one.consent_source == "import");
+    assert!(
+        list.iter()
+            .any(|c| c.email == "three@import.example" && !c.consent)
+    );
+    let nina = caller(&app, "nina@northwind.example").await;
+    assert!(
+        service::list_contacts(&app.db, &nina)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| !c.email.ends_with("@import.example"))
+    );
+    let e = service::import_contacts(&app.db, &carla, "name\nx\n", false, 1)
+        .await
+        .unwrap_err();
+    let app::error::AppError::Validation(map) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(map["csv"], vec!["err.csv_no_email"]);
 }
 
 both_backends!(

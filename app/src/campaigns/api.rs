@@ -84,3 +84,12 @@ pub async fn list_leads() -> Result<Vec<Lead>, AppError> {
 pub async fn convert_lead(id: i64) -> Result<i64, AppError> {
     respond(async { service::convert_lead(&app_state()?.db, &caller()?, id).await }.await)
 }
+
+/// Previews (`commit` false) or imports a CSV of contacts into the caller's organisation.
+#[server(endpoint = "import_contacts")]
+pub async fn import_contacts(csv: String, commit: bool) -> Result<ContactImport, AppError> {
+    respond(
+        async { service::import_contacts(&app_state()?.db, &caller()?, &csv, commit, now()).await }
+            .await,
+    )
+}

@@ -225,3 +225,25 @@ pub struct PreviewTouch {
     pub subject: String,
     pub html: String,
 }
+
+/// One row of a contact import: what it holds and, when it cannot be imported, why
+/// (field, message key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportRow {
+    /// The line in the file (the header is line 1).
+    pub line: i64,
+    pub email: String,
+    pub name: String,
+    pub consent: bool,
+    pub errors: Vec<(String, String)>,
+}
+
+/// A contact import: previewed (nothing saved) or done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactImport {
+    pub rows: Vec<ImportRow>,
+    pub valid: i64,
+    pub invalid: i64,
+    /// Contacts saved (0 in a preview).
+    pub saved: i64,
+}

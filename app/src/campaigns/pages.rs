@@ -343,7 +343,11 @@ pub fn BrandKitPage() -> impl IntoView {
 pub fn ContactsPage() -> impl IntoView {
     let i = use_i18n();
     let save = ServerAction::<SaveContact>::new();
-    let data = Resource::new(move || save.version().get(), |_| list_contacts());
+    let reload = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (save.version().get(), reload.get()),
+        |_| list_contacts(),
+    );
     let err = action_error(save);
     let f = || RwSignal::new(String::new());
     let (email, first, last, company) = (f(), f(), f(), f());
@@ -381,6 +385,7 @@ pub fn ContactsPage() -> impl IntoView {
             </label>
             <SubmitButton label="contact.add" pending=save.pending() />
         </form>
+        <ContactImportForm done=Callback::new(move |_| reload.update(|v| *v += 1)) />
         <Suspense fallback=|| view! { <Skeleton lines=3 /> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -405,5 +410,78 @@ pub fn ContactsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// CSV import: choose a file, see every row and what is wrong with it, then import the
+/// good ones.
+#[component]
+fn ContactImportForm(done: Callback<()>) -> impl IntoView {
+    let i = use_i18n();
+    let file = NodeRef::<leptos::html::Input>::new();
+    let text = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let run = ServerAction::<ImportContacts>::new();
+    let err = action_error(run);
+    Effect::new(move |_| {
+        if let Some(Ok(r)) = run.value().get()
+            && r.saved > 0
+        {
+            toast(i.tf("import.saved", &[("n", &r.saved.to_string())]));
+            done.run(());
+        }
+    });
+    let preview = move |_| {
+        leptos::task::spawn_local(async move {
+            match crate::deals::import_page::read_file(file).await {
+                Ok((_, csv)) => {
+                    problem.set(None);
+                    text.set(csv.clone());
+                    run.dispatch(ImportContacts { csv, commit: false });
+                }
+                Err(k) => problem.set(Some(k.to_string())),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="import-h" class="card">
+            <h2 id="import-h">{i.t("contact.import")}</h2>
+            <p class="hint" id="csv-hint">{i.t("contact.import_hint")}</p>
+            <FormAlert error=err />
+            {move || problem.get().map(|k| view! { <p class="alert error" role="alert">{i.t(&k)}</p> })}
+            <label for="contacts-csv">{i.t("contact.csv_file")}</label>
+            <input id="contacts-csv" type="file" accept=".csv,text/csv" node_ref=file aria-describedby="csv-hint" />
+            <p class="actions">
+                <button type="button" class="btn" data-testid="preview-import" on:click=preview disabled=move || run.pending().get()>{i.t("contact.preview_import")}</button>
+            </p>
+            {move || run.value().get().and_then(Result::ok).map(|r| {
+                let good = r.valid;
+                view! {
+                    <p data-testid="import-summary">{i.tf("contact.import_summary", &[("valid", &r.valid.to_string()), ("invalid", &r.invalid.to_string())])}</p>
+                    <div class="table-wrap"><table class="data">
+                        <thead><tr>
+                            <th class="num">{i.t("contact.line")}</th>
+                            <th>{i.t("field.email")}</th>
+                            <th>{i.t("contact.consent_col")}</th>
+                            <th>{i.t("contact.problems")}</th>
+                        </tr></thead>
+                        <tbody>{r.rows.into_iter().map(|row| view! {
+                            <tr data-testid="import-row" class:row-error=!row.errors.is_empty()>
+                                <td class="num">{row.line}</td>
+                                <td>{row.email}</td>
+                                <td>{i.t(if row.consent { "contact.yes" } else { "contact.no" })}</td>
+                                <td>{row.errors.iter().map(|(f, k)| format!("{f}: {}", i.t(k))).collect::<Vec<_>>().join("; ")}</td>
+                            </tr>
+                        }).collect_view()}</tbody>
+                    </table></div>
+                    {(r.saved == 0 && good > 0).then(|| view! {
+                        <button type="button" class="btn primary" data-testid="commit-import"
+                            on:click=move |_| { run.dispatch(ImportContacts { csv: text.get_untracked(), commit: true }); }>
+                            {i.tf("contact.import_n", &[("n", &good.to_string())])}
+                        </button>
+                    })}
+                }
+            })}
+        </section>
     }
 }

@@ -509,6 +509,131 @@ pub async fn preview(
     Ok(out)
 }
 
+/// At most this many contacts in one import.
+pub const MAX_IMPORT_ROWS: usize = 5_000;
+
+/// Reads a consent cell: yes/no, true/false, 1/0, y/n (any case); empty is no.
+fn consent_cell(raw: &str) -> Result<bool, &'static str> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "ja" => Ok(true),
+        "" | "no" | "n" | "false" | "0" | "nein" => Ok(false),
+        _ => Err("err.consent_cell"),
+    }
+}
+
+/// Imports contacts from CSV (columns by header, any order and case: email, first_name,
+/// last_name, company, consent, tags separated by `;`). With `commit` false nothing is
+/// saved and every row says whether it can be; with `commit` true the good rows are saved
+/// (an address already there is updated) and the bad ones reported.
+pub async fn import_contacts(
+    db: &Db,
+    c: &Caller,
+    csv_text: &str,
+    commit: bool,
+    now: i64,
+) -> Result<super::ContactImport, AppError> {
+    c.require(Action::LaunchCampaigns)?;
+    if csv_text.len() > 2_000_000 {
+        return Err(AppError::field("csv", "err.file_too_large"));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|_| AppError::field("csv", "err.csv_unreadable"))?
+        .iter()
+        .map(|h| h.trim().to_ascii_lowercase().replace([' ', '-'], "_"))
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let Some(email_col) = col("email") else {
+        return Err(AppError::field("csv", "err.csv_no_email"));
+    };
+    let (first, last, company, consent, tags) = (
+        col("first_name"),
+        col("last_name"),
+        col("company"),
+        col("consent"),
+        col("tags"),
+    );
+    let mut rows = Vec::new();
+    let mut good = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        if n >= MAX_IMPORT_ROWS {
+            return Err(AppError::field("csv", "err.too_many"));
+        }
+        let line = n as i64 + 2;
+        let Ok(record) = record else {
+            rows.push(super::ImportRow {
+                line,
+                email: String::new(),
+                name: String::new(),
+                consent: false,
+                errors: vec![("row".into(), "err.csv_unreadable".into())],
+            });
+            continue;
+        };
+        let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").to_string();
+        let mut errors: Vec<(String, String)> = Vec::new();
+        let consent_value = consent_cell(&cell(consent)).unwrap_or_else(|k| {
+            errors.push(("consent".into(), k.into()));
+            false
+        });
+        let input = ContactInput {
+            email: cell(Some(email_col)),
+            first_name: cell(first),
+            last_name: cell(last),
+            company: cell(company),
+            consent: consent_value,
+            consent_source: "import".into(),
+            tags: cell(tags)
+                .split(';')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+        };
+        match validate_contact(&input, "") {
+            Ok(v) if errors.is_empty() => good.push(v),
+            Ok(_) => {}
+            Err(AppError::Validation(map)) => {
+                for (field, keys) in map {
+                    for k in keys {
+                        errors.push((field.clone(), k));
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        rows.push(super::ImportRow {
+            line,
+            email: input.email.chars().take(254).collect(),
+            name: format!("{} {}", input.first_name, input.last_name)
+                .trim()
+                .chars()
+                .take(200)
+                .collect(),
+            consent: consent_value,
+            errors,
+        });
+    }
+    let invalid = rows.iter().filter(|r| !r.errors.is_empty()).count() as i64;
+    let mut saved = 0;
+    if commit {
+        for contact in &good {
+            store::upsert_contact(db, c.org_id, contact, now).await?;
+            saved += 1;
+        }
+    }
+    Ok(super::ContactImport {
+        valid: good.len() as i64,
+        invalid,
+        saved,
+        rows,
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -553,5 +678,13 @@ mod tests {
             m.contains_key("email") && m.contains_key("first_name"),
             "{m:?}"
         );
+    }
+
+    #[test]
+    fn consent_cells() {
+        assert_eq!(consent_cell("Yes"), Ok(true));
+        assert_eq!(consent_cell(" 1 "), Ok(true));
+        assert_eq!(consent_cell(""), Ok(false));
+        assert_eq!(consent_cell("maybe"), Err("err.consent_cell"));
     }
 }

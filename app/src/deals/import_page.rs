@@ -44,7 +44,9 @@ pub fn chunks(text: &str, max: usize) -> Vec<&str> {
 
 /// The chosen file's name and text.
 #[cfg(feature = "hydrate")]
-async fn read_file(input: NodeRef<leptos::html::Input>) -> Result<(String, String), &'static str> {
+pub(crate) async fn read_file(
+    input: NodeRef<leptos::html::Input>,
+) -> Result<(String, String), &'static str> {
     let el = input.get_untracked().ok_or("import.choose_file")?;
     let file = el
         .files()
@@ -62,7 +64,9 @@ async fn read_file(input: NodeRef<leptos::html::Input>) -> Result<(String, Strin
 }
 
 #[cfg(not(feature = "hydrate"))]
-async fn read_file(_: NodeRef<leptos::html::Input>) -> Result<(String, String), &'static str> {
+pub(crate) async fn read_file(
+    _: NodeRef<leptos::html::Input>,
+) -> Result<(String, String), &'static str> {
     // Files are only read in the browser; the server renders the page.
     Err("import.choose_file")
 }

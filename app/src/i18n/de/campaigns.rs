@@ -113,4 +113,22 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("contact.yes", "Ja"),
     ("contact.no", "Nein"),
     ("contact.unsubscribed", "Abgemeldet"),
+    ("contact.import", "Kontakte aus CSV importieren"),
+    (
+        "contact.import_hint",
+        "Spalten nach Überschrift: email, first_name, last_name, company, consent (yes oder no), tags (mit ; getrennt). Gespeichert wird erst nach Ihrer Bestätigung.",
+    ),
+    ("contact.csv_file", "CSV-Datei"),
+    ("contact.preview_import", "Datei prüfen"),
+    (
+        "contact.import_summary",
+        "{valid} Zeilen können importiert werden, {invalid} nicht.",
+    ),
+    ("contact.line", "Zeile"),
+    ("contact.problems", "Probleme"),
+    ("contact.import_n", "{n} Kontakte importieren"),
+    ("import.saved", "{n} Kontakte importiert."),
+    ("err.consent_cell", "Schreiben Sie yes oder no."),
+    ("err.csv_unreadable", "Diese Zeile ist kein lesbares CSV."),
+    ("err.csv_no_email", "Die Datei braucht eine Spalte email."),
 ];

@@ -113,4 +113,22 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("contact.yes", "Yes"),
     ("contact.no", "No"),
     ("contact.unsubscribed", "Unsubscribed"),
+    ("contact.import", "Import contacts from CSV"),
+    (
+        "contact.import_hint",
+        "Columns by header: email, first_name, last_name, company, consent (yes or no), tags (separated by ;). Nothing is saved until you confirm.",
+    ),
+    ("contact.csv_file", "CSV file"),
+    ("contact.preview_import", "Check the file"),
+    (
+        "contact.import_summary",
+        "{valid} rows can be imported, {invalid} cannot.",
+    ),
+    ("contact.line", "Line"),
+    ("contact.problems", "Problems"),
+    ("contact.import_n", "Import {n} contacts"),
+    ("import.saved", "{n} contacts imported."),
+    ("err.consent_cell", "Write yes or no."),
+    ("err.csv_unreadable", "This line cannot be read as CSV."),
+    ("err.csv_no_email", "The file needs an email column."),
 ];
