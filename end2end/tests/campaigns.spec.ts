@@ -12,7 +12,7 @@ test("a partner previews the demo campaign at phone and desktop width, launches 
   await page.goto("/campaigns/contacts");
   await hydrated(page);
   const email = `buyer-${stamp}@customer.example`;
-  await page.getByLabel("Email").fill(email);
+  await page.getByRole("textbox", { name: "Email" }).fill(email);
   await page.getByLabel("First name").fill("Bo");
   await page.getByLabel("They agreed to receive our emails").check();
   await page.getByRole("button", { name: "Add contact" }).click();
