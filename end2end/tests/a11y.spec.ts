@@ -25,7 +25,8 @@ test("the job queue page has no WCAG 2.2 AA violations", async ({ page }) => {
   await page.goto("/admin/jobs");
   await hydrated(page);
   await expect(page.getByRole("heading", { name: "Background jobs" })).toBeVisible();
-  await expect(page.getByRole("img", { name: /Queued 0/ })).toBeVisible();
+  // Other tests leave work queued (a campaign's later emails), so any count will do.
+  await expect(page.getByRole("img", { name: /Queued \d+/ })).toBeVisible();
   const result = await new AxeBuilder({ page }).withTags(tags).analyze();
   expect(result.violations).toEqual([]);
 });

@@ -23,9 +23,13 @@ pub const SEND_JOB: &str = "campaigns.send";
 pub const PER_MINUTE: i64 = 600;
 const DAY: i64 = 86_400;
 
-async fn queue(db: &Db, launch_id: i64, at: i64) -> Result<(), AppError> {
+/// Queues the next run of a launch's sending (in the caller's transaction or not).
+async fn queue<'e, E>(exec: E, launch_id: i64, at: i64) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     jobs::enqueue(
-        &db.pool,
+        exec,
         SEND_JOB,
         &serde_json::json!({ "launch_id": launch_id }),
         Enqueue {
@@ -198,8 +202,9 @@ pub async fn launch(
         },
     )
     .await?;
+    // In the launch's transaction: a launch committed is a launch that will be sent.
+    queue(&mut *tx, launch_id, starts_at).await?;
     tx.commit().await?;
-    queue(db, launch_id, starts_at).await?;
     Ok(launch_id)
 }
 
@@ -367,7 +372,7 @@ pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usiz
     .fetch_one(&db.pool)
     .await?;
     match next {
-        Some(at) => queue(db, launch_id, at.max(now + 60)).await?,
+        Some(at) => queue(&db.pool, launch_id, at.max(now + 60)).await?,
         None => {
             sqlx::query("UPDATE campaign_launches SET status = $1 WHERE id = $2")
                 .bind(LaunchStatus::Done.code())
