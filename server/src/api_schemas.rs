@@ -227,6 +227,75 @@ fn set_body(doc: &mut Value, path: &str, method: &str, content_type: &str, schem
     }
 }
 
+/// Replaces the schema of a path parameter of a GET route.
+fn set_path_param(doc: &mut Value, path: &str, name: &str, schema: Value) {
+    let pointer = format!("/paths/{}/get/parameters", path.replace('/', "~1"));
+    if let Some(params) = doc.pointer_mut(&pointer).and_then(Value::as_array_mut) {
+        for p in params
+            .iter_mut()
+            .filter(|p| p["in"] == "path" && p["name"] == name)
+        {
+            p["schema"] = schema.clone();
+        }
+    }
+}
+
+/// A campaign template as `TemplateInput` reads it (unknown fields are refused).
+fn template() -> Value {
+    let codes = |max: usize| json!({ "type": "array", "maxItems": 20, "items": line(max) });
+    object(
+        json!({
+            "name": required_line(160),
+            "description": text(2_000),
+            "language": { "type": "string", "enum": ["en", "de"] },
+            "partner_types": codes(40),
+            "tiers": codes(40),
+            "regions": codes(40),
+            "editable": { "type": "array", "maxItems": 20, "items": object(json!({
+                "name": line(40), "label": line(100), "default": text(5_000),
+                "max_len": { "type": "integer", "minimum": 0, "maximum": 5_000 },
+            }), &[]) },
+            "touches": { "type": "array", "maxItems": 10, "items": object(json!({
+                "subject": line(200), "delay_days": line(10), "mjml": text(100_000),
+            }), &[]) },
+            "landing_title": line(160),
+            "landing_body": text(20_000),
+            "social_posts": { "type": "array", "maxItems": 10, "items": object(json!({
+                "text": text(1_000), "image_url": line(500), "link": line(500),
+            }), &[]) },
+            "publish": { "type": "boolean" },
+        }),
+        &["name", "language", "touches", "landing_title"],
+    )
+}
+
+/// A brand kit as `BrandKit` reads it.
+fn brand_kit() -> Value {
+    object(
+        json!({
+            "display_name": line(100), "logo_url": line(500), "primary_color": line(7),
+            "postal_address": text(300), "phone": line(40), "website": line(300),
+            "sender_name": line(100), "sender_email": line(254), "signature": text(1_000),
+        }),
+        &[],
+    )
+}
+
+/// A launch: every contact, or the listed ones.
+fn launch() -> Value {
+    object(
+        json!({
+            "contacts": { "oneOf": [
+                { "type": "string", "enum": ["all"] },
+                { "type": "array", "minItems": 1, "maxItems": 1000, "items": { "type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64 } },
+            ] },
+            "regions": { "type": "object", "maxProperties": 20, "additionalProperties": text(5_000) },
+            "starts_at": { "type": "integer", "minimum": 0, "maximum": 9_999_999_999_i64 },
+        }),
+        &["contacts"],
+    )
+}
+
 fn set_query(doc: &mut Value, path: &str, params: &[(&str, Value)]) {
     let pointer = format!("/paths/{}/get/parameters", path.replace('/', "~1"));
     let kept: Vec<Value> = doc
@@ -285,6 +354,37 @@ pub fn apply(doc: &mut Value) {
         "post",
         "application/json",
         issuance(),
+    );
+    set_body(
+        doc,
+        "/api/v1/campaigns",
+        "post",
+        "application/json",
+        template(),
+    );
+    set_body(
+        doc,
+        "/api/v1/brand-kit",
+        "post",
+        "application/json",
+        brand_kit(),
+    );
+    set_body(
+        doc,
+        "/api/v1/campaigns/{id}/launches",
+        "post",
+        "application/json",
+        launch(),
+    );
+    // Numbers that name something: any integer (one too large for 64 bits is a 400).
+    let id = json!({ "type": "integer" });
+    set_query(doc, "/api/v1/credentials", &[("partner_id", id.clone())]);
+    set_query(doc, "/api/v1/enrolments", &[("user_id", id)]);
+    set_path_param(
+        doc,
+        "/credentials/status/{list}",
+        "list",
+        json!({ "type": "string", "pattern": "^[0-9]{1,9}$" }),
     );
     set_body(
         doc,

@@ -52,7 +52,7 @@ code_enum!(
 /// An editable region of a template: partners write its text (plain text, no markup),
 /// within `max_len` characters; `default` is used when they write nothing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct RegionSpec {
     pub name: String,
     pub label: String,
@@ -62,7 +62,7 @@ pub struct RegionSpec {
 
 /// One email of the sequence, sent `delay_days` after the previous one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TouchInput {
     pub subject: String,
     pub delay_days: String,
@@ -71,7 +71,7 @@ pub struct TouchInput {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct SocialPost {
     pub text: String,
     pub image_url: String,
@@ -80,7 +80,7 @@ pub struct SocialPost {
 
 /// A template as vendor marketers write it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TemplateInput {
     pub name: String,
     pub description: String,
@@ -112,7 +112,7 @@ pub struct TemplateSummary {
 
 /// A partner's brand, merged into what it sends.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct BrandKit {
     pub display_name: String,
     pub logo_url: String,
@@ -169,7 +169,7 @@ impl Default for Recipients {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct LaunchInput {
     pub contacts: Recipients,
     /// Texts for the template's editable regions, by name.
