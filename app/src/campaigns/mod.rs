@@ -159,7 +159,30 @@ pub struct Contact {
 pub enum Recipients {
     /// The string `"all"`.
     All(String),
-    Ids(Vec<i64>),
+    Ids(#[serde(deserialize_with = "whole::list")] Vec<i64>),
+}
+
+/// Whole numbers that arrive as JSON numbers of any spelling (`12` or `12.0`, both
+/// integers to JSON Schema); a fraction is refused.
+mod whole {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    fn whole<E: Error>(f: f64) -> Result<i64, E> {
+        if f.fract() == 0.0 && f.abs() <= 9.0e15 {
+            Ok(f as i64)
+        } else {
+            Err(E::custom("expected a whole number"))
+        }
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Option::<f64>::deserialize(d)?.map(whole).transpose()
+    }
+
+    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+        Vec::<f64>::deserialize(d)?.into_iter().map(whole).collect()
+    }
 }
 
 impl Default for Recipients {
@@ -175,6 +198,7 @@ pub struct LaunchInput {
     /// Texts for the template's editable regions, by name.
     pub regions: std::collections::BTreeMap<String, String>,
     /// When to start (epoch seconds); now when absent or past.
+    #[serde(deserialize_with = "whole::optional")]
     pub starts_at: Option<i64>,
 }
 
@@ -246,4 +270,24 @@ pub struct ContactImport {
     pub invalid: i64,
     /// Contacts saved (0 in a preview).
     pub saved: i64,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn launches_read_whole_numbers_in_any_spelling() {
+        let l: LaunchInput =
+            serde_json::from_str(r#"{"contacts": [3, 4.0], "starts_at": 9999999999.0}"#).unwrap();
+        assert_eq!(l.contacts, Recipients::Ids(vec![3, 4]));
+        assert_eq!(l.starts_at, Some(9_999_999_999));
+        let all: LaunchInput = serde_json::from_str(r#"{"contacts": "all"}"#).unwrap();
+        assert_eq!(all.contacts, Recipients::All("all".into()));
+        assert_eq!(all.starts_at, None);
+        assert!(serde_json::from_str::<LaunchInput>(r#"{"starts_at": 1.5}"#).is_err());
+        assert!(serde_json::from_str::<LaunchInput>(r#"{"contacts": [1.5]}"#).is_err());
+        assert!(serde_json::from_str::<LaunchInput>(r#"{"other": 1}"#).is_err());
+    }
 }
