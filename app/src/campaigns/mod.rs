@@ -57,6 +57,7 @@ pub struct RegionSpec {
     pub name: String,
     pub label: String,
     pub default: String,
+    #[serde(deserialize_with = "crate::domain::whole::int")]
     pub max_len: i64,
 }
 
@@ -159,30 +160,7 @@ pub struct Contact {
 pub enum Recipients {
     /// The string `"all"`.
     All(String),
-    Ids(#[serde(deserialize_with = "whole::list")] Vec<i64>),
-}
-
-/// Whole numbers that arrive as JSON numbers of any spelling (`12` or `12.0`, both
-/// integers to JSON Schema); a fraction is refused.
-mod whole {
-    use serde::de::Error;
-    use serde::{Deserialize, Deserializer};
-
-    fn whole<E: Error>(f: f64) -> Result<i64, E> {
-        if f.fract() == 0.0 && f.abs() <= 9.0e15 {
-            Ok(f as i64)
-        } else {
-            Err(E::custom("expected a whole number"))
-        }
-    }
-
-    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        Option::<f64>::deserialize(d)?.map(whole).transpose()
-    }
-
-    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
-        Vec::<f64>::deserialize(d)?.into_iter().map(whole).collect()
-    }
+    Ids(#[serde(deserialize_with = "crate::domain::whole::list")] Vec<i64>),
 }
 
 impl Default for Recipients {
@@ -198,7 +176,7 @@ pub struct LaunchInput {
     /// Texts for the template's editable regions, by name.
     pub regions: std::collections::BTreeMap<String, String>,
     /// When to start (epoch seconds); now when absent or past.
-    #[serde(deserialize_with = "whole::optional")]
+    #[serde(deserialize_with = "crate::domain::whole::optional")]
     pub starts_at: Option<i64>,
 }
 
@@ -289,5 +267,9 @@ mod tests {
         assert!(serde_json::from_str::<LaunchInput>(r#"{"starts_at": 1.5}"#).is_err());
         assert!(serde_json::from_str::<LaunchInput>(r#"{"contacts": [1.5]}"#).is_err());
         assert!(serde_json::from_str::<LaunchInput>(r#"{"other": 1}"#).is_err());
+        let big: LaunchInput = serde_json::from_str(r#"{"contacts": [9007199254740990]}"#).unwrap();
+        assert_eq!(big.contacts, Recipients::Ids(vec![9_007_199_254_740_990]));
+        let r: RegionSpec = serde_json::from_str(r#"{"max_len": 157.0}"#).unwrap();
+        assert_eq!(r.max_len, 157);
     }
 }

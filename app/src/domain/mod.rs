@@ -100,6 +100,34 @@ pub fn parse_optional_text(raw: &str, max: usize) -> Result<String, &'static str
     Ok(s.to_string())
 }
 
+/// Whole numbers that arrive as JSON numbers of any spelling (`12` or `12.0`, both
+/// integers to JSON Schema), for `#[serde(deserialize_with)]`; a fraction is refused.
+pub mod whole {
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer};
+
+    fn whole<E: Error>(f: f64) -> Result<i64, E> {
+        // Beyond 2^53 a JSON number is no longer exact as a double.
+        if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
+            Ok(f as i64)
+        } else {
+            Err(E::custom("expected a whole number"))
+        }
+    }
+
+    pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        whole(f64::deserialize(d)?)
+    }
+
+    pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Option::<f64>::deserialize(d)?.map(whole).transpose()
+    }
+
+    pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
+        Vec::<f64>::deserialize(d)?.into_iter().map(whole).collect()
+    }
+}
+
 /// Percent-encodes everything but unreserved characters (RFC 3986), for query values.
 pub fn url_encode(s: &str) -> String {
     let mut out = String::new();

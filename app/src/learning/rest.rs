@@ -131,6 +131,7 @@ pub async fn list_credentials(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueInput {
+    #[serde(deserialize_with = "crate::domain::whole::int")]
     pub certification_id: i64,
     /// The partner user who receives it.
     pub holder_email: String,
