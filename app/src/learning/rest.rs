@@ -103,7 +103,19 @@ pub async fn list_courses(
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct CredentialQuery {
     /// Only this partner organisation's credentials.
-    pub partner_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub partner_id: Option<String>,
+}
+
+/// An id in a query string: any integer (one beyond 64 bits names nothing, so it finds
+/// nothing); anything else is a field error.
+fn query_id(raw: Option<&str>, name: &str) -> Result<Option<i64>, AppError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::field(name, "err.number_invalid"));
+    }
+    Ok(Some(raw.parse::<i64>().unwrap_or(-1)))
 }
 
 /// Issued credentials, for vendor staff who read all learning.
@@ -119,7 +131,7 @@ pub async fn list_credentials(
         return Err(AppError::Forbidden.into());
     }
     c.require(Action::ViewAllLearning)?;
-    let reach = match q.partner_id {
+    let reach = match query_id(q.partner_id.as_deref(), "partner_id")? {
         Some(org) => awards::Reach::Org(org),
         None => awards::Reach::All,
     };
@@ -183,7 +195,8 @@ pub async fn list_certifications(
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct EnrolmentQuery {
     /// Only this person's.
-    pub user_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    pub user_id: Option<String>,
 }
 
 /// Progress per person and course, within the token owner's reach: every partner's for
@@ -197,7 +210,12 @@ pub async fn list_enrolments(
     ApiQuery(q): ApiQuery<EnrolmentQuery>,
 ) -> Result<Json<Vec<Enrolment>>, Problem> {
     Ok(Json(
-        super::progress::enrolments(&s.db, awards::reach(&c), q.user_id).await?,
+        super::progress::enrolments(
+            &s.db,
+            awards::reach(&c),
+            query_id(q.user_id.as_deref(), "user_id")?,
+        )
+        .await?,
     ))
 }
 
