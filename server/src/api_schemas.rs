@@ -289,7 +289,7 @@ fn launch() -> Value {
                 { "type": "string", "enum": ["all"] },
                 { "type": "array", "minItems": 1, "maxItems": 1000, "items": { "type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991_i64 } },
             ] },
-            "regions": { "type": "object", "maxProperties": 20, "additionalProperties": text(5_000) },
+            "regions": { "type": "object", "maxProperties": 20, "propertyNames": { "type": "string", "pattern": "^[a-z0-9_]{1,40}$" }, "additionalProperties": text(5_000) },
             "starts_at": { "type": "integer", "minimum": 0, "maximum": 9_999_999_999_i64 },
         }),
         &["contacts"],

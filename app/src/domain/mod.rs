@@ -106,25 +106,37 @@ pub mod whole {
     use serde::de::Error;
     use serde::{Deserialize, Deserializer};
 
-    fn whole<E: Error>(f: f64) -> Result<i64, E> {
-        // Beyond 2^53 a JSON number is no longer exact as a double.
-        if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
-            Ok(f as i64)
-        } else {
-            Err(E::custom("expected a whole number"))
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Number {
+        Int(i64),
+        Float(f64),
+    }
+
+    fn whole<E: Error>(n: Number) -> Result<i64, E> {
+        match n {
+            Number::Int(i) => Ok(i),
+            // Beyond 2^53 a JSON number is no longer exact as a double.
+            Number::Float(f) if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => {
+                Ok(f as i64)
+            }
+            Number::Float(_) => Err(E::custom("expected a whole number")),
         }
     }
 
     pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        whole(f64::deserialize(d)?)
+        whole(Number::deserialize(d)?)
     }
 
     pub fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        Option::<f64>::deserialize(d)?.map(whole).transpose()
+        Option::<Number>::deserialize(d)?.map(whole).transpose()
     }
 
     pub fn list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
-        Vec::<f64>::deserialize(d)?.into_iter().map(whole).collect()
+        Vec::<Number>::deserialize(d)?
+            .into_iter()
+            .map(whole)
+            .collect()
     }
 }
 
