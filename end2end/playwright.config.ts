@@ -12,6 +12,9 @@ const dataDir = path.join(target, "e2e-data");
 const siteRoot = path.join(target, "trellis-site");
 const port = process.env.TRELLIS_E2E_PORT ?? "3100";
 const baseURL = `http://127.0.0.1:${port}`;
+const smtpPort = process.env.TRELLIS_E2E_SMTP_PORT ?? "2525";
+const sinkPort = process.env.TRELLIS_E2E_SINK_PORT ?? "3125";
+const sinkURL = `http://127.0.0.1:${sinkPort}`;
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -48,7 +51,17 @@ export default defineConfig({
     },
     { name: "no-js", testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false, viewport: { width: 1280, height: 800 }, launchOptions: chromium } },
   ],
-  webServer: {
+  webServer: [
+    {
+      // The mail relay: Trellis delivers real SMTP to it and the tests read what arrived.
+      command: `exec node smtp-sink.mjs`,
+      cwd: __dirname,
+      url: `${sinkURL}/healthz`,
+      timeout: 10_000,
+      reuseExistingServer: false,
+      env: { TRELLIS_E2E_SMTP_PORT: smtpPort, TRELLIS_E2E_SINK_PORT: sinkPort },
+    },
+    {
     command: `rm -rf "${dataDir}" && "${bin}" seed --demo >/dev/null && exec "${bin}" serve`,
     cwd: root,
     url: `${baseURL}/readyz`,
@@ -59,8 +72,9 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: siteRoot,
       DATABASE_URL: "",
-      SMTP_URL: "",
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       RUST_LOG: "warn",
     },
-  },
+    },
+  ],
 });

@@ -134,6 +134,12 @@ mod ssr {
         ("users_email_key", "users.email", "email", "err.email_taken"),
         ("orgs_slug_key", "orgs.slug", "name", "org.slug_taken"),
         (
+            "contacts_org_id_email_key",
+            "contacts.org_id, contacts.email",
+            "email",
+            "err.contact_exists",
+        ),
+        (
             "asset_collections_user_id_name_key",
             "asset_collections.user_id, asset_collections.name",
             "name",

@@ -151,6 +151,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/campaigns") view=campaigns::pages::CampaignsPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/brand") view=campaigns::pages::BrandKitPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/contacts") view=campaigns::pages::ContactsPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/new") view=campaigns::editor_page::TemplateNewPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/:id/edit") view=campaigns::editor_page::TemplateEditPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id") view=campaigns::pages::CampaignPage ssr=SsrMode::Async />
                     <Route path=path!("/learning/new") view=learning::form_page::CourseNewPage ssr=SsrMode::Async />
                     <Route path=path!("/learning/reports") view=learning::report_page::LearningReportPage ssr=SsrMode::Async />

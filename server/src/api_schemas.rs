@@ -264,6 +264,7 @@ fn template() -> Value {
                 "text": text(1_000), "image_url": line(500), "link": line(500),
             }), &[]) },
             "publish": { "type": "boolean" },
+            "translation_of": { "type": ["integer", "null"], "minimum": 1, "maximum": 9_007_199_254_740_991_i64 },
         }),
         &["name", "language", "touches", "landing_title"],
     )
@@ -291,6 +292,8 @@ fn launch() -> Value {
             ] },
             "regions": { "type": "object", "maxProperties": 20, "propertyNames": { "type": "string", "pattern": "^[a-z0-9_]{1,40}$" }, "additionalProperties": text(5_000) },
             "starts_at": { "type": "integer", "minimum": 0, "maximum": 9_999_999_999_i64 },
+            "list": { "type": "string", "maxLength": 40, "pattern": "^[^,\\u0000-\\u001F\\u007F-\\u009F]*$" },
+            "track_opens": { "type": "boolean" },
         }),
         &["contacts"],
     )
@@ -379,7 +382,8 @@ pub fn apply(doc: &mut Value) {
     // Numbers that name something: any integer (one too large for 64 bits is a 400).
     let id = json!({ "type": "integer" });
     set_query(doc, "/api/v1/credentials", &[("partner_id", id.clone())]);
-    set_query(doc, "/api/v1/enrolments", &[("user_id", id)]);
+    set_query(doc, "/api/v1/enrolments", &[("user_id", id.clone())]);
+    set_query(doc, "/api/v1/leads/events", &[("after", id)]);
     set_path_param(
         doc,
         "/credentials/status/{list}",

@@ -24,6 +24,7 @@ pub struct Config {
     pub xapi_url: Option<String>,
     pub xapi_username: Option<String>,
     pub xapi_password: Option<String>,
+    pub campaign_rate_per_minute: i64,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -92,6 +93,13 @@ impl Config {
             xapi_url: var("TRELLIS_XAPI_URL"),
             xapi_username: var("TRELLIS_XAPI_USERNAME"),
             xapi_password: var("TRELLIS_XAPI_PASSWORD"),
+            campaign_rate_per_minute: match var("TRELLIS_CAMPAIGN_RATE_PER_MINUTE") {
+                Some(v) => match v.parse::<i64>() {
+                    Ok(n) if n > 0 => n,
+                    _ => bail!("TRELLIS_CAMPAIGN_RATE_PER_MINUTE must be a whole number above 0"),
+                },
+                None => 600,
+            },
         })
     }
 
@@ -106,6 +114,7 @@ impl Config {
         c.xapi_url = self.xapi_url.clone();
         c.xapi_username = self.xapi_username.clone();
         c.xapi_password = self.xapi_password.clone();
+        c.campaign_rate_per_minute = self.campaign_rate_per_minute;
         c
     }
 }

@@ -1,4 +1,5 @@
-//! The demo campaign: a published template for every partner tier with two touches, an
+//! The demo campaign: a published template for every partner tier with two touches (in
+//! English, and its German translation), an
 //! editable body, a landing page and a social post; Northwind's brand kit and three
 //! contacts (one without consent). Idempotent.
 
@@ -7,21 +8,7 @@ use app::campaigns::{BrandKit, ContactInput, RegionSpec, SocialPost, TemplateInp
 use app::server::db::Db;
 
 /// The header is the vendor's (locked); the body region is the partner's.
-pub const DEMO_MJML: &str = r##"<mjml>
-  <mj-body background-color="#f4f5f7">
-    <mj-section background-color="{{partner.color}}">
-      <mj-column><mj-text color="#ffffff" font-size="20px" font-weight="bold">{{partner.name}} × Acme Cloud</mj-text></mj-column>
-    </mj-section>
-    <mj-section background-color="#ffffff">
-      <mj-column>
-        <mj-text font-size="16px">Hello {{contact.first_name}},</mj-text>
-        <mj-text font-size="16px">{{region:body}}</mj-text>
-        <mj-button background-color="{{partner.color}}" href="{{landing_url}}">Book a demo</mj-button>
-        <mj-text>{{sender.name}}<br />{{sender.signature}}</mj-text>
-      </mj-column>
-    </mj-section>
-  </mj-body>
-</mjml>"##;
+pub const DEMO_MJML: &str = app::campaigns::STARTER_MJML;
 
 pub async fn demo_campaigns(db: &Db) -> Result<()> {
     let err = |e: app::error::AppError| anyhow!("{e:?}");
@@ -40,7 +27,7 @@ pub async fn demo_campaigns(db: &Db) -> Result<()> {
         delay_days: delay.into(),
         mjml: DEMO_MJML.into(),
     };
-    app::campaigns::service::create_template(
+    let english = app::campaigns::templates::create_template(
         db,
         &marketer,
         &TemplateInput {
@@ -79,10 +66,54 @@ pub async fn demo_campaigns(db: &Db) -> Result<()> {
     )
     .await
     .map_err(err)?;
+    // The same campaign in German: partners pick the language.
+    let german_mjml = DEMO_MJML
+        .replace(
+            "Hello {{contact.first_name}},",
+            "Hallo {{contact.first_name}},",
+        )
+        .replace("Book a demo", "Demo buchen");
+    let touch_de = |subject: &str, delay: &str| TouchInput {
+        subject: subject.into(),
+        delay_days: delay.into(),
+        mjml: german_mjml.clone(),
+    };
+    app::campaigns::templates::create_template(
+        db,
+        &marketer,
+        &TemplateInput {
+            name: "Cloud-Migration in 30 Tagen".into(),
+            description:
+                "Zwei E-Mails und eine Landingpage mit einem Angebot zur Migrationsanalyse.".into(),
+            language: "de".into(),
+            editable: vec![RegionSpec {
+                name: "body".into(),
+                label: "Ihre Nachricht".into(),
+                default: "Der Umzug zu Acme Cloud dauert mit unserer Migrationsanalyse 30 Tage. \
+                          Buchen Sie einen Termin, und wir erfassen Ihre Workloads gemeinsam."
+                    .into(),
+                max_len: 800,
+            }],
+            touches: vec![
+                touch_de("{{contact.first_name}}, Ihr 30-Tage-Weg zu Acme Cloud", "0"),
+                touch_de("Ein Migrationstermin ist noch frei", "3"),
+            ],
+            landing_title: "Buchen Sie Ihre Migrationsanalyse bei {{partner.name}}".into(),
+            landing_body: "In einer Stunde erfasst **{{partner.name}}** Ihre Workloads und gibt \
+                           Ihnen einen 30-Tage-Plan. Hinterlassen Sie Ihre Daten, wir rufen an."
+                .into(),
+            publish: true,
+            translation_of: Some(english),
+            ..Default::default()
+        },
+        now,
+    )
+    .await
+    .map_err(err)?;
     let nina = app::auth::tokens::caller_for_email(db, "nina@northwind.example")
         .await
         .map_err(err)?;
-    app::campaigns::service::save_brand_kit(
+    app::campaigns::brand::save_brand_kit(
         db,
         &nina,
         &BrandKit {
@@ -105,7 +136,7 @@ pub async fn demo_campaigns(db: &Db) -> Result<()> {
         ("grace@customer.example", "Grace", true),
         ("linus@customer.example", "Linus", false),
     ] {
-        app::campaigns::service::save_contact(
+        app::campaigns::contacts::save_contact(
             db,
             &nina,
             &ContactInput {

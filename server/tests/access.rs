@@ -43,6 +43,9 @@ struct Ids {
     /// A launch of Northwind's, and a lead it brought.
     launch: String,
     lead: String,
+    /// The published demo campaign template, and a contact of Northwind's.
+    template: String,
+    contact: String,
 }
 
 /// One expected answer: an exact status, or a class.
@@ -646,6 +649,93 @@ fn rows(i: &Ids) -> Vec<Row> {
             ["401", "200", "200", "200", "200", "200"],
         ),
         r(
+            "get_campaign_template",
+            Fn("get_campaign_template", vec![f("id", &i.template)]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "create_campaign_template",
+            FnJson(
+                "create_campaign_template",
+                json!({ "input": { "name": "" } }),
+            ),
+            ["401", "403", "403", "422", "403", "422"],
+        ),
+        r(
+            "update_campaign_template",
+            FnJson(
+                "update_campaign_template",
+                json!({ "id": i.template.parse::<i64>().unwrap_or(0), "input": { "name": "" } }),
+            ),
+            ["401", "403", "403", "422", "403", "422"],
+        ),
+        r(
+            "campaign_stats",
+            Fn("campaign_stats", vec![f("id", &i.template)]),
+            ["401", "403", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /api/v1/campaigns/{id}",
+            Rest("GET", format!("/api/v1/campaigns/{}", i.template), None),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /api/v1/campaigns/{id}/stats",
+            Rest(
+                "GET",
+                format!("/api/v1/campaigns/{}/stats", i.template),
+                None,
+            ),
+            ["401", "403", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /api/v1/contacts/{id}",
+            Rest("GET", format!("/api/v1/contacts/{}", i.contact), None),
+            ["401", "403", "deny", "403", "403", "403"],
+        ),
+        r(
+            "PUT /api/v1/contacts/{id}",
+            Rest(
+                "PUT",
+                format!("/api/v1/contacts/{}", i.contact),
+                Some(json!({ "email": "", "consent": true })),
+            ),
+            ["401", "403", "deny", "403", "403", "403"],
+        ),
+        r(
+            "DELETE /api/v1/contacts/{id}",
+            Rest("DELETE", format!("/api/v1/contacts/{}", i.contact), None),
+            ["401", "403", "deny", "403", "403", "403"],
+        ),
+        r(
+            "POST /api/v1/contacts/import",
+            Rest(
+                "POST",
+                "/api/v1/contacts/import".into(),
+                Some(json!({ "csv": "name\nx" })),
+            ),
+            ["401", "403", "422", "403", "403", "403"],
+        ),
+        r(
+            "POST /api/v1/brand-kit/logo",
+            Rest("POST", "/api/v1/brand-kit/logo".into(), None),
+            ["401", "403", "4xx", "403", "403", "403"],
+        ),
+        r(
+            "POST /campaigns/brand/logo",
+            Page(
+                "POST",
+                "/campaigns/brand/logo".into(),
+                Some("logo=x".into()),
+            ),
+            ["401", "403", "4xx", "403", "403", "403"],
+        ),
+        r(
+            "GET /o/{token}",
+            Page("GET", "/o/1.forged.gif".into(), None),
+            ["400", "400", "400", "400", "400", "400"],
+        ),
+        r(
             "POST /api/v1/campaigns",
             Rest(
                 "POST",
@@ -695,6 +785,11 @@ fn rows(i: &Ids) -> Vec<Row> {
         r(
             "GET /api/v1/leads",
             Rest("GET", "/api/v1/leads".into(), None),
+            ["401", "200", "200", "403", "403", "403"],
+        ),
+        r(
+            "GET /api/v1/leads/events",
+            Rest("GET", "/api/v1/leads/events?after=0".into(), None),
             ["401", "200", "200", "403", "403", "403"],
         ),
         r(
@@ -1021,9 +1116,16 @@ async fn fixtures(app: &TestApp) -> Ids {
     .fetch_one(&app.db.pool)
     .await
     .expect("a lead");
+    let contact: i64 = sqlx::query_scalar("SELECT MIN(id) FROM contacts WHERE org_id = $1")
+        .bind(nina.org_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("a contact of Northwind's");
     Ids {
         launch: launch.to_string(),
         lead: lead.to_string(),
+        template: template.to_string(),
+        contact: contact.to_string(),
         course: course.to_string(),
         lesson,
         attempt,

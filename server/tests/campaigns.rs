@@ -8,7 +8,7 @@
 
 mod common;
 
-use app::campaigns::{ContactInput, LaunchInput, Recipients, sending, service};
+use app::campaigns::{ContactInput, LaunchInput, Recipients, contacts, sending, service};
 use common::smtp::SmtpSink;
 use common::{Backend, TestApp, api, client, spawn_app, spawn_app_with, token};
 use reqwest::StatusCode;
@@ -52,7 +52,7 @@ async fn sending_exactly_once(backend: Backend) {
     let nina = caller(&app, "nina@northwind.example").await;
     let t = app::server::now();
     // A contact named <script>, one without consent, one suppressed.
-    service::save_contact(
+    contacts::save_contact(
         &app.db,
         &nina,
         &ContactInput {
@@ -81,6 +81,7 @@ async fn sending_exactly_once(backend: Backend) {
             regions: [("body".to_string(), "Our <b>offer</b>\nLine two".to_string())].into(),
             // Later than now, so the running worker leaves it to the calls below.
             starts_at: Some(t + 1_000),
+            ..Default::default()
         },
         t,
     )
@@ -344,6 +345,41 @@ async fn unsubscribe_clicks_and_landing(backend: Backend) {
     )
     .await;
     assert_eq!(theirs, json!([]));
+    // The lead's events, in order, for integrations: created, then converted; Contoso's
+    // feed is empty; reading on after the last id gives nothing new.
+    let nina_t = token(&app, "nina@northwind.example").await;
+    let (status, events, _) = api(&app, "GET", "/api/v1/leads/events", &nina_t, None).await;
+    assert_eq!(status, StatusCode::OK, "{events}");
+    let kinds: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["lead.created", "lead.converted"], "{events}");
+    assert_eq!(events[0]["payload"]["email"], "dana@buyer.example");
+    assert_eq!(events[1]["payload"]["deal_id"], deal);
+    let last = events[1]["id"].as_i64().unwrap();
+    let (_, after, _) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/leads/events?after={last}"),
+        &nina_t,
+        None,
+    )
+    .await;
+    assert_eq!(after, json!([]));
+    let (_, contoso_events, _) = api(
+        &app,
+        "GET",
+        "/api/v1/leads/events",
+        &token(&app, "carla@contoso.example").await,
+        None,
+    )
+    .await;
+    assert_eq!(contoso_events, json!([]));
+    let (status, _, _) = api(&app, "GET", "/api/v1/leads/events?after=x", &nina_t, None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let (status, stats, _) = api(
         &app,
         "GET",
@@ -533,7 +569,7 @@ async fn contacts_templates_and_launch_rules(backend: Backend) {
                not-an-email,Two,yes,\n\
                three@import.example,Three,no,\n\
                four@import.example,Four,maybe,\n";
-    let preview = service::import_contacts(&app.db, &carla, csv, false, 1)
+    let preview = contacts::import_contacts(&app.db, &carla, csv, false, 1)
         .await
         .unwrap();
     assert_eq!((preview.valid, preview.invalid, preview.saved), (2, 2, 0));
@@ -543,13 +579,16 @@ async fn contacts_templates_and_launch_rules(backend: Backend) {
         preview.rows[3].errors[0],
         ("consent".into(), "err.consent_cell".into())
     );
-    let before = service::list_contacts(&app.db, &carla).await.unwrap().len();
+    let before = contacts::list_contacts(&app.db, &carla)
+        .await
+        .unwrap()
+        .len();
     assert_eq!(before, 1, "a preview saves nothing");
-    let done = service::import_contacts(&app.db, &carla, csv, true, 1)
+    let done = contacts::import_contacts(&app.db, &carla, csv, true, 1)
         .await
         .unwrap();
     assert_eq!(done.saved, 2);
-    let list = service::list_contacts(&app.db, &carla).await.unwrap();
+    let list = contacts::list_contacts(&app.db, &carla).await.unwrap();
     let one = list
         .iter()
         .find(|c| c.email == "one@import.example")
@@ -561,13 +600,13 @@ async fn contacts_templates_and_launch_rules(backend: Backend) {
     );
     let nina = caller(&app, "nina@northwind.example").await;
     assert!(
-        service::list_contacts(&app.db, &nina)
+        contacts::list_contacts(&app.db, &nina)
             .await
             .unwrap()
             .iter()
             .all(|c| !c.email.ends_with("@import.example"))
     );
-    let e = service::import_contacts(&app.db, &carla, "name\nx\n", false, 1)
+    let e = contacts::import_contacts(&app.db, &carla, "name\nx\n", false, 1)
         .await
         .unwrap_err();
     let app::error::AppError::Validation(map) = e else {
@@ -576,8 +615,473 @@ async fn contacts_templates_and_launch_rules(backend: Backend) {
     assert_eq!(map["csv"], vec!["err.csv_no_email"]);
 }
 
+/// A template written, translated and edited; partners see both languages; its results
+/// per partner for vendor staff and a partner's own for the partner.
+async fn editing_translations_and_results(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (carla_t, nina_t, mkt_t) = (
+        token(&app, "carla@contoso.example").await,
+        token(&app, "nina@northwind.example").await,
+        token(&app, "marketing@acme.example").await,
+    );
+    let body = |name: &str, language: &str, translation_of: Value| {
+        json!({
+            "name": name, "language": language, "landing_title": "Hi", "publish": true,
+            "editable": [{ "name": "body", "label": "Body", "default": "Hello", "max_len": 200 }],
+            "touches": [{ "subject": "Hi {{contact.first_name}}", "delay_days": "0",
+                "mjml": app::campaigns::STARTER_MJML }],
+            "translation_of": translation_of,
+        })
+    };
+    let (status, en, _) = api(
+        &app,
+        "POST",
+        "/api/v1/campaigns",
+        &mkt_t,
+        Some(body("Spring offer", "en", Value::Null)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{en}");
+    let en = en["id"].as_i64().unwrap();
+    let (status, de, _) = api(
+        &app,
+        "POST",
+        "/api/v1/campaigns",
+        &mkt_t,
+        Some(body("Frühjahrsangebot", "de", json!(en))),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{de}");
+    let de = de["id"].as_i64().unwrap();
+    // A translation in the same language, of a translation, or of nothing: field errors.
+    for (language, of) in [("en", en), ("en", de), ("de", 999_999)] {
+        let (status, e, _) = api(
+            &app,
+            "POST",
+            "/api/v1/campaigns",
+            &mkt_t,
+            Some(body("X", language, json!(of))),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert!(e["errors"]["translation_of"].is_array(), "{e}");
+    }
+    // Partners cannot write templates.
+    let (status, _, _) = api(
+        &app,
+        "POST",
+        "/api/v1/campaigns",
+        &carla_t,
+        Some(body("X", "en", Value::Null)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // An edit: a second email; the API then shows both, MJML included.
+    let mkt = caller(&app, "marketing@acme.example").await;
+    let mut input = app::campaigns::templates::detail(&app.db, &mkt, en)
+        .await
+        .unwrap()
+        .template;
+    let mut second = input.touches[0].clone();
+    second.subject = "Still interested?".into();
+    second.delay_days = "4".into();
+    input.touches.push(second);
+    app::campaigns::templates::update_template(&app.db, &mkt, en, &input, 5)
+        .await
+        .unwrap();
+    let (status, got, _) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/campaigns/{en}"),
+        &carla_t,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{got}");
+    assert_eq!(
+        got["template"]["touches"][1]["subject"],
+        "Still interested?"
+    );
+    assert!(
+        got["template"]["touches"][0]["mjml"]
+            .as_str()
+            .unwrap()
+            .contains("<mjml>")
+    );
+    // An edit that breaks the MJML is refused and changes nothing.
+    input.touches[0].mjml = "<mjml><mj-body><mj-section>".into();
+    let e = app::campaigns::templates::update_template(&app.db, &mkt, en, &input, 6)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, app::error::AppError::Validation(ref m) if m.contains_key("touches.0.mjml")),
+        "{e:?}"
+    );
+    // The partner's library holds both versions, linked.
+    let (_, list, _) = api(&app, "GET", "/api/v1/campaigns", &carla_t, None).await;
+    let german = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == de)
+        .unwrap();
+    assert_eq!(german["translation_of"], en);
+
+    // Results: Contoso launches the English version to its one contact.
+    let (status, _, _) = api(
+        &app,
+        "POST",
+        "/api/v1/contacts",
+        &carla_t,
+        Some(json!({ "email": "buyer@contoso-customer.example", "consent": true })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let kit = json!({ "display_name": "Contoso", "postal_address": "2 Main St", "sender_name": "Carla",
+        "sender_email": "carla@contoso.example", "primary_color": "#8a1538" });
+    api(&app, "POST", "/api/v1/brand-kit", &carla_t, Some(kit)).await;
+    let (status, made, _) = api(
+        &app,
+        "POST",
+        &format!("/api/v1/campaigns/{en}/launches"),
+        &carla_t,
+        Some(json!({ "contacts": "all" })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let (status, st, _) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/campaigns/{en}/stats"),
+        &mkt_t,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{st}");
+    assert_eq!(st["partners"], 1);
+    assert_eq!(st["totals"]["launches"], 1);
+    assert!(
+        st["by_partner"][0]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("Contoso"),
+        "{st}"
+    );
+    // No contact reaches the vendor's view.
+    assert!(!st.to_string().contains("contoso-customer"), "{st}");
+    let (_, own, _) = api(
+        &app,
+        "GET",
+        &format!("/api/v1/campaigns/{en}/stats"),
+        &nina_t,
+        None,
+    )
+    .await;
+    assert_eq!(
+        own["totals"]["launches"], 0,
+        "Northwind sees only its own launches: {own}"
+    );
+}
+
+/// Lists (tags) narrow a launch; opens are counted only when asked, once per send; a
+/// recipient's server refusing the message is recorded for that recipient, not retried;
+/// contacts are changed and erased through REST, each partner its own.
+async fn lists_opens_refusals_and_contacts(backend: Backend) {
+    let (sink, url) = SmtpSink::start().await;
+    let app = spawn_app_with(backend, Some(url)).await;
+    let nina = caller(&app, "nina@northwind.example").await;
+    let t = app::server::now();
+    for email in ["bounce@customer.example", "vip@customer.example"] {
+        contacts::save_contact(
+            &app.db,
+            &nina,
+            &ContactInput {
+                email: email.into(),
+                consent: true,
+                tags: vec!["VIP".into()],
+                ..Default::default()
+            },
+            t,
+        )
+        .await
+        .unwrap();
+    }
+    let template = demo_template(&app).await;
+    let e = sending::launch(
+        &app.db,
+        &nina,
+        template,
+        &LaunchInput {
+            contacts: Recipients::All("all".into()),
+            list: "nobody".into(),
+            ..Default::default()
+        },
+        t,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(e, app::error::AppError::Validation(ref m) if m.contains_key("list")),
+        "{e:?}"
+    );
+    let launch = sending::launch(
+        &app.db,
+        &nina,
+        template,
+        &LaunchInput {
+            contacts: Recipients::All("all".into()),
+            list: "vip".into(),
+            track_opens: true,
+            starts_at: Some(t + 1_000),
+            ..Default::default()
+        },
+        t,
+    )
+    .await
+    .unwrap();
+    let view = sending::view(&app.db, &nina, launch).await.unwrap();
+    assert_eq!(
+        (view.recipients, view.list.as_str(), view.opens),
+        (2, "vip", Some(0))
+    );
+    assert_eq!(
+        sending::send_due(&app.state, launch, t + 1_001)
+            .await
+            .unwrap(),
+        2
+    );
+    let mails = received(&app, &sink, 1).await;
+    assert_eq!(mails.len(), 1, "the refused address got nothing: {mails:?}");
+    let mail = mails[0].decoded();
+    let pixel =
+        common::smtp::link(&mail, &format!("{}/o/", app.base)).expect("an open-tracking image");
+    let pixel = pixel.trim_end_matches(['"', '\'']).to_string();
+    let c = client();
+    for _ in 0..2 {
+        let res = c.get(&pixel).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(res.headers()["content-type"], "image/gif");
+    }
+    let forged = pixel.replace("/o/", "/o/9").replace(".gif", "x.gif");
+    assert_eq!(
+        c.get(&forged).send().await.unwrap().status(),
+        StatusCode::BAD_REQUEST
+    );
+    let view = sending::view(&app.db, &nina, launch).await.unwrap();
+    assert_eq!(
+        view.opens,
+        Some(1),
+        "one open per send, however often the image loads"
+    );
+    // The refusal: recorded with the server's answer, once (not retried).
+    let jobs_for_bounce = app
+        .scalar(
+            "SELECT COUNT(*) FROM outbox WHERE to_addr = $1 AND status = 'failed'",
+            "bounce@customer.example",
+        )
+        .await;
+    assert_eq!(jobs_for_bounce, 1);
+    assert_eq!((view.sent, view.failed), (1, 1), "{view:?}");
+    assert_eq!(view.rejections.len(), 1);
+    assert_eq!(view.rejections[0].email, "bounce@customer.example");
+    assert!(
+        view.rejections[0].error.contains("550")
+            || view.rejections[0].error.contains("no such user"),
+        "{:?}",
+        view.rejections
+    );
+    // Vendor staff see the count, never the address.
+    let admin = caller(&app, "admin@acme.example").await;
+    let vendor_view = sending::view(&app.db, &admin, launch).await.unwrap();
+    assert_eq!((vendor_view.failed, vendor_view.rejections.len()), (1, 0));
+
+    // Contacts through REST: change, erase; another partner's are not found.
+    let (nina_t, carla_t) = (
+        token(&app, "nina@northwind.example").await,
+        token(&app, "carla@contoso.example").await,
+    );
+    let vip = app
+        .scalar(
+            "SELECT id FROM contacts WHERE email = $1",
+            "vip@customer.example",
+        )
+        .await;
+    let path = format!("/api/v1/contacts/{vip}");
+    for method in ["GET", "PUT", "DELETE"] {
+        let body =
+            (method == "PUT").then(|| json!({ "email": "taken@x.example", "consent": true }));
+        let (status, _, _) = api(&app, method, &path, &carla_t, body).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{method} as another partner");
+    }
+    let (status, e, _) = api(
+        &app,
+        "PUT",
+        &path,
+        &nina_t,
+        Some(json!({ "email": "ada@customer.example", "consent": true })),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another contact's address: {e}"
+    );
+    assert!(e["errors"]["email"].is_array(), "{e}");
+    let (status, _, _) = api(&app, "PUT", &path, &nina_t, Some(json!({ "email": "vip2@customer.example", "first_name": "Vi", "consent": false, "tags": ["vip", "q3"] }))).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, got, _) = api(&app, "GET", &path, &nina_t, None).await;
+    assert_eq!(
+        (
+            got["email"].as_str(),
+            got["consent"].as_bool(),
+            got["tags"].clone()
+        ),
+        (
+            Some("vip2@customer.example"),
+            Some(false),
+            json!(["vip", "q3"])
+        )
+    );
+    let (status, _, _) = api(&app, "DELETE", &path, &nina_t, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _, _) = api(&app, "GET", &path, &nina_t, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, all, _) = api(&app, "GET", "/api/v1/contacts", &nina_t, None).await;
+    assert!(!all.to_string().contains("vip2@"), "{all}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM contacts WHERE first_name = $1", "Vi")
+            .await,
+        0,
+        "the name is erased"
+    );
+    // Import through REST: a preview saves nothing.
+    let csv = "email,consent\nnew@customer.example,yes\nbroken,yes\n";
+    let (status, r, _) = api(
+        &app,
+        "POST",
+        "/api/v1/contacts/import",
+        &nina_t,
+        Some(json!({ "csv": csv })),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(
+        (
+            r["valid"].as_i64(),
+            r["invalid"].as_i64(),
+            r["saved"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0))
+    );
+    let (_, r, _) = api(
+        &app,
+        "POST",
+        "/api/v1/contacts/import",
+        &nina_t,
+        Some(json!({ "csv": csv, "commit": true })),
+    )
+    .await;
+    assert_eq!(r["saved"], 1, "{r}");
+}
+
+/// A logo is taken by its bytes (PNG, JPEG, GIF, WebP; never SVG) within size limits,
+/// served to anyone with a long cache, and kept when the brand kit is saved again.
+async fn logo_upload(backend: Backend) {
+    use reqwest::multipart::{Form, Part};
+    let app = spawn_app(backend).await;
+    let (carla_t, sam_t) = (
+        token(&app, "carla@contoso.example").await,
+        token(&app, "sam@northwind.example").await,
+    );
+    let png = |w: u32, h: u32| {
+        let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        b.extend_from_slice(&w.to_be_bytes());
+        b.extend_from_slice(&h.to_be_bytes());
+        b.extend_from_slice(&[8, 6, 0, 0, 0, 0, 0, 0, 0]);
+        b
+    };
+    let send = |tok: String, name: &'static str, bytes: Vec<u8>| {
+        let url = app.url("/api/v1/brand-kit/logo");
+        async move {
+            let form = Form::new().part(
+                "logo",
+                Part::bytes(bytes)
+                    .file_name(name)
+                    .mime_str("image/png")
+                    .unwrap(),
+            );
+            let res = client()
+                .post(url)
+                .bearer_auth(tok)
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // Not a role that keeps the brand kit: refused before the body is read.
+    let (status, _) = send(sam_t, "logo.png", png(200, 80)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // An SVG named .png, a picture too large, one too small: field errors.
+    let svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec();
+    for bytes in [svg, png(5_000, 100), png(4, 4)] {
+        let (status, e) = send(carla_t.clone(), "logo.png", bytes).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+        assert!(e["errors"]["logo"].is_array(), "{e}");
+    }
+    let (status, got) = send(carla_t.clone(), "logo.png", png(240, 80)).await;
+    assert_eq!(status, StatusCode::CREATED, "{got}");
+    let url = got["logo_url"].as_str().unwrap().to_string();
+    assert!(url.starts_with(&app.base) && url.ends_with(".png"), "{url}");
+    // Served to anyone (emails load it), for a year.
+    let res = client().get(&url).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(res.bytes().await.unwrap().to_vec(), png(240, 80));
+    let forged = url.replace(".png", ".svg");
+    assert_eq!(
+        client().get(&forged).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    // The kit holds it, and saving the kit with it again keeps it (it is the server's own
+    // address, plain http here).
+    let (_, mut kit, _) = api(&app, "GET", "/api/v1/brand-kit", &carla_t, None).await;
+    assert_eq!(kit["logo_url"], url.as_str());
+    kit["display_name"] = json!("Contoso");
+    kit["postal_address"] = json!("2 Main St");
+    kit["sender_name"] = json!("Carla");
+    kit["sender_email"] = json!("carla@contoso.example");
+    let (status, e, _) = api(
+        &app,
+        "POST",
+        "/api/v1/brand-kit",
+        &carla_t,
+        Some(kit.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{e}");
+    kit["logo_url"] = json!("http://elsewhere.example/logo.png");
+    let (status, e, _) = api(&app, "POST", "/api/v1/brand-kit", &carla_t, Some(kit)).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another plain-http address is refused: {e}"
+    );
+}
+
 both_backends!(
     sending_exactly_once,
     unsubscribe_clicks_and_landing,
-    contacts_templates_and_launch_rules
+    contacts_templates_and_launch_rules,
+    editing_translations_and_results,
+    lists_opens_refusals_and_contacts,
+    logo_upload
 );

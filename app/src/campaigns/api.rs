@@ -9,30 +9,30 @@ use crate::{auth::caller, server::now, server::respond, server::state::app_state
 
 #[server(endpoint = "list_campaigns")]
 pub async fn list_campaigns() -> Result<Vec<TemplateSummary>, AppError> {
-    respond(async { service::list_templates(&app_state()?.db, &caller()?).await }.await)
+    respond(async { templates::list_templates(&app_state()?.db, &caller()?).await }.await)
 }
 
 #[server(endpoint = "get_brand_kit")]
 pub async fn get_brand_kit() -> Result<BrandKit, AppError> {
-    respond(async { service::get_brand_kit(&app_state()?.db, &caller()?).await }.await)
+    respond(async { brand::get_brand_kit(&app_state()?.db, &caller()?).await }.await)
 }
 
 #[server(endpoint = "save_brand_kit")]
 pub async fn save_brand_kit(input: BrandKit) -> Result<(), AppError> {
     respond(
-        async { service::save_brand_kit(&app_state()?.db, &caller()?, &input, now()).await }.await,
+        async { brand::save_brand_kit(&app_state()?.db, &caller()?, &input, now()).await }.await,
     )
 }
 
 #[server(endpoint = "list_contacts")]
 pub async fn list_contacts() -> Result<Vec<Contact>, AppError> {
-    respond(async { service::list_contacts(&app_state()?.db, &caller()?).await }.await)
+    respond(async { contacts::list_contacts(&app_state()?.db, &caller()?).await }.await)
 }
 
 #[server(endpoint = "save_contact")]
 pub async fn save_contact(input: ContactInput) -> Result<i64, AppError> {
     respond(
-        async { service::save_contact(&app_state()?.db, &caller()?, &input, now()).await }.await,
+        async { contacts::save_contact(&app_state()?.db, &caller()?, &input, now()).await }.await,
     )
 }
 
@@ -89,7 +89,37 @@ pub async fn convert_lead(id: i64) -> Result<i64, AppError> {
 #[server(endpoint = "import_contacts")]
 pub async fn import_contacts(csv: String, commit: bool) -> Result<ContactImport, AppError> {
     respond(
-        async { service::import_contacts(&app_state()?.db, &caller()?, &csv, commit, now()).await }
+        async {
+            contacts::import_contacts(&app_state()?.db, &caller()?, &csv, commit, now()).await
+        }
+        .await,
+    )
+}
+
+/// A template with all it holds (the editor's starting point).
+#[server(endpoint = "get_campaign_template")]
+pub async fn get_campaign_template(id: i64) -> Result<TemplateDetail, AppError> {
+    respond(async { templates::detail(&app_state()?.db, &caller()?, id).await }.await)
+}
+
+#[server(endpoint = "create_campaign_template", input = leptos::server_fn::codec::Json)]
+pub async fn create_campaign_template(input: TemplateInput) -> Result<i64, AppError> {
+    respond(
+        async { templates::create_template(&app_state()?.db, &caller()?, &input, now()).await }
             .await,
     )
+}
+
+#[server(endpoint = "update_campaign_template", input = leptos::server_fn::codec::Json)]
+pub async fn update_campaign_template(id: i64, input: TemplateInput) -> Result<(), AppError> {
+    respond(
+        async { templates::update_template(&app_state()?.db, &caller()?, id, &input, now()).await }
+            .await,
+    )
+}
+
+/// A campaign's results per partner (vendor staff) or the caller's own.
+#[server(endpoint = "campaign_stats")]
+pub async fn get_campaign_stats(id: i64) -> Result<CampaignStats, AppError> {
+    respond(async { sending::stats(&app_state()?.db, &caller()?, id).await }.await)
 }

@@ -56,6 +56,19 @@ pub fn unsubscribe_send(key: &[u8], token: &str) -> Option<i64> {
     verify(key, &format!("u:{id}"), sig).then_some(id)
 }
 
+/// The open-tracking token of one send: `{send_id}.{mac}` (another purpose than the
+/// unsubscribe token, so one cannot stand for the other).
+pub fn open_token(key: &[u8], send_id: i64) -> String {
+    format!("{send_id}.{}", mac(key, &format!("o:{send_id}")))
+}
+
+/// The send an open-tracking token names, if it is genuine.
+pub fn open_send(key: &[u8], token: &str) -> Option<i64> {
+    let (id, sig) = token.split_once('.')?;
+    let id: i64 = id.parse().ok()?;
+    verify(key, &format!("o:{id}"), sig).then_some(id)
+}
+
 /// The signature of a tracked link of one send.
 pub fn click_sig(key: &[u8], send_id: i64, target: &str) -> String {
     mac(key, &format!("c:{send_id}:{target}"))
@@ -88,6 +101,11 @@ mod tests {
         assert_eq!(unsubscribe_send(&key, &forged), None);
         assert_eq!(unsubscribe_send(b"other", &t), None);
         assert_eq!(unsubscribe_send(&key, "garbage"), None);
+        let o = open_token(&key, 42);
+        assert_eq!(open_send(&key, &o), Some(42));
+        // Each token serves its own purpose only.
+        assert_eq!(open_send(&key, &t), None);
+        assert_eq!(unsubscribe_send(&key, &o), None);
         let sig = click_sig(&key, 7, "https://a.example/x");
         assert!(click_ok(&key, 7, "https://a.example/x", &sig));
         assert!(!click_ok(&key, 7, "https://evil.example/x", &sig));

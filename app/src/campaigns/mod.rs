@@ -5,16 +5,24 @@
 //! touch, only to contacts with consent and not suppressed, with one-click unsubscribe and
 //! signed click tracking.
 //!
-//! Layers: shared types here; `rest` (REST API v1) and `web` (the public unsubscribe,
-//! click and landing routes) call `service`, which checks the caller and calls `store`
-//! (SQL), `render` (merge fields, regions, MJML to HTML and text), `links` (signed
+//! Layers: shared types here; `api` (server functions), `rest` (REST API v1) and `web`
+//! (the public unsubscribe, click and landing routes) call the use cases (`templates`,
+//! `brand`, `contacts`, `service` for leads and previews, `sending`), which check the
+//! caller and call `store` (SQL), `render` (merge fields, regions, MJML to HTML and text), `links` (signed
 //! addresses) and `sending` (the job that sends what is due).
 
 pub mod api;
+pub mod editor_page;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod brand;
+#[cfg(feature = "ssr")]
+pub mod contacts;
+#[cfg(feature = "ssr")]
 pub mod links;
+#[cfg(feature = "ssr")]
+pub mod logo;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]
@@ -26,9 +34,14 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
+pub mod templates;
+#[cfg(feature = "ssr")]
 pub mod web;
 
 use crate::domain::code_enum;
+
+/// Emails in one template's sequence, at most.
+pub const MAX_TOUCHES: usize = 10;
 use serde::{Deserialize, Serialize};
 
 code_enum!(
@@ -97,7 +110,38 @@ pub struct TemplateInput {
     pub landing_body: String,
     pub social_posts: Vec<SocialPost>,
     pub publish: bool,
+    /// The template this one translates (its German version of an English one, say):
+    /// partners see them as one campaign and pick the language.
+    #[serde(deserialize_with = "crate::domain::whole::optional")]
+    pub translation_of: Option<i64>,
 }
+
+/// A template with everything its writers wrote, for the editor and `GET
+/// /api/v1/campaigns/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateDetail {
+    pub id: i64,
+    pub status: TemplateStatus,
+    pub template: TemplateInput,
+}
+
+/// A new template's first email: the vendor's header (locked: partners cannot change it)
+/// and the partner's editable body.
+pub const STARTER_MJML: &str = r##"<mjml>
+  <mj-body background-color="#f4f5f7">
+    <mj-section background-color="{{partner.color}}">
+      <mj-column><mj-text color="#ffffff" font-size="20px" font-weight="bold">{{partner.name}} × Acme Cloud</mj-text></mj-column>
+    </mj-section>
+    <mj-section background-color="#ffffff">
+      <mj-column>
+        <mj-text font-size="16px">Hello {{contact.first_name}},</mj-text>
+        <mj-text font-size="16px">{{region:body}}</mj-text>
+        <mj-button background-color="{{partner.color}}" href="{{landing_url}}">Book a demo</mj-button>
+        <mj-text>{{sender.name}}<br />{{sender.signature}}</mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>"##;
 
 /// A template in the library.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +153,7 @@ pub struct TemplateSummary {
     pub status: TemplateStatus,
     pub touches: i64,
     pub editable: Vec<RegionSpec>,
+    pub translation_of: Option<i64>,
 }
 
 /// A partner's brand, merged into what it sends.
@@ -178,6 +223,10 @@ pub struct LaunchInput {
     /// When to start (epoch seconds); now when absent or past.
     #[serde(deserialize_with = "crate::domain::whole::optional")]
     pub starts_at: Option<i64>,
+    /// Only the chosen contacts with this tag (a list); empty: no narrowing.
+    pub list: String,
+    /// Count opens with a tracking image (unreliable: mail clients prefetch images).
+    pub track_opens: bool,
 }
 
 /// A launch's progress and results.
@@ -201,6 +250,57 @@ pub struct LaunchView {
     pub submissions: i64,
     pub leads: i64,
     pub unsubscribes: i64,
+    /// Opens counted, when the launch tracks them (`None` otherwise).
+    pub opens: Option<i64>,
+    /// The list (tag) it went to, if one.
+    pub list: String,
+    /// Recipients whose mail server refused the message, with its answer (the
+    /// partner's own staff only; vendor staff see the count in `failed`).
+    pub rejections: Vec<Rejection>,
+}
+
+/// A campaign's results: in total and per partner (counts only; never a contact).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignStats {
+    pub template_id: i64,
+    pub template_name: String,
+    /// Partners that launched it.
+    pub partners: i64,
+    pub totals: StatRow,
+    pub by_partner: Vec<StatRow>,
+}
+
+/// Counts of one partner's launches of a campaign (or of all of them).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatRow {
+    pub name: String,
+    pub launches: i64,
+    pub sent: i64,
+    pub clicks: i64,
+    /// Opens of launches that count them (unreliable: see the launch form).
+    pub opens: i64,
+    pub visits: i64,
+    pub submissions: i64,
+    pub leads: i64,
+}
+
+impl StatRow {
+    pub fn add(&mut self, l: &LaunchView) {
+        self.launches += 1;
+        self.sent += l.sent;
+        self.clicks += l.clicks;
+        self.opens += l.opens.unwrap_or(0);
+        self.visits += l.visits;
+        self.submissions += l.submissions;
+        self.leads += l.leads;
+    }
+}
+
+/// A message a recipient's mail server refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub email: String,
+    pub error: String,
 }
 
 /// A partner-sourced lead from a landing page.

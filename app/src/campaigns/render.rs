@@ -5,6 +5,7 @@
 //! rewritten to signed tracking addresses, and a plain-text part.
 
 use super::{BrandKit, RegionSpec};
+use crate::i18n::Locale;
 use std::collections::BTreeMap;
 
 /// The merge fields a template may use.
@@ -121,6 +122,8 @@ pub struct Context<'a> {
     /// The template's regions and the partner's texts for them.
     pub editable: &'a [RegionSpec],
     pub region_values: &'a BTreeMap<String, String>,
+    /// The template's language: the footer's words.
+    pub locale: Locale,
 }
 
 impl Context<'_> {
@@ -183,8 +186,7 @@ pub enum RenderError {
 
 /// The footer every email carries: who sends it, their postal address, how to reach them
 /// and how to unsubscribe.
-fn footer(c: &Context<'_>) -> String {
-    let b = c.brand;
+fn footer(b: &BrandKit, unsubscribe_url: &str, locale: Locale) -> String {
     let mut reach: Vec<String> = Vec::new();
     if !b.phone.is_empty() {
         reach.push(escape(&b.phone));
@@ -193,41 +195,129 @@ fn footer(c: &Context<'_>) -> String {
         reach.push(escape(&b.website));
     }
     format!(
-        "<mj-section><mj-column><mj-text font-size=\"12px\" color=\"#555555\">{} · {}<br />{}<br /><a href=\"{}\">Unsubscribe</a></mj-text></mj-column></mj-section>",
+        "<mj-section><mj-column><mj-text font-size=\"12px\" color=\"#555555\">{} · {}<br />{}<br /><a href=\"{}\">{}</a></mj-text></mj-column></mj-section>",
         escape(&b.display_name),
         escape(&b.postal_address).replace('\n', ", "),
         reach.join(" · "),
-        escape(&c.unsubscribe_url),
+        escape(unsubscribe_url),
+        escape(locale.text("campaign.unsubscribe_link")),
     )
 }
 
-/// Renders one touch for one recipient. `track` turns a link's target into the address
-/// that records the click and redirects there; the unsubscribe link is left as it is.
-pub fn render(
-    subject: &str,
-    mjml: &str,
-    c: &Context<'_>,
-    track: impl Fn(&str) -> String,
-) -> Result<Rendered, RenderError> {
-    let vars = c.vars();
+/// Where each recipient's own values go in a prepared touch: a marker per field, made of
+/// ASCII letters and a digit so that it survives the MJML renderer everywhere (text,
+/// attributes, addresses) unchanged. Templates holding the marker's stem are refused.
+pub const MARK_STEM: &str = "ZQXTRELLISMARK";
+const MARK_FIELDS: [&str; 5] = [
+    "contact.first_name",
+    "contact.last_name",
+    "contact.email",
+    "contact.company",
+    "unsubscribe_url",
+];
+
+fn mark(i: usize) -> String {
+    format!("{MARK_STEM}{i}ZQX")
+}
+
+/// A touch rendered once for a launch: the brand kit and the partner's regions merged and
+/// the MJML turned into HTML, with a mark where each recipient's values go. Rendering MJML
+/// is the costly part; filling in a recipient is a pass over the text.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    subject: String,
+    html: String,
+}
+
+/// Prepares one touch for every recipient of a launch (`c.recipient` and
+/// `c.unsubscribe_url` are not used).
+pub fn prepare(subject: &str, mjml: &str, c: &Context<'_>) -> Result<Prepared, RenderError> {
+    let mut vars = c.vars();
+    for (i, field) in MARK_FIELDS.iter().enumerate() {
+        vars.insert(field, mark(i));
+    }
     let regions = c.regions_html();
     let subject = substitute(subject, &vars, &BTreeMap::new(), str::to_string);
-    if subject.chars().any(char::is_control) {
-        return Err(RenderError::Subject);
-    }
     let mut merged = substitute(mjml, &vars, &regions, escape);
     let at = merged
         .rfind("</mj-body>")
         .ok_or_else(|| RenderError::Mjml("the template has no <mj-body>".into()))?;
-    merged.insert_str(at, &footer(c));
-    let html = mjml_to_html(&merged)?;
-    let html = rewrite_links(&html, &c.unsubscribe_url, track);
+    merged.insert_str(at, &footer(c.brand, &mark(4), c.locale));
+    Ok(Prepared {
+        subject,
+        html: mjml_to_html(&merged)?,
+    })
+}
+
+/// `text` with each marker replaced by the recipient's value (through `encode`); one
+/// pass, so a value is never read again.
+fn fill(text: &str, values: &[String; 5], encode: impl Fn(&str) -> String) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK_STEM) {
+        let after = &rest[at + MARK_STEM.len()..];
+        let field = after
+            .bytes()
+            .next()
+            .filter(|_| after.get(1..4) == Some("ZQX"))
+            .and_then(|d| (d as char).to_digit(10))
+            .and_then(|d| values.get(d as usize));
+        match field {
+            Some(value) => {
+                out.push_str(&rest[..at]);
+                out.push_str(&encode(value));
+                rest = &after[4..];
+            }
+            None => {
+                out.push_str(&rest[..at + MARK_STEM.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One recipient's email from a prepared touch. `track` turns a link's target into the
+/// address that records the click and redirects there; the unsubscribe link is left as
+/// it is.
+pub fn personalise(
+    p: &Prepared,
+    recipient: &Recipient,
+    unsubscribe_url: &str,
+    track: impl Fn(&str) -> String,
+) -> Result<Rendered, RenderError> {
+    let values = [
+        recipient.first_name.clone(),
+        recipient.last_name.clone(),
+        recipient.email.clone(),
+        recipient.company.clone(),
+        unsubscribe_url.to_string(),
+    ];
+    let subject = fill(&p.subject, &values, str::to_string);
+    if subject.chars().any(char::is_control) {
+        return Err(RenderError::Subject);
+    }
+    let html = fill(&p.html, &values, escape);
+    let html = rewrite_links(&html, unsubscribe_url, track);
     let text = to_text(&html);
     Ok(Rendered {
         subject,
         html,
         text,
     })
+}
+
+/// Renders one touch for one recipient (a preview, a check): `prepare`, then
+/// `personalise`.
+pub fn render(
+    subject: &str,
+    mjml: &str,
+    c: &Context<'_>,
+    track: impl Fn(&str) -> String,
+) -> Result<Rendered, RenderError> {
+    let prepared = prepare(subject, mjml, c)?;
+    personalise(&prepared, c.recipient, &c.unsubscribe_url, track)
 }
 
 /// MJML to HTML with `mrml`. Input comes from vendor staff and is checked when saved;
@@ -249,6 +339,21 @@ fn mjml_to_html(mjml: &str) -> Result<String, RenderError> {
         .unwrap_or_else(|_| Err(RenderError::Mjml("the renderer failed on this MJML".into())))
 }
 
+/// A landing page's text merged with the partner's brand kit (there is no contact: those
+/// fields are empty).
+pub fn merge_brand(text: &str, brand: &BrandKit) -> String {
+    let c = Context {
+        brand,
+        recipient: &Recipient::default(),
+        landing_url: String::new(),
+        unsubscribe_url: String::new(),
+        editable: &[],
+        region_values: &BTreeMap::new(),
+        locale: Locale::En,
+    };
+    substitute(text, &c.vars(), &BTreeMap::new(), str::to_string)
+}
+
 /// Checks a template's MJML: it parses and renders with sample values.
 pub fn check_mjml(mjml: &str) -> Result<(), String> {
     let brand = BrandKit {
@@ -264,6 +369,7 @@ pub fn check_mjml(mjml: &str) -> Result<(), String> {
         unsubscribe_url: "https://example.com/u".into(),
         editable: &[],
         region_values: &BTreeMap::new(),
+        locale: Locale::En,
     };
     render("s", mjml, &c, str::to_string)
         .map(|_| ())
@@ -411,6 +517,7 @@ mod tests {
             unsubscribe_url: "https://p.example/u/abc".into(),
             editable: &editable,
             region_values: &values,
+            locale: Locale::En,
         };
         render(subject, MJML, &c, |t| {
             format!("https://p.example/c?u={}", t.len())
@@ -435,6 +542,62 @@ mod tests {
             "{}",
             r.text
         );
+    }
+
+    #[test]
+    fn one_prepared_touch_serves_every_recipient_and_speaks_its_language() {
+        let brand = brand();
+        let editable = regions();
+        let values = BTreeMap::new();
+        let nobody = Recipient::default();
+        let c = Context {
+            brand: &brand,
+            recipient: &nobody,
+            landing_url: "https://p.example/l/1".into(),
+            unsubscribe_url: String::new(),
+            editable: &editable,
+            region_values: &values,
+            locale: Locale::De,
+        };
+        let p = prepare("Hi {{contact.first_name}}", MJML, &c).unwrap();
+        let person = |first: &str| Recipient {
+            first_name: first.into(),
+            ..Default::default()
+        };
+        let a = personalise(&p, &person("Ada"), "https://p.example/u/1", |t| {
+            format!("{t}#1")
+        })
+        .unwrap();
+        // A value that holds a marker is not filled in again.
+        let bob = format!("Bob {MARK_STEM}4ZQX");
+        let b = personalise(&p, &person(&bob), "https://p.example/u/2", |t| {
+            format!("{t}#2")
+        })
+        .unwrap();
+        assert_eq!(
+            (a.subject.as_str(), b.subject.as_str()),
+            ("Hi Ada", format!("Hi {bob}").as_str())
+        );
+        assert!(a.html.contains("Hello Ada,") && b.html.contains(&format!("Hello {bob},")));
+        assert!(a.html.contains("https://p.example/u/1") && !a.html.contains("/u/2"));
+        assert!(b.html.contains("https://p.example/u/2") && b.html.contains("#2"));
+        assert!(
+            a.html.contains(">Abmelden</a>"),
+            "the footer speaks the template's language"
+        );
+        // The same as rendering from scratch for that recipient.
+        let again = render(
+            "Hi {{contact.first_name}}",
+            MJML,
+            &Context {
+                recipient: &person("Ada"),
+                unsubscribe_url: "https://p.example/u/1".into(),
+                ..c
+            },
+            |t| format!("{t}#1"),
+        )
+        .unwrap();
+        assert_eq!(again, a);
     }
 
     #[test]

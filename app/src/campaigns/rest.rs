@@ -1,9 +1,10 @@
-//! REST API v1 of campaigns: templates (read; vendor marketers write), the partner's brand
-//! kit and contacts (its own organisation's only), launches (create, read) and leads.
+//! REST API v1 of campaigns: templates (read; vendor marketers write) and their results,
+//! the partner's brand kit and contacts (its own organisation's only: create, read,
+//! update, erase, import), launches (create, read) and leads.
 
 use super::{
-    BrandKit, Contact, ContactInput, LaunchInput, LaunchView, TemplateInput, TemplateSummary,
-    sending, service,
+    BrandKit, CampaignStats, Contact, ContactInput, LaunchInput, LaunchView, TemplateDetail,
+    TemplateInput, TemplateSummary, brand, contacts, sending, service, templates,
 };
 use crate::server::rest::{ApiCaller, ApiJson, ApiPath, Problem};
 use crate::server::{AppState, now};
@@ -19,11 +20,19 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/campaigns",
             get(list_templates).post(create_template),
         )
+        .route("/api/v1/campaigns/{id}", get(get_template))
+        .route("/api/v1/campaigns/{id}/stats", get(get_stats))
         .route("/api/v1/campaigns/{id}/launches", post(launch))
         .route("/api/v1/launches/{id}", get(get_launch))
         .route("/api/v1/contacts", get(list_contacts).post(create_contact))
+        .route("/api/v1/contacts/import", post(import_contacts))
+        .route(
+            "/api/v1/contacts/{id}",
+            get(get_contact).put(update_contact).delete(delete_contact),
+        )
         .route("/api/v1/brand-kit", get(get_brand_kit).post(save_brand_kit))
         .route("/api/v1/leads", get(list_leads))
+        .route("/api/v1/leads/events", get(lead_events))
         .route("/api/v1/leads/{id}/deal", post(convert_lead))
 }
 
@@ -39,7 +48,7 @@ pub async fn list_templates(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
 ) -> Result<Json<Vec<TemplateSummary>>, Problem> {
-    Ok(Json(service::list_templates(&s.db, &c).await?))
+    Ok(Json(templates::list_templates(&s.db, &c).await?))
 }
 
 /// Writes a template (vendor marketers and admins).
@@ -51,8 +60,34 @@ pub async fn create_template(
     ApiCaller(c): ApiCaller,
     ApiJson(input): ApiJson<TemplateInput>,
 ) -> Result<(StatusCode, Json<Created>), Problem> {
-    let id = service::create_template(&s.db, &c, &input, now()).await?;
+    let id = templates::create_template(&s.db, &c, &input, now()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// One template with everything it holds: emails (MJML), regions, landing page, posts.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}",
+    params(("id" = i64, Path, description = "the template")),
+    responses((status = 200, body = Object, description = "id, status and the template as written (name, language, touches with their MJML, editable regions, landing page, social posts, targeting, translation_of)")),
+    security(("bearer" = [])))]
+pub async fn get_template(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<TemplateDetail>, Problem> {
+    Ok(Json(templates::detail(&s.db, &c, id).await?))
+}
+
+/// A campaign's results: totals and per partner (vendor staff), or the caller's own.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}/stats",
+    params(("id" = i64, Path, description = "the template")),
+    responses((status = 200, body = Object, description = "template_id, template_name, partners (that launched), totals and by_partner: launches, sent, clicks, opens, visits, submissions, leads. Counts only")),
+    security(("bearer" = [])))]
+pub async fn get_stats(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<CampaignStats>, Problem> {
+    Ok(Json(sending::stats(&s.db, &c, id).await?))
 }
 
 /// Launches a template to the caller's contacts: `{"contacts": "all"}` or a list of ids.
@@ -89,7 +124,7 @@ pub async fn list_contacts(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
 ) -> Result<Json<Vec<Contact>>, Problem> {
-    Ok(Json(service::list_contacts(&s.db, &c).await?))
+    Ok(Json(contacts::list_contacts(&s.db, &c).await?))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -107,6 +142,20 @@ pub struct NewContactBody {
     pub tags: Vec<String>,
 }
 
+impl NewContactBody {
+    fn input(self) -> ContactInput {
+        ContactInput {
+            email: self.email,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            company: self.company,
+            consent: self.consent,
+            consent_source: "api".into(),
+            tags: self.tags,
+        }
+    }
+}
+
 /// Adds a contact (or updates the one with that address) for the caller's organisation.
 #[utoipa::path(post, path = "/api/v1/contacts", request_body = NewContactBody,
     responses((status = 201, body = Created, description = "the contact's id")),
@@ -116,17 +165,75 @@ pub async fn create_contact(
     ApiCaller(c): ApiCaller,
     ApiJson(b): ApiJson<NewContactBody>,
 ) -> Result<(StatusCode, Json<Created>), Problem> {
-    let input = ContactInput {
-        email: b.email,
-        first_name: b.first_name,
-        last_name: b.last_name,
-        company: b.company,
-        consent: b.consent,
-        consent_source: "api".into(),
-        tags: b.tags,
-    };
-    let id = service::save_contact(&s.db, &c, &input, now()).await?;
+    let id = contacts::save_contact(&s.db, &c, &b.input(), now()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[utoipa::path(get, path = "/api/v1/contacts/{id}",
+    params(("id" = i64, Path, description = "the contact")),
+    responses((status = 200, body = Object, description = "a contact of the caller's organisation")),
+    security(("bearer" = [])))]
+pub async fn get_contact(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Contact>, Problem> {
+    Ok(Json(contacts::get_contact(&s.db, &c, id).await?))
+}
+
+/// Replaces a contact's fields (an unsubscribed contact stays unsubscribed).
+#[utoipa::path(put, path = "/api/v1/contacts/{id}", request_body = NewContactBody,
+    params(("id" = i64, Path, description = "the contact")),
+    responses((status = 204, description = "saved")),
+    security(("bearer" = [])))]
+pub async fn update_contact(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<NewContactBody>,
+) -> Result<StatusCode, Problem> {
+    contacts::update_contact(&s.db, &c, id, &b.input(), now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Erases a contact: name and address are gone; results stay counted.
+#[utoipa::path(delete, path = "/api/v1/contacts/{id}",
+    params(("id" = i64, Path, description = "the contact")),
+    responses((status = 204, description = "erased")),
+    security(("bearer" = [])))]
+pub async fn delete_contact(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, Problem> {
+    contacts::delete_contact(&s.db, &c, id, now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportBody {
+    /// CSV with a header row: email (required), first_name, last_name, company,
+    /// consent (yes/no), tags (separated by `;`).
+    pub csv: String,
+    /// false: only check every row; true: save the good rows.
+    #[serde(default)]
+    pub commit: bool,
+}
+
+/// Imports contacts from CSV: every row with its problems, and the good rows saved when
+/// `commit` is true.
+#[utoipa::path(post, path = "/api/v1/contacts/import", request_body = ImportBody,
+    responses((status = 200, body = Object, description = "rows (line, email, name, consent, errors), valid, invalid, saved")),
+    security(("bearer" = [])))]
+pub async fn import_contacts(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiJson(b): ApiJson<ImportBody>,
+) -> Result<Json<super::ContactImport>, Problem> {
+    Ok(Json(
+        contacts::import_contacts(&s.db, &c, &b.csv, b.commit, now()).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/brand-kit",
@@ -136,7 +243,7 @@ pub async fn get_brand_kit(
     State(s): State<AppState>,
     ApiCaller(c): ApiCaller,
 ) -> Result<Json<BrandKit>, Problem> {
-    Ok(Json(service::get_brand_kit(&s.db, &c).await?))
+    Ok(Json(brand::get_brand_kit(&s.db, &c).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/brand-kit", request_body = Object,
@@ -147,7 +254,7 @@ pub async fn save_brand_kit(
     ApiCaller(c): ApiCaller,
     ApiJson(input): ApiJson<BrandKit>,
 ) -> Result<StatusCode, Problem> {
-    service::save_brand_kit(&s.db, &c, &input, now()).await?;
+    brand::save_brand_kit(&s.db, &c, &input, now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -160,6 +267,28 @@ pub async fn list_leads(
     ApiCaller(c): ApiCaller,
 ) -> Result<Json<Vec<super::Lead>>, Problem> {
     Ok(Json(service::list_leads(&s.db, &c).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct EventsQuery {
+    /// Only events after this one (the last id a reader has seen); 0 or absent: from the start.
+    #[param(value_type = Option<i64>)]
+    pub after: Option<String>,
+}
+
+/// What happened to the organisation's leads, oldest first, 500 at a time: `lead.created`
+/// (with the lead) and `lead.converted` (with the deal). Read on with `after` = the last id.
+#[utoipa::path(get, path = "/api/v1/leads/events", params(EventsQuery),
+    responses((status = 200, body = Vec<super::store::LeadEvent>, description = "id, kind, lead_id, payload, created_at")),
+    security(("bearer" = [])))]
+pub async fn lead_events(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    crate::server::rest::ApiQuery(q): crate::server::rest::ApiQuery<EventsQuery>,
+) -> Result<Json<Vec<super::store::LeadEvent>>, Problem> {
+    Ok(Json(
+        service::lead_events(&s.db, &c, q.after.as_deref()).await?,
+    ))
 }
 
 /// Turns a lead into a deal registration draft (partner admins and sellers).

@@ -19,6 +19,8 @@ pub struct TemplateRow {
     pub regions_spec: String,
     pub landing_title: String,
     pub landing_body: String,
+    pub social_posts: String,
+    pub translation_of: Option<i64>,
     pub touches: i64,
 }
 
@@ -29,7 +31,8 @@ impl TemplateRow {
 }
 
 const TEMPLATE_COLS: &str = "t.id, t.name, t.description, t.language, t.status, t.partner_types, \
-     t.tiers, t.regions, t.regions_spec, t.landing_title, t.landing_body, \
+     t.tiers, t.regions, t.regions_spec, t.landing_title, t.landing_body, t.social_posts, \
+     t.translation_of, \
      (SELECT COUNT(*) FROM campaign_touches ct WHERE ct.template_id = t.id) AS touches";
 
 pub async fn templates(db: &Db) -> Result<Vec<TemplateRow>, AppError> {
@@ -67,48 +70,28 @@ pub async fn touches(db: &Db, template_id: i64) -> Result<Vec<TouchRow>, AppErro
 }
 
 /// A template as checked, ready to store.
-pub struct NewTemplate<'a> {
-    pub name: &'a str,
-    pub description: &'a str,
-    pub language: &'a str,
+pub struct NewTemplate {
+    pub name: String,
+    pub description: String,
+    pub language: String,
     pub status: TemplateStatus,
     pub partner_types: String,
     pub tiers: String,
     pub regions: String,
-    pub editable: &'a [RegionSpec],
+    pub editable: Vec<RegionSpec>,
+    /// (delay in days, subject, MJML) per touch, in order.
     pub touches: Vec<(i64, String, String)>,
-    pub landing_title: &'a str,
-    pub landing_body: &'a str,
+    pub landing_title: String,
+    pub landing_body: String,
     pub social_posts: String,
+    pub translation_of: Option<i64>,
 }
 
-pub async fn insert_template(
-    db: &Db,
-    t: &NewTemplate<'_>,
-    user_id: i64,
-    now: i64,
-) -> Result<i64, AppError> {
-    let mut tx = db.pool.begin().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO campaign_templates (name, description, language, status, partner_types, tiers, \
-         regions, regions_spec, landing_title, landing_body, social_posts, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-    )
-    .bind(t.name)
-    .bind(t.description)
-    .bind(t.language)
-    .bind(t.status.code())
-    .bind(&t.partner_types)
-    .bind(&t.tiers)
-    .bind(&t.regions)
-    .bind(serde_json::to_string(t.editable).unwrap_or_default())
-    .bind(t.landing_title)
-    .bind(t.landing_body)
-    .bind(&t.social_posts)
-    .bind(user_id)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+async fn insert_touches(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+    t: &NewTemplate,
+) -> Result<(), AppError> {
     for (pos, (delay, subject, mjml)) in t.touches.iter().enumerate() {
         sqlx::query(
             "INSERT INTO campaign_touches (template_id, position, delay_days, subject, mjml) VALUES ($1, $2, $3, $4, $5)",
@@ -118,11 +101,90 @@ pub async fn insert_template(
         .bind(delay)
         .bind(subject)
         .bind(mjml)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+/// Binds a template's twelve stored fields, in the order both statements name them.
+fn bind_template<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    t: &'q NewTemplate,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(&t.name)
+        .bind(&t.description)
+        .bind(&t.language)
+        .bind(t.status.code())
+        .bind(&t.partner_types)
+        .bind(&t.tiers)
+        .bind(&t.regions)
+        .bind(serde_json::to_string(&t.editable).unwrap_or_default())
+        .bind(&t.landing_title)
+        .bind(&t.landing_body)
+        .bind(&t.social_posts)
+        .bind(t.translation_of)
+}
+
+pub async fn insert_template(
+    db: &Db,
+    t: &NewTemplate,
+    user_id: i64,
+    now: i64,
+) -> Result<i64, AppError> {
+    use sqlx::Row;
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = bind_template(
+        sqlx::query(
+            "INSERT INTO campaign_templates (name, description, language, status, partner_types, tiers, \
+             regions, regions_spec, landing_title, landing_body, social_posts, translation_of, created_by, \
+             created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+        ),
+        t,
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get(0)?;
+    insert_touches(&mut tx, id, t).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Replaces a template's text and its touches, in one transaction.
+pub async fn update_template(db: &Db, id: i64, t: &NewTemplate, now: i64) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    bind_template(
+        sqlx::query(
+            "UPDATE campaign_templates SET name = $1, description = $2, language = $3, status = $4, \
+             partner_types = $5, tiers = $6, regions = $7, regions_spec = $8, landing_title = $9, \
+             landing_body = $10, social_posts = $11, translation_of = $12, updated_at = $13 WHERE id = $14",
+        ),
+        t,
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM campaign_touches WHERE template_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    insert_touches(&mut tx, id, t).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Whether other templates translate this one.
+pub async fn has_translations(db: &Db, id: i64) -> Result<bool, AppError> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM campaign_templates WHERE translation_of = $1")
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+    Ok(n > 0)
 }
 
 #[derive(sqlx::FromRow)]
@@ -184,6 +246,20 @@ pub async fn save_brand_kit(db: &Db, org_id: i64, b: &BrandKit, now: i64) -> Res
     Ok(())
 }
 
+/// Puts a logo's address in an organisation's brand kit (made if it has none yet).
+pub async fn set_logo(db: &Db, org_id: i64, url: &str, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO brand_kits (org_id, logo_url, updated_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (org_id) DO UPDATE SET logo_url = $2, updated_at = $3",
+    )
+    .bind(org_id)
+    .bind(url)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ContactRow {
     pub id: i64,
@@ -228,7 +304,7 @@ pub async fn contacts(
     ids: Option<&[i64]>,
 ) -> Result<Vec<ContactRow>, AppError> {
     let rows: Vec<ContactRow> = sqlx::query_as(&format!(
-        "SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 ORDER BY LOWER(email) LIMIT 100000"
+        "SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 AND erased_at IS NULL ORDER BY LOWER(email) LIMIT 100000"
     ))
     .bind(org_id)
     .fetch_all(&db.pool)
@@ -241,7 +317,7 @@ pub async fn contacts(
 
 pub async fn contact(db: &Db, org_id: i64, id: i64) -> Result<Option<ContactRow>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 AND id = $2"
+        "SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 AND id = $2 AND erased_at IS NULL"
     ))
     .bind(org_id)
     .bind(id)
@@ -286,6 +362,57 @@ pub async fn upsert_contact(
     .bind(now)
     .fetch_one(&db.pool)
     .await?)
+}
+
+/// Changes a contact of `org_id`; false when it has no such contact (or it was erased).
+pub async fn update_contact(
+    db: &Db,
+    org_id: i64,
+    id: i64,
+    c: &NewContact,
+    now: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE contacts SET email = $1, first_name = $2, last_name = $3, company = $4, consent = $5, \
+         consent_source = $6, tags = $7, updated_at = $8 WHERE id = $9 AND org_id = $10 AND erased_at IS NULL",
+    )
+    .bind(&c.email)
+    .bind(&c.first_name)
+    .bind(&c.last_name)
+    .bind(&c.company)
+    .bind(i64::from(c.consent))
+    .bind(&c.consent_source)
+    .bind(&c.tags)
+    .bind(now)
+    .bind(id)
+    .bind(org_id)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Erases a contact's personal data and withdraws its consent; its queued sends are
+/// skipped. False when `org_id` has no such contact.
+pub async fn erase_contact(db: &Db, org_id: i64, id: i64, now: i64) -> Result<bool, AppError> {
+    let mut tx = db.pool.begin().await?;
+    let done = sqlx::query(
+        "UPDATE contacts SET email = $1, first_name = '', last_name = '', company = '', consent = 0, \
+         tags = '', erased_at = $2, updated_at = $2 WHERE id = $3 AND org_id = $4 AND erased_at IS NULL",
+    )
+    .bind(format!("erased-{id}@invalid"))
+    .bind(now)
+    .bind(id)
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE campaign_sends SET status = 'skipped' WHERE contact_id = $1 AND status = 'queued'",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Addresses suppressed for an organisation (its own list and the global one).
@@ -365,4 +492,62 @@ pub async fn link_lead(db: &Db, org_id: i64, id: i64, deal: i64) -> Result<bool,
     .execute(&db.pool)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Records what happened to a lead, in the caller's transaction (or not).
+pub async fn lead_event<'e, E>(
+    exec: E,
+    org_id: i64,
+    lead_id: i64,
+    kind: &str,
+    payload: &serde_json::Value,
+    now: i64,
+) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO lead_events (org_id, lead_id, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(org_id)
+    .bind(lead_id)
+    .bind(kind)
+    .bind(payload.to_string())
+    .bind(now)
+    .execute(exec)
+    .await?;
+    Ok(())
+}
+
+/// One event of a partner's leads, for integrations.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct LeadEvent {
+    pub id: i64,
+    pub kind: String,
+    pub lead_id: i64,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub created_at: i64,
+}
+
+/// An organisation's lead events after `after`, oldest first, at most 500.
+pub async fn lead_events(db: &Db, org_id: i64, after: i64) -> Result<Vec<LeadEvent>, AppError> {
+    let rows: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT id, kind, lead_id, payload, created_at FROM lead_events \
+         WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT 500",
+    )
+    .bind(org_id)
+    .bind(after)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, lead_id, payload, created_at)| LeadEvent {
+            id,
+            kind,
+            lead_id,
+            payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+            created_at,
+        })
+        .collect())
 }

@@ -7,6 +7,7 @@ use super::links;
 use super::render::escape;
 use super::store;
 use crate::domain::Email;
+use crate::i18n::Locale;
 use crate::server::AppState;
 use axum::Router;
 use axum::extract::{Form, FromRequest, Path, Query, State};
@@ -23,18 +24,24 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/u/{token}", get(unsubscribe_page).post(unsubscribe))
         .route("/c/{send}/{sig}", get(click))
+        .route("/o/{token}", get(open))
         .route("/l/{launch}", get(landing).post(submit))
 }
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    localized_page(Locale::En, status, title, body)
+}
+
+fn localized_page(locale: Locale, status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title>\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}}\
          label{{display:block;margin-top:1rem;font-weight:600}}input,textarea{{width:100%;padding:.6rem;font-size:1rem;box-sizing:border-box}}\
          button{{margin-top:1rem;padding:.7rem 1.2rem;font-size:1rem;background:#0a4d8c;color:#fff;border:0;border-radius:4px}}\
          .hp{{position:absolute;left:-10000px}}header{{padding:1rem;color:#fff}}.error{{color:#b00020}}</style></head>\
          <body><main>{body}</main></body></html>",
-        t = escape(title)
+        t = escape(title),
+        lang = locale.code(),
     );
     (
         status,
@@ -163,18 +170,64 @@ async fn click(
     Redirect::to(&target).into_response()
 }
 
+/// A transparent 1×1 GIF.
+const PIXEL: &[u8] = &[
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// The open-tracking image of a send whose launch counts opens: the first fetch is
+/// recorded (mail clients and scanners prefetch images, so opens are a rough signal);
+/// a changed token is 400.
+async fn open(State(s): State<AppState>, Path(token): Path<String>) -> Response {
+    let Ok(key) = links::key(&s.db).await else {
+        return bad_link();
+    };
+    let Some(send) = links::open_send(&key, token.trim_end_matches(".gif")) else {
+        return bad_link();
+    };
+    let _ = sqlx::query(
+        "INSERT INTO campaign_events (launch_id, send_id, kind, created_at) \
+         SELECT s.launch_id, s.id, 'open', $1 FROM campaign_sends s \
+         JOIN campaign_launches l ON l.id = s.launch_id \
+         WHERE s.id = $2 AND l.track_opens = 1 AND NOT EXISTS \
+         (SELECT 1 FROM campaign_events e WHERE e.send_id = s.id AND e.kind = 'open')",
+    )
+    .bind(crate::server::now())
+    .bind(send)
+    .execute(&s.db.pool)
+    .await;
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/gif")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        PIXEL,
+    )
+        .into_response()
+}
+
 #[derive(sqlx::FromRow)]
 struct LandingRow {
     org_id: i64,
     template_id: i64,
     landing_title: String,
     landing_body: String,
+    language: String,
+}
+
+impl LandingRow {
+    /// The page speaks the template's language.
+    fn locale(&self) -> Locale {
+        Locale::parse(&self.language).unwrap_or(Locale::En)
+    }
 }
 
 async fn landing_of(s: &AppState, launch: &str) -> Option<(i64, LandingRow, super::BrandKit)> {
     let id: i64 = launch.parse().ok()?;
     let row: LandingRow = sqlx::query_as(
-        "SELECT l.org_id, l.template_id, t.landing_title, t.landing_body FROM campaign_launches l \
+        "SELECT l.org_id, l.template_id, t.landing_title, t.landing_body, t.language FROM campaign_launches l \
          JOIN campaign_templates t ON t.id = l.template_id WHERE l.id = $1",
     )
     .bind(id)
@@ -196,38 +249,38 @@ fn landing_html(
     message: &str,
     values: &LeadForm,
 ) -> String {
-    let merge = |t: &str| {
-        t.replace("{{partner.name}}", &brand.display_name)
-            .replace("{{partner.phone}}", &brand.phone)
-            .replace("{{partner.website}}", &brand.website)
-            .replace("{{sender.name}}", &brand.sender_name)
-    };
+    let merge = |t: &str| super::render::merge_brand(t, brand);
+    let l = row.locale();
     let color = if brand.primary_color.is_empty() {
         "#0a4d8c"
     } else {
         &brand.primary_color
     };
-    let field = |name: &str, label: &str, value: &str, kind: &str| {
+    let field = |name: &str, value: &str, kind: &str| {
         format!(
-            "<label for=\"{name}\">{label}</label><input id=\"{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\" maxlength=\"200\">",
+            "<label for=\"{name}\">{}</label><input id=\"{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\" maxlength=\"200\">",
+            escape(l.text(&format!("landing.{name}"))),
             escape(value)
         )
     };
     format!(
         "<header style=\"background:{}\"><strong>{}</strong></header><h1>{}</h1><div>{}</div>{}\
          <form method=\"post\" action=\"/l/{id}\">{}{}{}\
-         <label for=\"message\">Message</label><textarea id=\"message\" name=\"message\" rows=\"4\" maxlength=\"2000\">{}</textarea>\
-         <div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">Leave empty</label><input id=\"website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>\
-         <button type=\"submit\">Send</button></form><footer><p>{} · {}</p></footer>",
+         <label for=\"message\">{}</label><textarea id=\"message\" name=\"message\" rows=\"4\" maxlength=\"2000\">{}</textarea>\
+         <div class=\"hp\" aria-hidden=\"true\"><label for=\"website\">{}</label><input id=\"website\" name=\"website\" tabindex=\"-1\" autocomplete=\"off\"></div>\
+         <button type=\"submit\">{}</button></form><footer><p>{} · {}</p></footer>",
         escape(color),
         escape(&brand.display_name),
         escape(&merge(&row.landing_title)),
         crate::learning::markdown::render(&merge(&row.landing_body)),
         message,
-        field("name", "Name", &values.name, "text"),
-        field("email", "Email", &values.email, "email"),
-        field("company", "Company", &values.company, "text"),
+        field("name", &values.name, "text"),
+        field("email", &values.email, "email"),
+        field("company", &values.company, "text"),
+        escape(l.text("landing.message")),
         escape(&values.message),
+        escape(l.text("landing.honeypot")),
+        escape(l.text("landing.send")),
         escape(&brand.display_name),
         escape(&brand.postal_address),
     )
@@ -245,9 +298,10 @@ async fn landing(State(s): State<AppState>, Path(launch): Path<String>) -> Respo
     .bind(crate::server::now())
     .execute(&s.db.pool)
     .await;
-    page(
+    localized_page(
+        row.locale(),
         StatusCode::OK,
-        &row.landing_title,
+        &super::render::merge_brand(&row.landing_title, &brand),
         &landing_html(id, &row, &brand, "", &LeadForm::default()),
     )
 }
@@ -285,13 +339,19 @@ async fn submit(
     let Some((id, row, brand)) = landing_of(&s, &launch).await else {
         return page(StatusCode::NOT_FOUND, "Not found", "<h1>Not found</h1>");
     };
+    let l = row.locale();
     let thanks = || {
-        page(
+        localized_page(
+            l,
             StatusCode::OK,
-            "Thank you",
+            l.text("landing.thanks"),
             &format!(
-                "<h1>Thank you</h1><p>{} will be in touch.</p>",
-                escape(&brand.display_name)
+                "<h1>{}</h1><p>{}</p>",
+                escape(l.text("landing.thanks")),
+                escape(
+                    &l.text("landing.in_touch")
+                        .replace("{name}", &brand.display_name)
+                )
             ),
         )
     };
@@ -321,28 +381,29 @@ async fn submit(
     let mut errors: Vec<&str> = Vec::new();
     let name = crate::domain::parse_required_text(&form.name, 100);
     if name.is_err() {
-        errors.push("Name: give your name (up to 100 characters).");
+        errors.push(l.text("landing.err_name"));
     }
     let email = Email::parse(&form.email);
     if email.is_err() {
-        errors.push("Email: give a valid email address.");
+        errors.push(l.text("landing.err_email"));
     }
     let company = crate::domain::parse_optional_text(&form.company, 160);
     if company.is_err() {
-        errors.push("Company: up to 160 characters.");
+        errors.push(l.text("landing.err_company"));
     }
     let message = crate::domain::parse_optional_text(&form.message, 2_000);
     if message.is_err() {
-        errors.push("Message: up to 2,000 characters.");
+        errors.push(l.text("landing.err_message"));
     }
     let (Ok(name), Ok(email), Ok(company), Ok(message)) = (name, email, company, message) else {
         let list = errors
             .iter()
             .map(|e| format!("<li>{}</li>", escape(e)))
             .collect::<String>();
-        return page(
+        return localized_page(
+            l,
             StatusCode::UNPROCESSABLE_ENTITY,
-            &row.landing_title,
+            &super::render::merge_brand(&row.landing_title, &brand),
             &landing_html(
                 id,
                 &row,
@@ -354,9 +415,9 @@ async fn submit(
     };
     let stored = async {
         let mut tx = s.db.pool.begin().await?;
-        sqlx::query(
+        let lead: i64 = sqlx::query_scalar(
             "INSERT INTO leads (org_id, launch_id, template_id, email, name, company, message, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(row.org_id)
         .bind(id)
@@ -366,7 +427,19 @@ async fn submit(
         .bind(&company)
         .bind(&message)
         .bind(now)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
+        .await?;
+        store::lead_event(
+            &mut *tx,
+            row.org_id,
+            lead,
+            "lead.created",
+            &serde_json::json!({
+                "lead_id": lead, "launch_id": id, "template_id": row.template_id,
+                "email": email.as_str(), "name": name, "company": company, "message": message,
+            }),
+            now,
+        )
         .await?;
         sqlx::query(
             "INSERT INTO campaign_events (launch_id, kind, created_at) VALUES ($1, 'submission', $2)",
@@ -375,10 +448,11 @@ async fn submit(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok::<(), crate::error::AppError>(())
     };
     match stored.await {
         Ok(()) => thanks(),
-        Err(e) => crate::error::AppError::from(e).into_response(),
+        Err(e) => e.into_response(),
     }
 }

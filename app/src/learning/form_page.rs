@@ -183,22 +183,6 @@ fn CourseForm(
     }
 }
 
-/// Messages not tied to one input (the lesson list as a whole).
-#[component]
-fn FieldMessages(errors: Signal<Vec<String>>) -> impl IntoView {
-    let i = use_i18n();
-    move || {
-        let list = errors.get();
-        (!list.is_empty()).then(|| {
-            view! {
-                <ul class="field-errors" role="alert">
-                    {list.into_iter().map(|k| view! { <li>{i.t(&k)}</li> }).collect_view()}
-                </ul>
-            }
-        })
-    }
-}
-
 /// `/learning/new`.
 #[component]
 pub fn CourseNewPage() -> impl IntoView {

@@ -9,44 +9,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-/// Horizontal bars with the value written beside each; `max` is the full width.
-pub fn bars(
-    title: String,
-    rows: Vec<(String, i64, String)>,
-    max: i64,
-    testid: &'static str,
-) -> impl IntoView {
-    let row_h = 24.0;
-    let height = (rows.len() as f64 * row_h + 12.0).max(40.0);
-    let max = max.max(1) as f64;
-    let label = format!(
-        "{title}: {}",
-        rows.iter()
-            .map(|(name, _, shown)| format!("{name} {shown}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
-    view! {
-        <figure class="chart" data-testid=testid>
-            <figcaption>{title}</figcaption>
-            <svg viewBox=format!("0 0 640 {height}") role="img" aria-label=label preserveAspectRatio="xMinYMin meet">
-                {rows.into_iter().enumerate().map(|(n, (name, value, shown))| {
-                    let y = n as f64 * row_h + 4.0;
-                    let w = value as f64 / max * 300.0;
-                    let name: String = name.chars().take(32).collect();
-                    view! {
-                        <g>
-                            <text x="0" y=y + 13.0 class="bar-label">{name}</text>
-                            <rect x="260" y=y width=w.max(1.0) height="16" class="bar views"></rect>
-                            <text x=266.0 + w y=y + 13.0 class="bar-value">{shown}</text>
-                        </g>
-                    }
-                }).collect_view()}
-            </svg>
-        </figure>
-    }
-}
-
 fn report_view(i: I18n, r: LearningReport) -> impl IntoView {
     let pass_rates: Vec<(String, i64, String)> = r
         .courses

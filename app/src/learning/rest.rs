@@ -107,17 +107,6 @@ pub struct CredentialQuery {
     pub partner_id: Option<String>,
 }
 
-/// An id in a query string: any integer (one beyond 64 bits names nothing, so it finds
-/// nothing); anything else is a field error.
-fn query_id(raw: Option<&str>, name: &str) -> Result<Option<i64>, AppError> {
-    let Some(raw) = raw else { return Ok(None) };
-    let digits = raw.strip_prefix('-').unwrap_or(raw);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::field(name, "err.number_invalid"));
-    }
-    Ok(Some(raw.parse::<i64>().unwrap_or(-1)))
-}
-
 /// Issued credentials, for vendor staff who read all learning.
 #[utoipa::path(get, path = "/api/v1/credentials", params(CredentialQuery),
     responses((status = 200, body = Vec<Object>, description = "issued credentials (every partner's, or one partner's with partner_id): id, status (active, expired or revoked), holder_email, certification, url (the credential's public address; its JSON with Accept: application/ld+json)")),
@@ -131,7 +120,7 @@ pub async fn list_credentials(
         return Err(AppError::Forbidden.into());
     }
     c.require(Action::ViewAllLearning)?;
-    let reach = match query_id(q.partner_id.as_deref(), "partner_id")? {
+    let reach = match crate::server::rest::query_id(q.partner_id.as_deref(), "partner_id")? {
         Some(org) => awards::Reach::Org(org),
         None => awards::Reach::All,
     };
@@ -213,7 +202,7 @@ pub async fn list_enrolments(
         super::progress::enrolments(
             &s.db,
             awards::reach(&c),
-            query_id(q.user_id.as_deref(), "user_id")?,
+            crate::server::rest::query_id(q.user_id.as_deref(), "user_id")?,
         )
         .await?,
     ))

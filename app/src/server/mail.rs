@@ -28,6 +28,21 @@ pub struct Mail {
     pub list_unsubscribe: Option<String>,
 }
 
+impl Mail {
+    /// A message as the outbox holds it.
+    fn from_row(row: &sqlx::any::AnyRow) -> Result<Mail, sqlx::Error> {
+        Ok(Mail {
+            to: row.try_get("to_addr")?,
+            subject: row.try_get("subject")?,
+            body: row.try_get("body")?,
+            html: row.try_get("html")?,
+            from_name: row.try_get("from_name")?,
+            reply_to: row.try_get("reply_to")?,
+            list_unsubscribe: row.try_get("list_unsubscribe")?,
+        })
+    }
+}
+
 /// The job kind that delivers one outbox message.
 pub const SEND_JOB: &str = "mail.send";
 
@@ -40,6 +55,32 @@ pub async fn send(state: &AppState, mail: Mail) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Inserts a message into the outbox with `status`; returns its id.
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    status: &str,
+    mail: &Mail,
+) -> Result<i64, AppError> {
+    let now = super::now();
+    Ok(sqlx::query(
+        "INSERT INTO outbox (to_addr, subject, body, status, error, created_at, html, from_name, \
+         reply_to, list_unsubscribe, claimed_at) VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $5) \
+         RETURNING id",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.body)
+    .bind(status)
+    .bind(now)
+    .bind(mail.html.as_deref())
+    .bind(mail.from_name.as_deref())
+    .bind(mail.reply_to.as_deref())
+    .bind(mail.list_unsubscribe.as_deref())
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?)
+}
+
 /// Records the message in the caller's transaction (and queues its delivery when `smtp`),
 /// so that what made the message and the message commit together, or neither does.
 /// Returns the outbox id.
@@ -48,22 +89,7 @@ pub async fn record(
     smtp: bool,
     mail: &Mail,
 ) -> Result<i64, AppError> {
-    let id: i64 = sqlx::query(
-        "INSERT INTO outbox (to_addr, subject, body, status, error, created_at, html, from_name, \
-         reply_to, list_unsubscribe) VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(&mail.to)
-    .bind(&mail.subject)
-    .bind(&mail.body)
-    .bind(if smtp { "queued" } else { "kept" })
-    .bind(super::now())
-    .bind(mail.html.as_deref())
-    .bind(mail.from_name.as_deref())
-    .bind(mail.reply_to.as_deref())
-    .bind(mail.list_unsubscribe.as_deref())
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get(0)?;
+    let id = insert(tx, if smtp { "queued" } else { "kept" }, mail).await?;
     if smtp {
         jobs::enqueue(
             &mut **tx,
@@ -104,20 +130,14 @@ pub async fn run_send_job(state: AppState, job: Job) -> Result<(), String> {
     let Some(url) = state.config.smtp_url.as_deref() else {
         return Err("SMTP_URL is not set on the server that ran this job".into());
     };
-    let mail = Mail {
-        to: row.try_get("to_addr").map_err(db_err)?,
-        subject: row.try_get("subject").map_err(db_err)?,
-        body: row.try_get("body").map_err(db_err)?,
-        html: row.try_get("html").map_err(db_err)?,
-        from_name: row.try_get("from_name").map_err(db_err)?,
-        reply_to: row.try_get("reply_to").map_err(db_err)?,
-        list_unsubscribe: row.try_get("list_unsubscribe").map_err(db_err)?,
-    };
+    let mail = Mail::from_row(&row).map_err(db_err)?;
     let result = deliver(url, &state.config.mail_from, &mail).await;
     let (status, error) = match &result {
         Ok(()) => ("sent", None),
-        Err(e) if job.last_attempt() => ("failed", Some(e.clone())),
-        Err(e) => ("queued", Some(e.clone())),
+        // The recipient's server refused it for good (5xx): recorded, not retried.
+        Err(Failure::Refused(e)) => ("failed", Some(e.clone())),
+        Err(Failure::Later(e)) if job.last_attempt() => ("failed", Some(e.clone())),
+        Err(Failure::Later(e)) => ("queued", Some(e.clone())),
     };
     sqlx::query("UPDATE outbox SET status = $1, error = $2 WHERE id = $3")
         .bind(status)
@@ -126,7 +146,165 @@ pub async fn run_send_job(state: AppState, job: Job) -> Result<(), String> {
         .execute(&state.db.pool)
         .await
         .map_err(db_err)?;
-    result
+    match result {
+        Ok(()) | Err(Failure::Refused(_)) => Ok(()),
+        Err(Failure::Later(e)) => Err(e),
+    }
+}
+
+/// Why a message did not go: refused for good (the address or the content), or worth
+/// another try later (the connection, a 4xx answer).
+enum Failure {
+    Refused(String),
+    Later(String),
+}
+
+/// Records a message that the caller delivers itself right after committing
+/// ([`deliver_batch`]): `sending`, claimed now, with SMTP; `kept` without. A message whose
+/// deliverer stopped is found again by [`reclaim`]. Returns the outbox id.
+pub async fn record_for_batch(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    smtp: bool,
+    mail: &Mail,
+) -> Result<i64, AppError> {
+    insert(tx, if smtp { "sending" } else { "kept" }, mail).await
+}
+
+/// How long a batch's messages stay with their deliverer before another may take them.
+pub const BATCH_LEASE_SECS: i64 = 600;
+
+/// Takes over messages of `ids` left `sending` by a deliverer that stopped (claimed more
+/// than [`BATCH_LEASE_SECS`] ago); returns those this caller now owns.
+pub async fn reclaim(
+    db: &crate::server::db::Db,
+    ids: &[i64],
+    now: i64,
+) -> Result<Vec<i64>, AppError> {
+    let mut owned = Vec::new();
+    for id in ids {
+        let done = sqlx::query(
+            "UPDATE outbox SET claimed_at = $1 WHERE id = $2 AND status = 'sending' AND claimed_at < $3",
+        )
+        .bind(now)
+        .bind(id)
+        .bind(now - BATCH_LEASE_SECS)
+        .execute(&db.pool)
+        .await?;
+        if done.rows_affected() == 1 {
+            owned.push(*id);
+        }
+    }
+    Ok(owned)
+}
+
+/// Delivers messages this caller owns (`sending`) over one pooled SMTP connection set, a
+/// few at a time. Each ends `sent`, `failed` (refused for good, with the answer) or back in
+/// the queue with a `mail.send` job (a passing fault: retried with backoff). Returns how
+/// many were accepted by the relay.
+pub async fn deliver_batch(state: &AppState, ids: &[i64]) -> Result<usize, AppError> {
+    use futures::StreamExt;
+    let Some(url) = state.config.smtp_url.as_deref() else {
+        return Ok(0);
+    };
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map_err(|e| crate::error::internal(format!("SMTP_URL: {e}")))?
+        .timeout(Some(Duration::from_secs(10)))
+        .build();
+    let mut mails = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let rows = sqlx::query(&format!(
+            "SELECT id, to_addr, subject, body, html, from_name, reply_to, list_unsubscribe \
+             FROM outbox WHERE status = 'sending' AND id IN ({list})"
+        ))
+        .fetch_all(&state.db.pool)
+        .await?;
+        for row in rows {
+            let id: i64 = row.try_get("id")?;
+            mails.push((id, Mail::from_row(&row)?));
+        }
+    }
+    let from = state.config.mail_from.clone();
+    let results: Vec<(i64, Result<(), Failure>)> = futures::stream::iter(mails)
+        .map(|(id, mail)| {
+            let transport = transport.clone();
+            let from = from.clone();
+            async move {
+                let sent = match message(&from, &mail) {
+                    Err(e) => Err(Failure::Refused(e)),
+                    Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e| {
+                        if e.is_permanent() {
+                            Failure::Refused(e.to_string())
+                        } else {
+                            Failure::Later(e.to_string())
+                        }
+                    }),
+                };
+                (id, sent)
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    let sent: Vec<i64> = results
+        .iter()
+        .filter(|(_, r)| r.is_ok())
+        .map(|(id, _)| *id)
+        .collect();
+    for chunk in sent.chunks(500) {
+        let list = chunk
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        sqlx::query(&format!(
+            "UPDATE outbox SET status = 'sent', error = NULL WHERE status = 'sending' AND id IN ({list})"
+        ))
+        .execute(&state.db.pool)
+        .await?;
+    }
+    for (id, r) in &results {
+        match r {
+            Ok(()) => {}
+            Err(Failure::Refused(e)) => {
+                sqlx::query("UPDATE outbox SET status = 'failed', error = $1 WHERE id = $2 AND status = 'sending'")
+                    .bind(e)
+                    .bind(id)
+                    .execute(&state.db.pool)
+                    .await?;
+            }
+            Err(Failure::Later(e)) => {
+                let mut tx = state.db.pool.begin().await?;
+                let back = sqlx::query("UPDATE outbox SET status = 'queued', error = $1 WHERE id = $2 AND status = 'sending'")
+                    .bind(e)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if back.rows_affected() == 1 {
+                    jobs::enqueue(
+                        &mut *tx,
+                        SEND_JOB,
+                        &serde_json::json!({ "outbox_id": id }),
+                        Enqueue {
+                            run_at: Some(super::now() + 30),
+                            max_attempts: 8,
+                            ..Enqueue::default()
+                        },
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+            }
+        }
+    }
+    Ok(sent.len())
 }
 
 /// The message as it goes on the wire. Header values are typed by lettre, which encodes
@@ -171,15 +349,17 @@ pub fn message(from: &str, mail: &Mail) -> Result<Message, String> {
     .map_err(|e| e.to_string())
 }
 
-async fn deliver(url: &str, from: &str, mail: &Mail) -> Result<(), String> {
-    let message = message(from, mail)?;
+async fn deliver(url: &str, from: &str, mail: &Mail) -> Result<(), Failure> {
+    let message = message(from, mail).map_err(Failure::Refused)?;
     let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map_err(|e| format!("SMTP_URL: {e}"))?
+        .map_err(|e| Failure::Later(format!("SMTP_URL: {e}")))?
         .timeout(Some(Duration::from_secs(10)))
         .build();
-    transport
-        .send(message)
-        .await
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    transport.send(message).await.map(|_| ()).map_err(|e| {
+        if e.is_permanent() {
+            Failure::Refused(e.to_string())
+        } else {
+            Failure::Later(e.to_string())
+        }
+    })
 }

@@ -202,3 +202,14 @@ impl FromRequestParts<AppState> for ApiCaller {
 pub fn session_caller(c: Option<axum::Extension<Caller>>) -> Result<Caller, AppError> {
     c.map(|axum::Extension(c)| c).ok_or(AppError::Unauthorized)
 }
+
+/// An id in a query string: any integer (one beyond 64 bits names nothing, so it finds
+/// nothing); anything else is a field error.
+pub fn query_id(raw: Option<&str>, name: &str) -> Result<Option<i64>, AppError> {
+    let Some(raw) = raw else { return Ok(None) };
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::field(name, "err.number_invalid"));
+    }
+    Ok(Some(raw.parse::<i64>().unwrap_or(-1)))
+}

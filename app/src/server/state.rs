@@ -30,6 +30,9 @@ pub struct AppConfig {
     pub xapi_url: Option<String>,
     pub xapi_username: Option<String>,
     pub xapi_password: Option<String>,
+    /// `TRELLIS_CAMPAIGN_RATE_PER_MINUTE`: campaign emails one partner sends a minute, at
+    /// most (over all its launches and every server).
+    pub campaign_rate_per_minute: i64,
 }
 
 impl AppConfig {
@@ -51,6 +54,7 @@ impl AppConfig {
             xapi_url: None,
             xapi_username: None,
             xapi_password: None,
+            campaign_rate_per_minute: 600,
         }
     }
 }

@@ -341,6 +341,8 @@ pub async fn api(
     let c = reqwest::Client::new();
     let mut req = match method {
         "GET" => c.get(app.url(path)),
+        "PUT" => c.put(app.url(path)),
+        "DELETE" => c.delete(app.url(path)),
         _ => c.post(app.url(path)),
     };
     if !token.is_empty() {

@@ -1,5 +1,6 @@
 //! A real, minimal SMTP server on loopback that keeps what it receives, so tests read the
-//! emails Trellis sends exactly as an SMTP relay would get them.
+//! emails Trellis sends exactly as an SMTP relay would get them. Addresses starting with
+//! `bounce` are refused for good (550), as a server refuses an unknown mailbox.
 
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -59,7 +60,13 @@ impl SmtpSink {
                 rcpt.clear();
                 w.write_all(b"250 OK\r\n").await?;
             } else if upper.starts_with("RCPT TO") {
-                rcpt.push(line[8..].trim().trim_matches(['<', '>']).to_string());
+                let to = line[8..].trim().trim_matches(['<', '>']).to_string();
+                // Like a real server for an address that does not exist: refused for good.
+                if to.starts_with("bounce") {
+                    w.write_all(b"550 5.1.1 <bounce>: no such user\r\n").await?;
+                    continue;
+                }
+                rcpt.push(to);
                 w.write_all(b"250 OK\r\n").await?;
             } else if upper == "DATA" {
                 w.write_all(b"354 go ahead\r\n").await?;

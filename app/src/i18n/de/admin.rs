@@ -31,6 +31,7 @@ pub static TEXTS: &[(&str, &str)] = &[
         "Nur ein toter Job kann erneut gestartet werden.",
     ),
     ("outbox.status_queued", "Wartet auf Versand"),
+    ("outbox.status_sending", "Wird gesendet"),
     ("audit.title", "Prüfprotokoll"),
     ("audit.none", "Keine passenden Ereignisse."),
     ("audit.when", "Wann (UTC)"),

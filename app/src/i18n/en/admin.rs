@@ -28,6 +28,7 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("jobs.retry", "Retry"),
     ("job.not_dead", "Only a dead job can be retried."),
     ("outbox.status_queued", "Queued for sending"),
+    ("outbox.status_sending", "Being sent"),
     ("audit.title", "Audit log"),
     ("audit.none", "No events match."),
     ("audit.when", "When (UTC)"),
