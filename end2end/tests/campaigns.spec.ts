@@ -70,6 +70,11 @@ test("a vendor marketer writes a template with a locked header and an editable b
   const previews = page.getByTestId("preview");
   await expect(previews).toHaveCount(1);
   await expect(page.frameLocator("iframe").first().locator("body")).toContainText("Our spring offer, in your words.");
+  await expect(page.getByTestId("preview-landing")).toBeVisible();
+  // As a chosen partner sends it: its brand in the email and on the landing page.
+  await page.getByLabel("Preview as partner").selectOption({ label: "Northwind MSP" });
+  await expect(page.frameLocator("iframe").first().locator("body")).toContainText("Northwind MSP");
+  await expect(page.getByTestId("preview-landing").frameLocator("iframe").locator("h1")).toContainText("Book a call with Northwind MSP");
   await expect(page.getByRole("link", { name: "Edit template" })).toBeVisible();
 });
 

@@ -769,6 +769,34 @@ async fn editing_translations_and_results(backend: Backend) {
     );
     // No contact reaches the vendor's view.
     assert!(!st.to_string().contains("contoso-customer"), "{st}");
+    // Vendor staff preview the emails and the landing page as Contoso sends them; an
+    // unknown partner is a field error; a partner always previews as itself.
+    let slug: String = sqlx::query_scalar("SELECT slug FROM orgs WHERE name LIKE 'Contoso%'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let regions = std::collections::BTreeMap::new();
+    let as_contoso = service::preview(&app.db, &app.base, &mkt, en, &regions, &slug)
+        .await
+        .unwrap();
+    assert!(
+        as_contoso.landing.contains("Contoso") && as_contoso.landing.contains("2 Main St"),
+        "{}",
+        as_contoso.landing
+    );
+    assert!(as_contoso.touches[0].html.contains("#8a1538"));
+    let e = service::preview(&app.db, &app.base, &mkt, en, &regions, "no-such-partner")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, app::error::AppError::Validation(ref m) if m.contains_key("as_partner")),
+        "{e:?}"
+    );
+    let nina = caller(&app, "nina@northwind.example").await;
+    let own_preview = service::preview(&app.db, &app.base, &nina, en, &regions, &slug)
+        .await
+        .unwrap();
+    assert!(own_preview.landing.contains("Northwind") && !own_preview.landing.contains("Contoso"));
     let (_, own, _) = api(
         &app,
         "GET",

@@ -36,13 +36,15 @@ pub async fn save_contact(input: ContactInput) -> Result<i64, AppError> {
     )
 }
 
-/// Every touch of a template as the caller's organisation would send it (with its brand
-/// kit, the texts given for the regions and a sample contact).
+/// Every touch of a template, and its landing page, as the caller's organisation would
+/// send it (with its brand kit, the texts given for the regions and a sample contact);
+/// vendor staff may choose the partner (`as_partner`, a slug).
 #[server(endpoint = "preview_campaign", input = leptos::server_fn::codec::Json)]
 pub async fn preview_campaign(
     template_id: i64,
     regions: std::collections::BTreeMap<String, String>,
-) -> Result<Vec<PreviewTouch>, AppError> {
+    #[server(default)] as_partner: String,
+) -> Result<CampaignPreview, AppError> {
     respond(
         async {
             let state = app_state()?;
@@ -52,6 +54,7 @@ pub async fn preview_campaign(
                 &caller()?,
                 template_id,
                 &regions,
+                &as_partner,
             )
             .await
         }

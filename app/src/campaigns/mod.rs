@@ -319,6 +319,14 @@ pub struct Lead {
     pub created_at: i64,
 }
 
+/// A template as a partner would send it: every email and the landing page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CampaignPreview {
+    pub touches: Vec<PreviewTouch>,
+    /// The landing page, a whole HTML document (shown in a sandboxed frame).
+    pub landing: String,
+}
+
 /// One touch as it would be sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PreviewTouch {

@@ -281,9 +281,15 @@ pub fn CampaignPage() -> impl IntoView {
     let regions: RwSignal<std::collections::BTreeMap<String, String>> =
         RwSignal::new(Default::default());
     let refresh = RwSignal::new(0u32);
+    // Vendor staff preview as a chosen partner would send it (its brand kit).
+    let as_partner = RwSignal::new(String::new());
     let preview = Resource::new(
-        move || (id(), refresh.get()),
-        move |(id, _)| preview_campaign(id, regions.get_untracked()),
+        move || (id(), refresh.get(), as_partner.get()),
+        move |(id, _, as_partner)| preview_campaign(id, regions.get_untracked(), as_partner),
+    );
+    let partners = Resource::new(
+        || (),
+        |_| crate::partners::api::list_partners(Default::default()),
     );
     let phone = RwSignal::new(true);
     let launch = ServerAction::<LaunchCampaign>::new();
@@ -353,6 +359,18 @@ pub fn CampaignPage() -> impl IntoView {
                                 <p class="hint">{r.label.clone()}" · "{i.tf("campaign.max_len", &[("n", &r.max_len.to_string())])}</p>
                             }
                         }).collect_view()}
+                        {u.as_ref().is_some_and(|u| u.vendor && u.can(Action::ViewAllPartners)).then(|| view! {
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    let options: Vec<(String, String)> = partners.await.map(|p| p.rows).unwrap_or_default()
+                                        .into_iter().map(|p| (p.slug, p.name)).collect();
+                                    view! {
+                                        <SelectField label="campaign.preview_as" name="as_partner" value=as_partner
+                                            options=Signal::derive(move || options.clone()) empty="campaign.preview_placeholder" />
+                                    }
+                                })}
+                            </Suspense>
+                        })}
                         <p class="actions">
                             <button type="button" class="btn" data-testid="refresh-preview" on:click=move |_| refresh.update(|n| *n += 1)>{i.t("campaign.update_preview")}</button>
                             " "<button type="button" class="btn" data-testid="toggle-width" aria-pressed=move || phone.get().to_string()
@@ -384,18 +402,23 @@ pub fn CampaignPage() -> impl IntoView {
                     })}
                     <Suspense fallback=|| view! { <Skeleton lines=4 /> }>
                         {move || Suspend::new(async move {
+                            let frame = move || if phone.get() { "width:375px;max-width:100%;height:640px;border:1px solid #ccc" } else { "width:600px;max-width:100%;height:640px;border:1px solid #ccc" };
                             match preview.await {
-                                Ok(touches) => view! {
-                                    <div class="previews">{touches.into_iter().map(|p| {
+                                Ok(preview) => view! {
+                                    <div class="previews">{preview.touches.into_iter().map(|p| {
                                         let title = i.tf("campaign.preview_of", &[("n", &(p.position + 1).to_string())]);
                                         view! {
                                             <figure class="preview" data-testid="preview">
                                                 <figcaption><strong>{p.subject.clone()}</strong>" · "{i.tf("campaign.after_days", &[("n", &p.delay_days.to_string())])}</figcaption>
-                                                <iframe title=title srcdoc=p.html sandbox=""
-                                                    style=move || if phone.get() { "width:375px;max-width:100%;height:640px;border:1px solid #ccc" } else { "width:600px;max-width:100%;height:640px;border:1px solid #ccc" }></iframe>
+                                                <iframe title=title srcdoc=p.html sandbox="" style=frame></iframe>
                                             </figure>
                                         }
-                                    }).collect_view()}</div>
+                                    }).collect_view()}
+                                    <figure class="preview" data-testid="preview-landing">
+                                        <figcaption><strong>{i.t("template.landing")}</strong></figcaption>
+                                        <iframe title=i.t("template.landing") srcdoc=preview.landing sandbox="" style=frame></iframe>
+                                    </figure>
+                                    </div>
                                 }.into_any(),
                                 Err(e) => view! { <p class="alert warning">{error_text(&e)}</p> }.into_any(),
                             }

@@ -119,28 +119,47 @@ pub async fn convert_lead(db: &Db, c: &Caller, id: i64) -> Result<i64, AppError>
     Ok(deal)
 }
 
-/// Every touch of a visible template rendered with the caller's brand kit, `regions` and
-/// a sample contact; links are left as written (nothing is tracked in a preview).
+/// The brand a preview shows: the caller's own organisation's; for vendor staff who see
+/// partners, the chosen partner's (by slug), else a placeholder.
+async fn preview_brand(db: &Db, c: &Caller, as_partner: &str) -> Result<BrandKit, AppError> {
+    if !c.vendor {
+        return Ok(store::brand_kit(db, c.org_id).await?.unwrap_or_default());
+    }
+    let placeholder = BrandKit {
+        display_name: "Partner name".into(),
+        primary_color: "#0a4d8c".into(),
+        postal_address: "Partner address".into(),
+        sender_name: "Sender".into(),
+        ..Default::default()
+    };
+    if as_partner.is_empty() || !crate::policy::role_allows(c.role, Action::ViewAllPartners) {
+        return Ok(placeholder);
+    }
+    let org: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM orgs WHERE slug = $1 AND kind = 'partner'")
+            .bind(as_partner)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some(org) = org else {
+        return Err(AppError::field("as_partner", "err.choice_invalid"));
+    };
+    Ok(store::brand_kit(db, org).await?.unwrap_or(placeholder))
+}
+
+/// Every touch of a visible template, and its landing page, rendered with a brand kit
+/// (see `preview_brand`), `regions` and a sample contact; links are left as written
+/// (nothing is tracked in a preview).
 pub async fn preview(
     db: &Db,
     public_url: &str,
     c: &Caller,
     template_id: i64,
     regions: &std::collections::BTreeMap<String, String>,
-) -> Result<Vec<super::PreviewTouch>, AppError> {
+    as_partner: &str,
+) -> Result<super::CampaignPreview, AppError> {
     let template = visible_template(db, c, template_id).await?;
     let editable = template.editable();
-    let brand = if c.vendor {
-        BrandKit {
-            display_name: "Partner name".into(),
-            primary_color: "#0a4d8c".into(),
-            postal_address: "Partner address".into(),
-            sender_name: "Sender".into(),
-            ..Default::default()
-        }
-    } else {
-        store::brand_kit(db, c.org_id).await?.unwrap_or_default()
-    };
+    let brand = preview_brand(db, c, as_partner).await?;
     let recipient = render::Recipient {
         first_name: "Alex".into(),
         last_name: "Example".into(),
@@ -167,5 +186,8 @@ pub async fn preview(
             html: r.html,
         });
     }
-    Ok(out)
+    Ok(super::CampaignPreview {
+        touches: out,
+        landing: super::web::landing_preview(&template, &brand),
+    })
 }

@@ -33,7 +33,33 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
 }
 
 fn localized_page(locale: Locale, status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
+    (
+        status,
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Html(page_html(locale, title, body)),
+    )
+        .into_response()
+}
+
+/// A template's landing page as `brand`'s partner would show it (a preview: its form
+/// goes nowhere).
+pub fn landing_preview(t: &super::store::TemplateRow, brand: &super::BrandKit) -> String {
+    let row = LandingRow {
+        org_id: 0,
+        template_id: t.id,
+        landing_title: t.landing_title.clone(),
+        landing_body: t.landing_body.clone(),
+        language: t.language.clone(),
+    };
+    page_html(
+        row.locale(),
+        &super::render::merge_brand(&row.landing_title, brand),
+        &landing_html(0, &row, brand, "", &LeadForm::default()),
+    )
+}
+
+fn page_html(locale: Locale, title: &str, body: &str) -> String {
+    format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{t}</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}}\
          label{{display:block;margin-top:1rem;font-weight:600}}input,textarea{{width:100%;padding:.6rem;font-size:1rem;box-sizing:border-box}}\
@@ -42,13 +68,7 @@ fn localized_page(locale: Locale, status: StatusCode, title: &str, body: &str) -
          <body><main>{body}</main></body></html>",
         t = escape(title),
         lang = locale.code(),
-    );
-    (
-        status,
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-        Html(html),
     )
-        .into_response()
 }
 
 fn bad_link() -> Response {

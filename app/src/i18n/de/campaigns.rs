@@ -289,4 +289,6 @@ pub static TEXTS: &[(&str, &str)] = &[
         "brand.logo_url_hint",
         "Oder die https-Adresse eines Logos, das Sie selbst bereitstellen.",
     ),
+    ("campaign.preview_as", "Vorschau als Partner"),
+    ("campaign.preview_placeholder", "Ein Beispielpartner"),
 ];

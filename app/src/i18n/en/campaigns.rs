@@ -277,4 +277,6 @@ pub static TEXTS: &[(&str, &str)] = &[
         "brand.logo_url_hint",
         "Or the https address of a logo you host.",
     ),
+    ("campaign.preview_as", "Preview as partner"),
+    ("campaign.preview_placeholder", "A sample partner"),
 ];
