@@ -1105,11 +1105,100 @@ async fn logo_upload(backend: Backend) {
     );
 }
 
+/// A run that dies after writing a batch but before the relay has it (here: a relay that
+/// never answers, and the run cut off) loses nothing: once its lease is over, the next run
+/// takes the batch over and every recipient gets exactly one email.
+async fn a_crash_mid_send_loses_and_doubles_nothing(backend: Backend) {
+    let (sink, url) = SmtpSink::start().await;
+    let app = spawn_app_with(backend, Some(url)).await;
+    let nina = caller(&app, "nina@northwind.example").await;
+    let t = app::server::now();
+    let template = demo_template(&app).await;
+    let launch = sending::launch(
+        &app.db,
+        &nina,
+        template,
+        &LaunchInput {
+            contacts: Recipients::All("all".into()),
+            starts_at: Some(t + 1_000),
+            ..Default::default()
+        },
+        t,
+    )
+    .await
+    .unwrap();
+    let recipients = sending::view(&app.db, &nina, launch)
+        .await
+        .unwrap()
+        .recipients as usize;
+    assert!(recipients >= 2);
+    // A relay that accepts connections and never says a word.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("smtp://{}", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((conn, _)) = silent.accept().await {
+            held.push(conn);
+        }
+    });
+    let mut config = (*app.state.config).clone();
+    config.smtp_url = Some(silent_url);
+    let dying = app::server::AppState {
+        config: std::sync::Arc::new(config),
+        ..app.state.clone()
+    };
+    let cut = tokio::time::timeout(
+        std::time::Duration::from_millis(1_500),
+        sending::send_due(&dying, launch, t + 1_001),
+    )
+    .await;
+    assert!(cut.is_err(), "the run was cut off while delivering");
+    let sending_now = app
+        .scalar("SELECT COUNT(*) FROM outbox WHERE status = $1", "sending")
+        .await;
+    assert_eq!(
+        sending_now as usize, recipients,
+        "the batch was written before the crash"
+    );
+    // Within the lease nobody else takes it.
+    assert_eq!(
+        sending::send_due(&app.state, launch, t + 1_002)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(sink.messages.lock().unwrap().is_empty());
+    // After it, the next run delivers the batch, once.
+    let later = t + 1_002 + app::server::mail::BATCH_LEASE_SECS + 1;
+    assert_eq!(
+        sending::send_due(&app.state, launch, later).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        sending::send_due(&app.state, launch, later + 1)
+            .await
+            .unwrap(),
+        0
+    );
+    let mails = received(&app, &sink, recipients).await;
+    assert_eq!(mails.len(), recipients, "{mails:?}");
+    let mut to: Vec<String> = mails.iter().flat_map(|m| m.rcpt.clone()).collect();
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), recipients, "one email per recipient");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM outbox WHERE status = $1", "sending")
+            .await,
+        0
+    );
+}
+
 both_backends!(
     sending_exactly_once,
     unsubscribe_clicks_and_landing,
     contacts_templates_and_launch_rules,
     editing_translations_and_results,
     lists_opens_refusals_and_contacts,
-    logo_upload
+    logo_upload,
+    a_crash_mid_send_loses_and_doubles_nothing
 );

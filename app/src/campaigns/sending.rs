@@ -438,6 +438,7 @@ pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usiz
                         reply_to: Some(brand.sender_email.clone()),
                         list_unsubscribe: Some(unsubscribe_url),
                     },
+                    now,
                 )
                 .await?;
                 sqlx::query("UPDATE campaign_sends SET outbox_id = $1 WHERE id = $2")

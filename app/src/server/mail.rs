@@ -60,8 +60,8 @@ async fn insert(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     status: &str,
     mail: &Mail,
+    now: i64,
 ) -> Result<i64, AppError> {
-    let now = super::now();
     Ok(sqlx::query(
         "INSERT INTO outbox (to_addr, subject, body, status, error, created_at, html, from_name, \
          reply_to, list_unsubscribe, claimed_at) VALUES ($1, $2, $3, $4, NULL, $5, $6, $7, $8, $9, $5) \
@@ -89,7 +89,7 @@ pub async fn record(
     smtp: bool,
     mail: &Mail,
 ) -> Result<i64, AppError> {
-    let id = insert(tx, if smtp { "queued" } else { "kept" }, mail).await?;
+    let id = insert(tx, if smtp { "queued" } else { "kept" }, mail, super::now()).await?;
     if smtp {
         jobs::enqueue(
             &mut **tx,
@@ -160,14 +160,15 @@ enum Failure {
 }
 
 /// Records a message that the caller delivers itself right after committing
-/// ([`deliver_batch`]): `sending`, claimed now, with SMTP; `kept` without. A message whose
+/// ([`deliver_batch`]): `sending`, claimed at `now` (the caller's clock), with SMTP; `kept` without. A message whose
 /// deliverer stopped is found again by [`reclaim`]. Returns the outbox id.
 pub async fn record_for_batch(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     smtp: bool,
     mail: &Mail,
+    now: i64,
 ) -> Result<i64, AppError> {
-    insert(tx, if smtp { "sending" } else { "kept" }, mail).await
+    insert(tx, if smtp { "sending" } else { "kept" }, mail, now).await
 }
 
 /// How long a batch's messages stay with their deliverer before another may take them.
