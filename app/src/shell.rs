@@ -56,6 +56,30 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
     }
 }
 
+/// The notifications bell: in the header at every width (the phone menu folds the rest
+/// away), with the unread count.
+#[component]
+fn Bell(unread: i64) -> impl IntoView {
+    let i = use_i18n();
+    let label = if unread > 0 {
+        format!(
+            "{} ({unread} {})",
+            i.t("nav.notifications"),
+            i.t("nav.unread")
+        )
+    } else {
+        i.t("nav.notifications").to_string()
+    };
+    view! {
+        <A href="/notifications" attr:class="bell" attr:data-testid="bell" attr:aria-label=label>
+            <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" />
+            </svg>
+            {(unread > 0).then(|| view! { <span class="bell-count" data-testid="bell-count" aria-hidden="true">{unread}</span> })}
+        </A>
+    }
+}
+
 #[component]
 fn UserBox(user: CurrentUser) -> impl IntoView {
     let i = use_i18n();
@@ -97,7 +121,10 @@ pub fn Shell(children: Children) -> impl IntoView {
                                 <NavLinks user=u2 />
                             </nav>
                         </details>
-                        <UserBox user=u3 />
+                        <div class="header-end">
+                            <Bell unread=u3.unread />
+                            <UserBox user=u3 />
+                        </div>
                     }
                     .into_any()
                 }

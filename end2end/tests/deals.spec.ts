@@ -9,6 +9,8 @@ async function register(page: import("@playwright/test").Page, company: string, 
   await page.getByLabel("Country *").fill("DE");
   await page.getByLabel("Contact name *").fill("Dana Buyer");
   await page.getByLabel("Products *").fill("Acme Cloud Enterprise");
+  // Money opens the numeric keyboard on a phone.
+  await expect(page.getByLabel("Estimated value *")).toHaveAttribute("inputmode", "decimal");
   await page.getByLabel("Estimated value *").fill("48,000.00");
   await page.getByLabel("Expected close *").fill("2099-06-30");
 }
@@ -61,6 +63,10 @@ test("a conflicting registration is flagged to the partner, explained to the cha
   // 3. The partner is notified in the app, and sees the outcome on the timeline.
   await signIn(page, "carla@contoso.example");
   await expect(page.getByTestId("unread-count").first()).toBeAttached();
+  // The bell shows the count in the header at every width, and the header stays one row.
+  await expect(page.getByTestId("bell-count")).toBeVisible();
+  const header = await page.locator("header.app-header").boundingBox();
+  expect(header!.height, "one header row").toBeLessThan(72);
   await page.goto("/notifications");
   await hydrated(page);
   const note = page.getByTestId("notification").filter({ hasText: "Status: Rejected" }).first();
@@ -150,4 +156,15 @@ test("an outcome is recorded only on confirmation, a loss needs a reason, and th
   await page.getByRole("button", { name: "Record outcome" }).click();
   await page.getByRole("button", { name: "Yes, record it" }).click();
   await expect(page.getByTestId("deal-status")).toHaveText("Won");
+});
+
+test("saving a draft gives it its own address, so a reload keeps it", async ({ page }, info) => {
+  await signIn(page, "sam@northwind.example");
+  const company = `Draft Co ${info.project.name} ${Date.now()}`;
+  await register(page, company, `draft-${info.project.name}-${Date.now()}.example`);
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page).toHaveURL(/\/deals\/\d+\/edit$/);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel("Company *")).toHaveValue(company);
 });

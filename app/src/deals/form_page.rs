@@ -177,6 +177,7 @@ fn DealForm(initial: DealInput, id: Option<i64>) -> impl IntoView {
         let navigate = navigate.clone();
         pending.set(true);
         error.set(None);
+        let first_save = deal_id.get_untracked().is_none();
         leptos::task::spawn_local(async move {
             let saved = save_deal_draft(deal_id.get_untracked(), input).await;
             let result = match saved {
@@ -196,7 +197,19 @@ fn DealForm(initial: DealInput, id: Option<i64>) -> impl IntoView {
                     toast(i.t("deals.submitted").to_string());
                     navigate(&format!("/deals/{id}"), Default::default());
                 }
-                Ok(_) => toast(i.t("deals.draft_saved").to_string()),
+                Ok(id) => {
+                    toast(i.t("deals.draft_saved").to_string());
+                    // A new draft gets its own address, so a reload keeps it.
+                    if first_save {
+                        navigate(
+                            &format!("/deals/{id}/edit"),
+                            leptos_router::NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        );
+                    }
+                }
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -255,7 +268,7 @@ fn DealForm(initial: DealInput, id: Option<i64>) -> impl IntoView {
                 <legend>{i.t("deals.opportunity")}</legend>
                 <TextField label="field.products" name="products" value=f.get("products") required=true errors=fe("products") />
                 <div class="field-row">
-                    <TextField label="field.value" name="value" value=f.get("value") required=true hint="field.value_hint" errors=fe("value") />
+                    <TextField label="field.value" name="value" value=f.get("value") required=true inputmode="decimal" hint="field.value_hint" errors=fe("value") />
                     <SelectField label="field.currency" name="currency" value=f.get("currency") options=currencies errors=fe("currency") />
                 </div>
                 <div class="field-row">

@@ -63,6 +63,9 @@ pub fn TextField(
     #[prop(into, optional)] errors: Signal<Vec<String>>,
     #[prop(optional)] input_type: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// The keyboard a phone shows (`decimal` for money, `numeric` for whole numbers).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
     /// i18n key of a hint under the field.
     #[prop(optional)]
@@ -95,6 +98,7 @@ pub fn TextField(
                 name=name
                 type=input_type.unwrap_or("text")
                 autocomplete=autocomplete
+                inputmode=inputmode
                 required=required
                 aria-invalid=invalid
                 aria-describedby=described
