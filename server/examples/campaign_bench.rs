@@ -5,7 +5,7 @@
 //! The SMTP server is in this process (a small one that accepts everything), so its work
 //! is in the figures too.
 //!
-//!     cargo run --release -p trellis --example campaign_bench -- [--emails 100000] [--db postgres://…]
+//!     cargo run --release -p trellis --example campaign_bench -- [--emails 100000] [--connections 64] [--db postgres://…]
 
 use app::campaigns::{LaunchInput, Recipients};
 use std::sync::Arc;
@@ -96,6 +96,9 @@ async fn main() -> anyhow::Result<()> {
     config.smtp_url = Some(smtp_url);
     // The volume is what is measured here, not the partner's rate limit.
     config.campaign_rate_per_minute = i64::MAX / 2;
+    config.smtp_connections = arg("--connections")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
     let state = app::server::AppState {
         db: db.clone(),
         config: Arc::new(config),
@@ -157,7 +160,8 @@ async fn main() -> anyhow::Result<()> {
     let got = received.load(Ordering::Relaxed);
     println!(
         "first touch: {written} emails rendered and written, {got} accepted by the SMTP server \
-         in {secs:.1} s = {:.0} messages/s; peak RSS {:.0} MiB",
+         over {} connections in {secs:.1} s = {:.0} messages/s; peak RSS {:.0} MiB",
+        state.config.smtp_connections,
         got as f64 / secs,
         peak_rss_mib()
     );

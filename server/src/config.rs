@@ -25,6 +25,7 @@ pub struct Config {
     pub xapi_username: Option<String>,
     pub xapi_password: Option<String>,
     pub campaign_rate_per_minute: i64,
+    pub smtp_connections: usize,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -100,6 +101,13 @@ impl Config {
                 },
                 None => 600,
             },
+            smtp_connections: match var("TRELLIS_SMTP_CONNECTIONS") {
+                Some(v) => match v.parse::<usize>() {
+                    Ok(n) if (1..=500).contains(&n) => n,
+                    _ => bail!("TRELLIS_SMTP_CONNECTIONS must be a whole number from 1 to 500"),
+                },
+                None => 16,
+            },
         })
     }
 
@@ -115,6 +123,7 @@ impl Config {
         c.xapi_username = self.xapi_username.clone();
         c.xapi_password = self.xapi_password.clone();
         c.campaign_rate_per_minute = self.campaign_rate_per_minute;
+        c.smtp_connections = self.smtp_connections;
         c
     }
 }

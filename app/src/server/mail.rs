@@ -198,8 +198,8 @@ pub async fn reclaim(
     Ok(owned)
 }
 
-/// Delivers messages this caller owns (`sending`) over one pooled SMTP connection set, a
-/// few at a time. Each ends `sent`, `failed` (refused for good, with the answer) or back in
+/// Delivers messages this caller owns (`sending`) over pooled SMTP connections,
+/// `TRELLIS_SMTP_CONNECTIONS` at a time. Each ends `sent`, `failed` (refused for good, with the answer) or back in
 /// the queue with a `mail.send` job (a passing fault: retried with backoff). Returns how
 /// many were accepted by the relay.
 pub async fn deliver_batch(state: &AppState, ids: &[i64]) -> Result<usize, AppError> {
@@ -210,9 +210,14 @@ pub async fn deliver_batch(state: &AppState, ids: &[i64]) -> Result<usize, AppEr
     if ids.is_empty() {
         return Ok(0);
     }
+    let connections = state.config.smtp_connections.max(1);
     let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
         .map_err(|e| crate::error::internal(format!("SMTP_URL: {e}")))?
         .timeout(Some(Duration::from_secs(10)))
+        .pool_config(
+            lettre::transport::smtp::PoolConfig::new()
+                .max_size(u32::try_from(connections).unwrap_or(16)),
+        )
         .build();
     let mut mails = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
@@ -251,7 +256,10 @@ pub async fn deliver_batch(state: &AppState, ids: &[i64]) -> Result<usize, AppEr
                 (id, sent)
             }
         })
-        .buffer_unordered(8)
+        // Each connection waits for the relay's answer to each message (and, with lettre's
+        // two writes per message, for the relay's delayed acknowledgement): throughput
+        // comes from several connections at once.
+        .buffer_unordered(connections)
         .collect()
         .await;
     let sent: Vec<i64> = results

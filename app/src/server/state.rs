@@ -33,6 +33,9 @@ pub struct AppConfig {
     /// `TRELLIS_CAMPAIGN_RATE_PER_MINUTE`: campaign emails one partner sends a minute, at
     /// most (over all its launches and every server).
     pub campaign_rate_per_minute: i64,
+    /// `TRELLIS_SMTP_CONNECTIONS`: connections to the relay a batch of campaign mail uses
+    /// at once (each waits for the relay's answer to every message).
+    pub smtp_connections: usize,
 }
 
 impl AppConfig {
@@ -55,6 +58,7 @@ impl AppConfig {
             xapi_username: None,
             xapi_password: None,
             campaign_rate_per_minute: 600,
+            smtp_connections: 16,
         }
     }
 }
