@@ -276,8 +276,8 @@ const BATCH: i64 = 500;
 /// launches); queues the next run for the rest or the next touch. Each touch's MJML is
 /// rendered once per run and filled in per recipient. A batch of sends is claimed (guarded
 /// update) and its messages written to the outbox in one transaction, then delivered to
-/// the SMTP relay over pooled connections; a batch whose run stopped before delivering is
-/// taken over later. Returns how many messages went to the outbox.
+/// the SMTP relay over pooled connections while the next batch is written; a batch whose
+/// run stopped before delivering is taken over later. Returns how many messages went to the outbox.
 pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usize, AppError> {
     let db = &state.db;
     let Some(launch): Option<LaunchRow> = sqlx::query_as(
@@ -352,6 +352,8 @@ pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usiz
     .await?;
     let mut budget = (state.config.campaign_rate_per_minute - sent_last_minute).max(0);
     let mut sent = 0;
+    // The previous batch goes to the relay while the next one is written.
+    let mut delivering: Option<tokio::task::JoinHandle<Result<usize, AppError>>> = None;
     while budget > 0 {
         let due: Vec<DueSend> = sqlx::query_as(
             "SELECT s.id, s.position, c.email, c.first_name, c.last_name, c.company, \
@@ -452,8 +454,17 @@ pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usiz
         tx.commit().await?;
         sent += written.len();
         if smtp {
-            crate::server::mail::deliver_batch(state, &written).await?;
+            if let Some(previous) = delivering.take() {
+                previous.await.map_err(crate::error::internal)??;
+            }
+            let state = state.clone();
+            delivering = Some(tokio::spawn(async move {
+                crate::server::mail::deliver_batch(&state, &written).await
+            }));
         }
+    }
+    if let Some(last) = delivering.take() {
+        last.await.map_err(crate::error::internal)??;
     }
     // What is left: more due now (the budget ran out), later touches, or messages another
     // run is still delivering (looked at again when its lease ends).
