@@ -61,21 +61,18 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
 #[component]
 fn Bell(unread: i64) -> impl IntoView {
     let i = use_i18n();
-    let label = if unread > 0 {
-        format!(
-            "{} ({unread} {})",
-            i.t("nav.notifications"),
-            i.t("nav.unread")
-        )
-    } else {
-        i.t("nav.notifications").to_string()
-    };
+    // The name is the link's own text (the count visible, the words for screen readers),
+    // so what is seen is part of what is read.
     view! {
-        <A href="/notifications" attr:class="bell" attr:data-testid="bell" attr:aria-label=label>
+        <A href="/notifications" attr:class="bell" attr:data-testid="bell">
             <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
                 <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" />
             </svg>
-            {(unread > 0).then(|| view! { <span class="bell-count" data-testid="bell-count" aria-hidden="true">{unread}</span> })}
+            <span class="visually-hidden">{i.t("nav.notifications")}" "</span>
+            {(unread > 0).then(|| view! {
+                <span class="bell-count" data-testid="bell-count">{unread}</span>
+                <span class="visually-hidden">" "{i.t("nav.unread")}</span>
+            })}
         </A>
     }
 }
