@@ -128,8 +128,11 @@ test("a partner previews the demo campaign at phone and desktop width, launches 
 
   // The editable region, then launch.
   await page.getByLabel("Your text").fill(`A note from Nina (${stamp})`);
-  await page.getByTestId("refresh-preview").click();
-  await expect(page.frameLocator("iframe").first().locator("body")).toContainText(`A note from Nina (${stamp})`);
+  // The preview follows the text once asked (asked again if the first ask raced the typing).
+  await expect(async () => {
+    await page.getByTestId("refresh-preview").click();
+    await expect(page.frameLocator("iframe").first().locator("body")).toContainText(`A note from Nina (${stamp})`, { timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
   await page.getByRole("button", { name: "Launch to my contacts" }).click();
   await expect(page.getByText("Launched. Progress shows under Launches.")).toBeVisible();
 
