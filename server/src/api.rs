@@ -13,6 +13,7 @@ pub fn routes(per_minute: u32) -> Router<AppState> {
         .merge(app::campaigns::rest::routes())
         .merge(app::campaigns::web::routes())
         .merge(app::campaigns::logo::routes())
+        .merge(app::campaigns::one_pager::routes())
         .route(
             "/api/v1/openapi.json",
             // Built once per process: the document only changes with the code.

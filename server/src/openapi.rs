@@ -44,6 +44,8 @@ impl Modify for Bearer {
         app::campaigns::rest::get_stats,
         app::campaigns::rest::launch,
         app::campaigns::rest::get_launch,
+        app::campaigns::rest::review_launch,
+        app::campaigns::one_pager::api,
         app::campaigns::rest::list_contacts,
         app::campaigns::rest::create_contact,
         app::campaigns::rest::get_contact,

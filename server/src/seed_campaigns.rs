@@ -59,6 +59,14 @@ pub async fn demo_campaigns(db: &Db) -> Result<()> {
                 image_url: String::new(),
                 link: String::new(),
             }],
+            one_pager_title: "Your 30-day path to Acme Cloud, with {{partner.name}}".into(),
+            one_pager_body: "{{region:body}}\n\n\
+                             What the assessment gives you:\n\
+                             - a map of your workloads and what they depend on\n\
+                             - a 30-day migration plan with fixed milestones\n\
+                             - a cost comparison before you commit\n\n\
+                             Call {{partner.phone}} or visit {{partner.website}} to book a slot."
+                .into(),
             publish: true,
             ..Default::default()
         },
@@ -101,6 +109,14 @@ pub async fn demo_campaigns(db: &Db) -> Result<()> {
             landing_title: "Buchen Sie Ihre Migrationsanalyse bei {{partner.name}}".into(),
             landing_body: "In einer Stunde erfasst **{{partner.name}}** Ihre Workloads und gibt \
                            Ihnen einen 30-Tage-Plan. Hinterlassen Sie Ihre Daten, wir rufen an."
+                .into(),
+            one_pager_title: "Ihr 30-Tage-Weg zu Acme Cloud, mit {{partner.name}}".into(),
+            one_pager_body: "{{region:body}}\n\n\
+                             Was Ihnen die Analyse bringt:\n\
+                             - eine Übersicht Ihrer Workloads und ihrer Abhängigkeiten\n\
+                             - einen 30-Tage-Migrationsplan mit festen Meilensteinen\n\
+                             - einen Kostenvergleich, bevor Sie sich festlegen\n\n\
+                             Rufen Sie {{partner.phone}} an oder besuchen Sie {{partner.website}}."
                 .into(),
             publish: true,
             translation_of: Some(english),

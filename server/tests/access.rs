@@ -759,6 +759,49 @@ fn rows(i: &Ids) -> Vec<Row> {
             ["401", "deny", "deny", "200", "200", "200"],
         ),
         r(
+            "POST /api/v1/launches/{id}/review",
+            Rest(
+                "POST",
+                format!("/api/v1/launches/{}/review", i.launch),
+                Some(json!({ "approve": false })),
+            ),
+            ["401", "403", "403", "422", "403", "422"],
+        ),
+        r(
+            "pending_launches",
+            Fn("pending_launches", vec![f("template_id", &i.template)]),
+            ["401", "403", "403", "200", "403", "200"],
+        ),
+        r(
+            "review_launch",
+            FnJson(
+                "review_launch",
+                json!({ "id": i.launch.parse::<i64>().unwrap_or(0), "input": { "approve": false } }),
+            ),
+            ["401", "403", "403", "422", "403", "422"],
+        ),
+        r(
+            "GET /api/v1/campaigns/{id}/one-pager.pdf",
+            Rest(
+                "GET",
+                format!("/api/v1/campaigns/{}/one-pager.pdf", i.template),
+                None,
+            ),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        r(
+            "GET /campaigns/{id}/one-pager.pdf",
+            Page(
+                "GET",
+                format!(
+                    "/campaigns/{}/one-pager.pdf?launch={}",
+                    i.template, i.launch
+                ),
+                None,
+            ),
+            ["401", "200", "404", "404", "404", "404"],
+        ),
+        r(
             "GET /api/v1/contacts",
             Rest("GET", "/api/v1/contacts".into(), None),
             ["401", "403", "200", "403", "403", "403"],

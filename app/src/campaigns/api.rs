@@ -126,3 +126,15 @@ pub async fn update_campaign_template(id: i64, input: TemplateInput) -> Result<(
 pub async fn get_campaign_stats(id: i64) -> Result<CampaignStats, AppError> {
     respond(async { sending::stats(&app_state()?.db, &caller()?, id).await }.await)
 }
+
+/// Launches of a template waiting for approval (vendor campaign staff).
+#[server(endpoint = "pending_launches")]
+pub async fn pending_launches(template_id: i64) -> Result<Vec<LaunchView>, AppError> {
+    respond(async { approval::pending(&app_state()?.db, &caller()?, template_id).await }.await)
+}
+
+/// Approves a launch waiting for approval, or sends it back with a note.
+#[server(endpoint = "review_launch", input = leptos::server_fn::codec::Json)]
+pub async fn review_launch(id: i64, input: LaunchReview) -> Result<LaunchView, AppError> {
+    respond(async { approval::review(&app_state()?.db, &caller()?, id, &input, now()).await }.await)
+}

@@ -212,6 +212,9 @@ fn TemplateForm(
     let landing_title = s(&initial.landing_title);
     let landing_body = s(&initial.landing_body);
     let publish = RwSignal::new(initial.publish);
+    let approval = RwSignal::new(initial.approval_required);
+    let pager_title = s(&initial.one_pager_title);
+    let pager_body = s(&initial.one_pager_body);
     let touches = Rows::new(&initial.touches, TouchDraft::new);
     let editable = Rows::new(&initial.editable, RegionDraft::new);
     let posts = Rows::new(&initial.social_posts, PostDraft::new);
@@ -238,6 +241,9 @@ fn TemplateForm(
                     "" => None,
                     v => Some(v.parse().unwrap_or(0)),
                 },
+                approval_required: approval.get_untracked(),
+                one_pager_title: pager_title.get_untracked(),
+                one_pager_body: pager_body.get_untracked(),
             });
         }>
             <FormAlert error=err />
@@ -343,6 +349,17 @@ fn TemplateForm(
                 {i.t("template.add_post")}
             </button></p>
 
+            <h2>{i.t("template.one_pager")}</h2>
+            <p class="hint">{i.t("template.one_pager_hint")}</p>
+            <TextField label="template.one_pager_title" name="one_pager_title" value=pager_title errors=fe("one_pager_title") />
+            <TextArea label="template.one_pager_body" name="one_pager_body" value=pager_body errors=fe("one_pager_body") />
+
+            <h2>{i.t("template.approval")}</h2>
+            <label class="check">
+                <input type="checkbox" name="approval_required" data-testid="approval-required" prop:checked=move || approval.get()
+                    on:change=move |ev| approval.set(event_target_checked(&ev)) />
+                {i.t("template.approval_required")}
+            </label>
             <label class="check">
                 <input type="checkbox" name="publish" prop:checked=move || publish.get()
                     on:change=move |ev| publish.set(event_target_checked(&ev)) />

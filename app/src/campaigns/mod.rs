@@ -12,9 +12,12 @@
 //! addresses) and `sending` (the job that sends what is due).
 
 pub mod api;
+pub mod approval_page;
 pub mod editor_page;
 pub mod pages;
 
+#[cfg(feature = "ssr")]
+pub mod approval;
 #[cfg(feature = "ssr")]
 pub mod brand;
 #[cfg(feature = "ssr")]
@@ -23,6 +26,8 @@ pub mod contacts;
 pub mod links;
 #[cfg(feature = "ssr")]
 pub mod logo;
+#[cfg(feature = "ssr")]
+pub mod one_pager;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]
@@ -54,8 +59,12 @@ code_enum!(
 );
 
 code_enum!(
-    /// A launch: waiting for its start, sending, or every touch handed to the mail queue.
+    /// A launch: waiting for approval (the partner edited a template that asks for it;
+    /// nothing goes out until vendor staff approve), sent back by them with a note (never
+    /// sent), waiting for its start, sending, or every touch handed to the mail queue.
     LaunchStatus {
+        PendingApproval = "pending_approval",
+        Rejected = "rejected",
         Scheduled = "scheduled",
         Sending = "sending",
         Done = "done",
@@ -114,6 +123,13 @@ pub struct TemplateInput {
     /// partners see them as one campaign and pick the language.
     #[serde(deserialize_with = "crate::domain::whole::optional")]
     pub translation_of: Option<i64>,
+    /// Launches whose editable regions differ from the defaults wait for vendor approval.
+    pub approval_required: bool,
+    /// A co-branded one-page PDF: its title (empty: the template has none) and its text
+    /// (plain text with merge fields and regions; a blank line starts a paragraph, `- `
+    /// a bullet).
+    pub one_pager_title: String,
+    pub one_pager_body: String,
 }
 
 /// A template with everything its writers wrote, for the editor and `GET
@@ -154,6 +170,9 @@ pub struct TemplateSummary {
     pub touches: i64,
     pub editable: Vec<RegionSpec>,
     pub translation_of: Option<i64>,
+    pub approval_required: bool,
+    /// It has a co-branded one-page PDF.
+    pub one_pager: bool,
 }
 
 /// A partner's brand, merged into what it sends.
@@ -257,6 +276,19 @@ pub struct LaunchView {
     /// Recipients whose mail server refused the message, with its answer (the
     /// partner's own staff only; vendor staff see the count in `failed`).
     pub rejections: Vec<Rejection>,
+    /// What the partner wrote in the editable regions (for approval).
+    pub regions: std::collections::BTreeMap<String, String>,
+    /// Why vendor staff sent it back, or what they said approving it.
+    pub review_note: String,
+}
+
+/// Vendor staff's answer to a launch waiting for approval.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LaunchReview {
+    pub approve: bool,
+    /// Required when sending it back: what to change.
+    pub note: String,
 }
 
 /// A campaign's results: in total and per partner (counts only; never a contact).

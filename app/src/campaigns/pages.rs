@@ -31,6 +31,7 @@ fn launch_row(i: I18n, l: LaunchView, vendor: bool) -> impl IntoView {
                 {l.template_name}
                 {(!l.list.is_empty()).then(|| view! { <br /><span class="hint">{i.tf("campaign.to_list", &[("list", &l.list)])}</span> })}
                 {(l.status == LaunchStatus::Scheduled).then(|| view! { <br /><span class="hint">{format::date_time(i.locale(), l.starts_at)}</span> })}
+                {(!l.review_note.is_empty()).then(|| view! { <br /><span class="hint" data-testid="review-note">{i.t("approval.note")}": "{l.review_note.clone()}</span> })}
                 {refused}
             </td>
             {vendor.then(|| view! { <td>{l.org_name.clone()}</td> })}
@@ -317,7 +318,8 @@ pub fn CampaignPage() -> impl IntoView {
                     .unwrap_or_default();
                 let template_id = t.id;
                 let u = user.await.ok().flatten();
-                let manage = u.as_ref().is_some_and(|u| u.can(Action::ManageCampaigns));
+                let manage = u.as_ref().is_some_and(|u| u.vendor && u.can(Action::ManageCampaigns));
+                let editable = t.editable.clone();
                 let can_launch = u.as_ref().is_some_and(|u| u.can(Action::LaunchCampaigns));
                 // The lists (tags) of the partner's contacts.
                 let tags: Vec<(String, String)> = if can_launch {
@@ -338,6 +340,14 @@ pub fn CampaignPage() -> impl IntoView {
                     </div>
                     <p class="hint">{t.description.clone()}</p>
                     {(versions.len() > 1).then(|| view! { <p>{i.t("template.language")}": "<LanguageLinks versions current=template_id /></p> })}
+                    {t.one_pager.then(|| view! {
+                        <p><a class="btn" rel="external" target="_blank" data-testid="one-pager"
+                            href=move || { let p = as_partner.get(); if p.is_empty() { format!("/campaigns/{template_id}/one-pager.pdf") } else { format!("/campaigns/{template_id}/one-pager.pdf?as_partner={p}") } }>
+                            {i.t("campaign.one_pager")}
+                        </a></p>
+                    })}
+                    {(t.approval_required && can_launch).then(|| view! { <p class="alert warning" data-testid="approval-hint">{i.t("campaign.approval_hint")}</p> })}
+                    {manage.then(|| view! { <crate::campaigns::approval_page::Approvals template_id editable /> })}
                     <form class="form" data-testid="launch-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
                         ev.prevent_default();
                         launch.dispatch(LaunchCampaign { template_id, input: LaunchInput {

@@ -354,6 +354,36 @@ pub fn merge_brand(text: &str, brand: &BrandKit) -> String {
     substitute(text, &c.vars(), &BTreeMap::new(), str::to_string)
 }
 
+/// Plain text (a one-pager's) merged with the partner's brand kit and region texts (the
+/// default where a region is left empty); contact fields are empty.
+pub fn merge_plain(
+    text: &str,
+    brand: &BrandKit,
+    editable: &[RegionSpec],
+    region_values: &BTreeMap<String, String>,
+) -> String {
+    let c = Context {
+        brand,
+        recipient: &Recipient::default(),
+        landing_url: String::new(),
+        unsubscribe_url: String::new(),
+        editable,
+        region_values,
+        locale: Locale::En,
+    };
+    let regions = editable
+        .iter()
+        .map(|r| {
+            let value = region_values
+                .get(&r.name)
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or(&r.default);
+            (r.name.clone(), value.clone())
+        })
+        .collect();
+    substitute(text, &c.vars(), &regions, str::to_string)
+}
+
 /// Checks a template's MJML: it parses and renders with sample values.
 pub fn check_mjml(mjml: &str) -> Result<(), String> {
     let brand = BrandKit {

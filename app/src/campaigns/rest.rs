@@ -3,8 +3,9 @@
 //! update, erase, import), launches (create, read) and leads.
 
 use super::{
-    BrandKit, CampaignStats, Contact, ContactInput, LaunchInput, LaunchView, TemplateDetail,
-    TemplateInput, TemplateSummary, brand, contacts, sending, service, templates,
+    BrandKit, CampaignStats, Contact, ContactInput, LaunchInput, LaunchReview, LaunchView,
+    TemplateDetail, TemplateInput, TemplateSummary, approval, brand, contacts, sending, service,
+    templates,
 };
 use crate::server::rest::{ApiCaller, ApiJson, ApiPath, Problem};
 use crate::server::{AppState, now};
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/campaigns/{id}/stats", get(get_stats))
         .route("/api/v1/campaigns/{id}/launches", post(launch))
         .route("/api/v1/launches/{id}", get(get_launch))
+        .route("/api/v1/launches/{id}/review", post(review_launch))
         .route("/api/v1/contacts", get(list_contacts).post(create_contact))
         .route("/api/v1/contacts/import", post(import_contacts))
         .route(
@@ -115,6 +117,21 @@ pub async fn get_launch(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<LaunchView>, Problem> {
     Ok(Json(sending::view(&s.db, &c, id).await?))
+}
+
+/// Approves a launch waiting for approval (`{"approve": true}`) or sends it back with a
+/// note (`{"approve": false, "note": "…"}`). Vendor staff who manage campaigns.
+#[utoipa::path(post, path = "/api/v1/launches/{id}/review", request_body = Object,
+    params(("id" = i64, Path, description = "the launch")),
+    responses((status = 200, body = Object, description = "the launch after the decision"), (status = 409, body = Problem, description = "the launch is not waiting for approval"), (status = 422, body = Problem, description = "a note is required to send it back")),
+    security(("bearer" = [])))]
+pub async fn review_launch(
+    State(s): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<LaunchReview>,
+) -> Result<Json<LaunchView>, Problem> {
+    Ok(Json(approval::review(&s.db, &c, id, &input, now()).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/contacts",

@@ -23,7 +23,7 @@ pub const SEND_JOB: &str = "campaigns.send";
 const DAY: i64 = 86_400;
 
 /// Queues the next run of a launch's sending (in the caller's transaction or not).
-async fn queue<'e, E>(exec: E, launch_id: i64, at: i64) -> Result<(), AppError>
+pub(super) async fn queue<'e, E>(exec: E, launch_id: i64, at: i64) -> Result<(), AppError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -157,6 +157,7 @@ pub async fn launch(
     p.into_result()?;
     let suppressed = store::suppressed(db, c.org_id).await?;
     let starts_at = input.starts_at.filter(|t| *t > now).unwrap_or(now);
+    let pending = super::approval::needed(&template, &input.regions);
     let mut tx = db.pool.begin().await?;
     let launch_id: i64 = sqlx::query_scalar(
         "INSERT INTO campaign_launches (template_id, org_id, created_by, region_values, status, \
@@ -167,7 +168,11 @@ pub async fn launch(
     .bind(c.org_id)
     .bind(c.user_id)
     .bind(serde_json::to_string(&input.regions).unwrap_or_default())
-    .bind(LaunchStatus::Scheduled.code())
+    .bind(if pending {
+        LaunchStatus::PendingApproval.code()
+    } else {
+        LaunchStatus::Scheduled.code()
+    })
     .bind(starts_at)
     .bind(now)
     .bind(&list)
@@ -225,12 +230,17 @@ pub async fn launch(
                 "list": list,
                 "starts_at": starts_at,
                 "track_opens": input.track_opens,
+                "pending_approval": pending,
             })),
         },
     )
     .await?;
-    // In the launch's transaction: a launch committed is a launch that will be sent.
-    queue(&mut *tx, launch_id, starts_at).await?;
+    if pending {
+        super::approval::ask(&mut tx, launch_id, &template).await?;
+    } else {
+        // In the launch's transaction: a launch committed is a launch that will be sent.
+        queue(&mut *tx, launch_id, starts_at).await?;
+    }
     tx.commit().await?;
     Ok(launch_id)
 }
@@ -249,6 +259,8 @@ struct DueSend {
 
 #[derive(sqlx::FromRow)]
 struct LaunchRow {
+    #[sqlx(try_from = "String")]
+    status: LaunchStatus,
     template_id: i64,
     org_id: i64,
     region_values: String,
@@ -281,7 +293,8 @@ const BATCH: i64 = 500;
 pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usize, AppError> {
     let db = &state.db;
     let Some(launch): Option<LaunchRow> = sqlx::query_as(
-        "SELECT template_id, org_id, region_values, track_opens FROM campaign_launches WHERE id = $1",
+        "SELECT status, template_id, org_id, region_values, track_opens FROM campaign_launches \
+         WHERE id = $1",
     )
     .bind(launch_id)
     .fetch_optional(&db.pool)
@@ -289,6 +302,13 @@ pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usiz
     else {
         return Ok(0);
     };
+    // Nothing of a launch waiting for approval, or sent back, goes out.
+    if matches!(
+        launch.status,
+        LaunchStatus::PendingApproval | LaunchStatus::Rejected
+    ) {
+        return Ok(0);
+    }
     sqlx::query("UPDATE campaign_launches SET status = $1 WHERE id = $2 AND status = $3")
         .bind(LaunchStatus::Sending.code())
         .bind(launch_id)
@@ -370,7 +390,7 @@ pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usiz
         }
         budget -= due.len() as i64;
         let mut tx = db.pool.begin().await?;
-        let mut written: Vec<i64> = Vec::with_capacity(due.len());
+        let mut written = Vec::with_capacity(due.len());
         for d in &due {
             let touch = prepared.get(&d.position);
             // Consent can be withdrawn between the launch and a later touch, and the
@@ -428,27 +448,23 @@ pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usiz
                 continue;
             }
             if let Ok(r) = rendered {
-                let outbox = crate::server::mail::record_for_batch(
-                    &mut tx,
-                    smtp,
-                    &crate::server::mail::Mail {
-                        to: d.email.clone(),
-                        subject: r.subject,
-                        body: r.text,
-                        html: Some(r.html),
-                        from_name: Some(brand.sender_name.clone()),
-                        reply_to: Some(brand.sender_email.clone()),
-                        list_unsubscribe: Some(unsubscribe_url),
-                    },
-                    now,
-                )
-                .await?;
+                let mail = crate::server::mail::Mail {
+                    to: d.email.clone(),
+                    subject: r.subject,
+                    body: r.text,
+                    html: Some(r.html),
+                    from_name: Some(brand.sender_name.clone()),
+                    reply_to: Some(brand.sender_email.clone()),
+                    list_unsubscribe: Some(unsubscribe_url),
+                };
+                let outbox =
+                    crate::server::mail::record_for_batch(&mut tx, smtp, &mail, now).await?;
                 sqlx::query("UPDATE campaign_sends SET outbox_id = $1 WHERE id = $2")
                     .bind(outbox)
                     .bind(d.id)
                     .execute(&mut *tx)
                     .await?;
-                written.push(outbox);
+                written.push((outbox, mail));
             }
         }
         tx.commit().await?;
@@ -459,7 +475,7 @@ pub async fn send_due(state: &AppState, launch_id: i64, now: i64) -> Result<usiz
             }
             let state = state.clone();
             delivering = Some(tokio::spawn(async move {
-                crate::server::mail::deliver_batch(&state, &written).await
+                crate::server::mail::deliver_mails(&state, written).await
             }));
         }
     }
@@ -509,6 +525,8 @@ struct ViewRow {
     skipped_suppressed: i64,
     list_tag: String,
     track_opens: i64,
+    region_values: String,
+    review_note: String,
     sent: i64,
     queued: i64,
     failed: i64,
@@ -543,6 +561,8 @@ impl From<ViewRow> for LaunchView {
             opens: (r.track_opens == 1).then_some(r.opens),
             list: r.list_tag,
             rejections: Vec::new(),
+            regions: serde_json::from_str(&r.region_values).unwrap_or_default(),
+            review_note: r.review_note,
         }
     }
 }
@@ -558,7 +578,7 @@ fn view_sql(filter: &str) -> String {
     };
     format!(
         "SELECT l.id, l.template_id, t.name AS template_name, o.name AS org_name, l.status, l.starts_at, \
-         l.recipients, l.skipped_no_consent, l.skipped_suppressed, l.list_tag, l.track_opens, \
+         l.recipients, l.skipped_no_consent, l.skipped_suppressed, l.list_tag, l.track_opens, l.region_values, l.review_note, \
          (SELECT COUNT(*) FROM campaign_sends s LEFT JOIN outbox m ON m.id = s.outbox_id \
           WHERE s.launch_id = l.id AND s.status = 'sent' AND (m.status IS NULL OR m.status <> 'failed')) AS sent, \
          (SELECT COUNT(*) FROM campaign_sends s WHERE s.launch_id = l.id AND s.status = 'queued') AS queued, \
@@ -642,6 +662,22 @@ pub async fn view(db: &Db, c: &Caller, id: i64) -> Result<LaunchView, AppError> 
         out.rejections = rejections(db, id).await?;
     }
     Ok(out)
+}
+
+/// A template's launches in one status, oldest first (the caller checked who may see them).
+pub async fn with_status(
+    db: &Db,
+    template_id: i64,
+    status: LaunchStatus,
+) -> Result<Vec<LaunchView>, AppError> {
+    let rows: Vec<ViewRow> = sqlx::query_as(&view_sql(
+        "l.template_id = $1 AND l.status = $2 ORDER BY l.created_at, l.id LIMIT 200",
+    ))
+    .bind(template_id)
+    .bind(status.code())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(LaunchView::from).collect())
 }
 
 /// A campaign's results, per partner and in total: vendor staff who see partners or

@@ -121,7 +121,11 @@ pub async fn convert_lead(db: &Db, c: &Caller, id: i64) -> Result<i64, AppError>
 
 /// The brand a preview shows: the caller's own organisation's; for vendor staff who see
 /// partners, the chosen partner's (by slug), else a placeholder.
-async fn preview_brand(db: &Db, c: &Caller, as_partner: &str) -> Result<BrandKit, AppError> {
+pub(super) async fn preview_brand(
+    db: &Db,
+    c: &Caller,
+    as_partner: &str,
+) -> Result<BrandKit, AppError> {
     if !c.vendor {
         return Ok(store::brand_kit(db, c.org_id).await?.unwrap_or_default());
     }

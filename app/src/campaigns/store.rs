@@ -21,6 +21,9 @@ pub struct TemplateRow {
     pub landing_body: String,
     pub social_posts: String,
     pub translation_of: Option<i64>,
+    pub approval_required: i64,
+    pub one_pager_title: String,
+    pub one_pager_body: String,
     pub touches: i64,
 }
 
@@ -32,7 +35,7 @@ impl TemplateRow {
 
 const TEMPLATE_COLS: &str = "t.id, t.name, t.description, t.language, t.status, t.partner_types, \
      t.tiers, t.regions, t.regions_spec, t.landing_title, t.landing_body, t.social_posts, \
-     t.translation_of, \
+     t.translation_of, t.approval_required, t.one_pager_title, t.one_pager_body, \
      (SELECT COUNT(*) FROM campaign_touches ct WHERE ct.template_id = t.id) AS touches";
 
 pub async fn templates(db: &Db) -> Result<Vec<TemplateRow>, AppError> {
@@ -85,6 +88,9 @@ pub struct NewTemplate {
     pub landing_body: String,
     pub social_posts: String,
     pub translation_of: Option<i64>,
+    pub approval_required: bool,
+    pub one_pager_title: String,
+    pub one_pager_body: String,
 }
 
 async fn insert_touches(
@@ -107,7 +113,7 @@ async fn insert_touches(
     Ok(())
 }
 
-/// Binds a template's twelve stored fields, in the order both statements name them.
+/// Binds a template's fifteen stored fields, in the order both statements name them.
 fn bind_template<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     t: &'q NewTemplate,
@@ -124,6 +130,9 @@ fn bind_template<'q>(
         .bind(&t.landing_body)
         .bind(&t.social_posts)
         .bind(t.translation_of)
+        .bind(i64::from(t.approval_required))
+        .bind(&t.one_pager_title)
+        .bind(&t.one_pager_body)
 }
 
 pub async fn insert_template(
@@ -137,9 +146,10 @@ pub async fn insert_template(
     let id: i64 = bind_template(
         sqlx::query(
             "INSERT INTO campaign_templates (name, description, language, status, partner_types, tiers, \
-             regions, regions_spec, landing_title, landing_body, social_posts, translation_of, created_by, \
-             created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING id",
+             regions, regions_spec, landing_title, landing_body, social_posts, translation_of, \
+             approval_required, one_pager_title, one_pager_body, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) \
+             RETURNING id",
         ),
         t,
     )
@@ -160,7 +170,8 @@ pub async fn update_template(db: &Db, id: i64, t: &NewTemplate, now: i64) -> Res
         sqlx::query(
             "UPDATE campaign_templates SET name = $1, description = $2, language = $3, status = $4, \
              partner_types = $5, tiers = $6, regions = $7, regions_spec = $8, landing_title = $9, \
-             landing_body = $10, social_posts = $11, translation_of = $12, updated_at = $13 WHERE id = $14",
+             landing_body = $10, social_posts = $11, translation_of = $12, approval_required = $13, \
+             one_pager_title = $14, one_pager_body = $15, updated_at = $16 WHERE id = $17",
         ),
         t,
     )

@@ -146,6 +146,25 @@ async fn check(db: &Db, input: &TemplateInput, own: Option<i64>) -> Result<NewTe
         https_or_empty(&mut p, &format!("social_posts.{i}.image_url"), &s.image_url);
         https_or_empty(&mut p, &format!("social_posts.{i}.link"), &s.link);
     }
+    let one_pager_title = text(
+        &mut p,
+        "one_pager_title",
+        &input.one_pager_title,
+        120,
+        false,
+    );
+    let one_pager_body = text(
+        &mut p,
+        "one_pager_body",
+        &input.one_pager_body,
+        3_000,
+        false,
+    );
+    if one_pager_title.is_empty() && !one_pager_body.is_empty() {
+        p.add("one_pager_title", "err.required");
+    }
+    check_tokens(&mut p, "one_pager_title", &one_pager_title, &[]);
+    check_tokens(&mut p, "one_pager_body", &one_pager_body, &editable);
     if let Some(original) = input.translation_of {
         // The original must be another template, not a translation itself, in the other
         // language.
@@ -182,6 +201,9 @@ async fn check(db: &Db, input: &TemplateInput, own: Option<i64>) -> Result<NewTe
         landing_body,
         social_posts: serde_json::to_string(&input.social_posts).unwrap_or_default(),
         translation_of: input.translation_of,
+        approval_required: input.approval_required,
+        one_pager_title,
+        one_pager_body,
     })
 }
 
@@ -278,6 +300,9 @@ pub async fn detail(db: &Db, c: &Caller, id: i64) -> Result<super::TemplateDetai
             social_posts: social,
             publish: t.status == TemplateStatus::Published,
             translation_of: t.translation_of,
+            approval_required: t.approval_required == 1,
+            one_pager_title: t.one_pager_title,
+            one_pager_body: t.one_pager_body,
         },
     })
 }
@@ -315,6 +340,8 @@ fn summary(t: TemplateRow) -> TemplateSummary {
         status: t.status,
         touches: t.touches,
         translation_of: t.translation_of,
+        approval_required: t.approval_required == 1,
+        one_pager: !t.one_pager_title.is_empty(),
     }
 }
 

@@ -6,11 +6,10 @@
 use super::AppState;
 use super::jobs::{self, Enqueue, Job};
 use crate::error::AppError;
+use lettre::Message;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::Row;
-use std::time::Duration;
 
 #[derive(Debug, Clone, Default)]
 pub struct Mail {
@@ -154,7 +153,7 @@ pub async fn run_send_job(state: AppState, job: Job) -> Result<(), String> {
 
 /// Why a message did not go: refused for good (the address or the content), or worth
 /// another try later (the connection, a 4xx answer).
-enum Failure {
+pub enum Failure {
     Refused(String),
     Later(String),
 }
@@ -203,22 +202,6 @@ pub async fn reclaim(
 /// the queue with a `mail.send` job (a passing fault: retried with backoff). Returns how
 /// many were accepted by the relay.
 pub async fn deliver_batch(state: &AppState, ids: &[i64]) -> Result<usize, AppError> {
-    use futures::StreamExt;
-    let Some(url) = state.config.smtp_url.as_deref() else {
-        return Ok(0);
-    };
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    let connections = state.config.smtp_connections.max(1);
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map_err(|e| crate::error::internal(format!("SMTP_URL: {e}")))?
-        .timeout(Some(Duration::from_secs(10)))
-        .pool_config(
-            lettre::transport::smtp::PoolConfig::new()
-                .max_size(u32::try_from(connections).unwrap_or(16)),
-        )
-        .build();
     let mut mails = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let list = chunk
@@ -237,30 +220,21 @@ pub async fn deliver_batch(state: &AppState, ids: &[i64]) -> Result<usize, AppEr
             mails.push((id, Mail::from_row(&row)?));
         }
     }
-    let from = state.config.mail_from.clone();
-    let results: Vec<(i64, Result<(), Failure>)> = futures::stream::iter(mails)
-        .map(|(id, mail)| {
-            let transport = transport.clone();
-            let from = from.clone();
-            async move {
-                let sent = match message(&from, &mail) {
-                    Err(e) => Err(Failure::Refused(e)),
-                    Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e| {
-                        if e.is_permanent() {
-                            Failure::Refused(e.to_string())
-                        } else {
-                            Failure::Later(e.to_string())
-                        }
-                    }),
-                };
-                (id, sent)
-            }
-        })
-        // Each connection waits for the relay's answer to each message (and, with lettre's
-        // two writes per message, for the relay's delayed acknowledgement): throughput
-        // comes from several connections at once.
-        .buffer_unordered(connections)
-        .collect()
+    deliver_mails(state, mails).await
+}
+
+/// [`deliver_batch`] for messages the caller has in hand (each with its outbox id).
+pub async fn deliver_mails(state: &AppState, mails: Vec<(i64, Mail)>) -> Result<usize, AppError> {
+    let Some(url) = state.config.smtp_url.as_deref() else {
+        return Ok(0);
+    };
+    if mails.is_empty() {
+        return Ok(0);
+    }
+    let connections = state.config.smtp_connections.max(1);
+    let relay = super::relay::Relay::new(url, connections).map_err(crate::error::internal)?;
+    let results = relay
+        .send_all(&state.config.mail_from, mails, connections)
         .await;
     let sent: Vec<i64> = results
         .iter()
@@ -359,16 +333,10 @@ pub fn message(from: &str, mail: &Mail) -> Result<Message, String> {
 }
 
 async fn deliver(url: &str, from: &str, mail: &Mail) -> Result<(), Failure> {
-    let message = message(from, mail).map_err(Failure::Refused)?;
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map_err(|e| Failure::Later(format!("SMTP_URL: {e}")))?
-        .timeout(Some(Duration::from_secs(10)))
-        .build();
-    transport.send(message).await.map(|_| ()).map_err(|e| {
-        if e.is_permanent() {
-            Failure::Refused(e.to_string())
-        } else {
-            Failure::Later(e.to_string())
-        }
-    })
+    let relay = super::relay::Relay::new(url, 1).map_err(Failure::Later)?;
+    relay
+        .send_all(from, vec![(0, mail.clone())], 1)
+        .await
+        .pop()
+        .map_or(Ok(()), |(_, r)| r)
 }

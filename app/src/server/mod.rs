@@ -5,6 +5,8 @@ pub mod audit;
 pub mod db;
 pub mod jobs;
 pub mod mail;
+pub mod pdf;
+pub mod relay;
 pub mod rest;
 pub mod security;
 pub mod sql;

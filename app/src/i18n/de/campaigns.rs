@@ -291,4 +291,55 @@ pub static TEXTS: &[(&str, &str)] = &[
     ),
     ("campaign.preview_as", "Vorschau als Partner"),
     ("campaign.preview_placeholder", "Ein Beispielpartner"),
+    ("launch.status.pending_approval", "Wartet auf Freigabe"),
+    ("launch.status.rejected", "Zurückgeschickt"),
+    (
+        "launch.notify_pending",
+        "Der Kampagnenstart eines Partners wartet auf Ihre Freigabe",
+    ),
+    (
+        "launch.notify_approved",
+        "Ihr Kampagnenstart wurde freigegeben und wird gesendet",
+    ),
+    (
+        "launch.notify_rejected",
+        "Ihr Kampagnenstart wurde zurückgeschickt; lesen Sie die Notiz, ändern Sie und starten Sie erneut",
+    ),
+    ("template.one_pager", "Einseitiges PDF"),
+    (
+        "template.one_pager_hint",
+        "Optional. Partner laden es mit ihrem Logo, ihrer Farbe und ihren Kontaktdaten herunter. Reiner Text mit Platzhaltern und Bereichen; eine Leerzeile beginnt einen Absatz, eine Zeile mit \"- \" einen Aufzählungspunkt. Ohne Titel gibt es kein PDF.",
+    ),
+    ("template.one_pager_title", "PDF-Titel"),
+    ("template.one_pager_body", "PDF-Text"),
+    ("template.approval", "Freigabe"),
+    (
+        "template.approval_required",
+        "Änderungen der Partner brauchen vor dem Senden unsere Freigabe (Starts mit den Standardtexten gehen sofort raus)",
+    ),
+    (
+        "campaign.one_pager",
+        "Co-Branding-Einseiter herunterladen (PDF)",
+    ),
+    (
+        "campaign.approval_hint",
+        "Wenn Sie die Texte ändern, wartet Ihr Start auf die Freigabe des Herstellers, bevor etwas gesendet wird.",
+    ),
+    ("approval.title", "Wartet auf Freigabe"),
+    ("approval.none", "Kein Start wartet auf Freigabe."),
+    ("approval.changed", "geändert"),
+    ("approval.recipients", "{n} Empfänger"),
+    ("approval.note", "Notiz an den Partner"),
+    ("approval.approve", "Freigeben"),
+    ("approval.send_back", "Zurückschicken"),
+    (
+        "approval.done.scheduled",
+        "Freigegeben: Der Start wird gesendet.",
+    ),
+    ("approval.done.rejected", "An den Partner zurückgeschickt."),
+    (
+        "approval.not_pending",
+        "Dieser Start wartet nicht mehr auf Freigabe: Es wurde bereits entschieden.",
+    ),
+    ("onepager.partnership", "In Partnerschaft mit {vendor}"),
 ];

@@ -279,4 +279,55 @@ pub static TEXTS: &[(&str, &str)] = &[
     ),
     ("campaign.preview_as", "Preview as partner"),
     ("campaign.preview_placeholder", "A sample partner"),
+    ("launch.status.pending_approval", "Awaiting approval"),
+    ("launch.status.rejected", "Sent back"),
+    (
+        "launch.notify_pending",
+        "A partner's campaign launch awaits your approval",
+    ),
+    (
+        "launch.notify_approved",
+        "Your campaign launch was approved and will be sent",
+    ),
+    (
+        "launch.notify_rejected",
+        "Your campaign launch was sent back; read the note, edit and launch again",
+    ),
+    ("template.one_pager", "One-page PDF"),
+    (
+        "template.one_pager_hint",
+        "Optional. Partners download it with their logo, colour and contact details. Plain text with merge fields and regions; a blank line starts a paragraph, a line starting with \"- \" is a bullet. Leave the title empty for no PDF.",
+    ),
+    ("template.one_pager_title", "PDF title"),
+    ("template.one_pager_body", "PDF text"),
+    ("template.approval", "Approval"),
+    (
+        "template.approval_required",
+        "Partners' edits need our approval before sending (launches with the default texts go straight out)",
+    ),
+    (
+        "campaign.one_pager",
+        "Download the co-branded one-pager (PDF)",
+    ),
+    (
+        "campaign.approval_hint",
+        "If you change the texts, your launch waits for the vendor's approval before anything is sent.",
+    ),
+    ("approval.title", "Awaiting approval"),
+    ("approval.none", "No launch is waiting for approval."),
+    ("approval.changed", "edited"),
+    ("approval.recipients", "{n} recipients"),
+    ("approval.note", "Note to the partner"),
+    ("approval.approve", "Approve"),
+    ("approval.send_back", "Send back"),
+    (
+        "approval.done.scheduled",
+        "Approved: the launch will be sent.",
+    ),
+    ("approval.done.rejected", "Sent back to the partner."),
+    (
+        "approval.not_pending",
+        "This launch is no longer waiting for approval: someone decided already.",
+    ),
+    ("onepager.partnership", "In partnership with {vendor}"),
 ];
