@@ -208,3 +208,68 @@ test("a partner previews the demo campaign at phone and desktop width, launches 
   await expect(funnel).toHaveAttribute("aria-label", /Clicks [1-9]/);
   await expect(funnel).toHaveAttribute("aria-label", /Leads [1-9]/);
 });
+
+test("a template that asks for approval holds a partner's edited launch until the vendor decides; the one-pager is a PDF", async ({ page, browser }, info) => {
+  const stamp = `${info.project.name}-${Date.now()}`;
+  const name = `Approved offer ${stamp}`;
+  // The vendor marketer: approval required, a one-pager, published.
+  await signIn(page, "marketing@acme.example");
+  await page.goto("/campaigns/new");
+  await hydrated(page);
+  await page.locator("#f-name").fill(name);
+  await page.locator("#f-touch-0-subject").fill("Hello {{contact.first_name}}");
+  await page.locator("#f-region-0-default").fill("Our standard words.");
+  await page.locator("#f-landing_title").fill("Talk to {{partner.name}}");
+  await page.locator("#f-one_pager_title").fill("Why {{partner.name}}");
+  await page.locator("#f-one_pager_body").fill("{{region:body}}\n\n- fast\n- certified");
+  await page.getByTestId("approval-required").check();
+  await page.getByLabel("Published: partners it is aimed at can launch it").check();
+  await page.getByRole("button", { name: "Create template" }).click();
+  await expect(page).toHaveURL(/\/campaigns\/\d+$/);
+  const url = page.url();
+  await expect(page.getByTestId("approvals")).toContainText("No launch is waiting for approval.");
+
+  // The partner edits the text: the launch waits, and says so.
+  const partner = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+  const nina = await partner.newPage();
+  await signIn(nina, "nina@northwind.example");
+  await nina.goto(url);
+  await hydrated(nina);
+  await expect(nina.getByTestId("approval-hint")).toBeVisible();
+  // The one-pager, with Northwind's brand.
+  const href = await nina.getByTestId("one-pager").getAttribute("href");
+  const pdf = await nina.request.get(href!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect((await pdf.body()).subarray(0, 8).toString()).toBe("%PDF-1.4");
+  await nina.getByLabel("Your text").fill(`Best in class, says Nina ${stamp}`);
+  await nina.getByRole("button", { name: "Launch to my contacts" }).click();
+  await expect(nina.getByText("Launched. Progress shows under Launches.")).toBeVisible();
+  await nina.goto("/campaigns");
+  await hydrated(nina);
+  const row = nina.getByTestId("launch").filter({ hasText: name });
+  await expect(row).toContainText("Awaiting approval");
+
+  // The vendor sees the edited text; sending back needs a note.
+  await page.reload();
+  await hydrated(page);
+  const card = page.getByTestId("approval").filter({ hasText: "Northwind MSP" });
+  await expect(card.getByTestId("approval-text")).toContainText(`Best in class, says Nina ${stamp}`);
+  await expect(card).toContainText("edited");
+  const axe = await new AxeBuilder({ page }).withTags(tags).include("[data-testid=approvals]").analyze();
+  expect(axe.violations).toEqual([]);
+  await card.getByTestId("send-back").click();
+  await expect(card.locator("[id^=f-note-][id$=-err]")).toContainText(/required|fill/i);
+  await card.getByLabel("Note to the partner").fill("Please no superlatives.");
+  await card.getByTestId("send-back").click();
+  await expect(page.getByText("Sent back to the partner.")).toBeVisible();
+  await expect(page.getByTestId("approvals")).toContainText("No launch is waiting for approval.");
+
+  // The partner reads why; nothing was sent.
+  await nina.reload();
+  await hydrated(nina);
+  await expect(row).toContainText("Sent back");
+  await expect(row.getByTestId("review-note")).toContainText("Please no superlatives.");
+  await expect(row.getByTestId("launch-sent")).toHaveText("0");
+  await partner.close();
+});
