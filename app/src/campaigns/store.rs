@@ -322,7 +322,12 @@ pub async fn contacts(
     .await?;
     Ok(match ids {
         None => rows,
-        Some(ids) => rows.into_iter().filter(|r| ids.contains(&r.id)).collect(),
+        Some(ids) => {
+            let wanted: std::collections::HashSet<i64> = ids.iter().copied().collect();
+            rows.into_iter()
+                .filter(|r| wanted.contains(&r.id))
+                .collect()
+        }
     })
 }
 
