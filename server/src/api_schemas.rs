@@ -265,6 +265,9 @@ fn template() -> Value {
             }), &[]) },
             "publish": { "type": "boolean" },
             "translation_of": { "type": ["integer", "null"], "minimum": 1, "maximum": 9_007_199_254_740_991_i64 },
+            "approval_required": { "type": "boolean" },
+            "one_pager_title": line(120),
+            "one_pager_body": text(3_000),
         }),
         &["name", "language", "touches", "landing_title"],
     )
@@ -280,6 +283,22 @@ fn brand_kit() -> Value {
         }),
         &[],
     )
+}
+
+/// A decision on a launch waiting for approval: sending back needs a note.
+fn launch_review() -> Value {
+    json!({
+        "oneOf": [
+            object(json!({
+                "approve": { "type": "boolean", "enum": [true] },
+                "note": text(2_000),
+            }), &["approve"]),
+            object(json!({
+                "approve": { "type": "boolean", "enum": [false] },
+                "note": { "type": "string", "minLength": 1, "maxLength": 2_000, "pattern": NON_BLANK },
+            }), &["approve", "note"]),
+        ]
+    })
 }
 
 /// A launch: every contact, or the listed ones.
@@ -379,8 +398,26 @@ pub fn apply(doc: &mut Value) {
         "application/json",
         launch(),
     );
+    set_body(
+        doc,
+        "/api/v1/launches/{id}/review",
+        "post",
+        "application/json",
+        launch_review(),
+    );
     // Numbers that name something: any integer (one too large for 64 bits is a 400).
     let id = json!({ "type": "integer" });
+    set_query(
+        doc,
+        "/api/v1/campaigns/{id}/one-pager.pdf",
+        &[
+            ("launch", id.clone()),
+            (
+                "as_partner",
+                json!({ "type": "string", "pattern": "^[a-z0-9-]{0,80}$" }),
+            ),
+        ],
+    );
     set_query(doc, "/api/v1/credentials", &[("partner_id", id.clone())]);
     set_query(doc, "/api/v1/enrolments", &[("user_id", id.clone())]);
     set_query(doc, "/api/v1/leads/events", &[("after", id)]);

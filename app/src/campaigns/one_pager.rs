@@ -257,7 +257,7 @@ async fn page(
     params(("id" = i64, Path, description = "the template"),
         ("launch" = Option<i64>, Query, description = "one of the caller's launches of this template"),
         ("as_partner" = Option<String>, Query, description = "vendor staff: a partner's slug")),
-    responses((status = 200, content_type = "application/pdf", description = "the PDF"), (status = 404, body = Problem, description = "no such template, or it has no one-pager")),
+    responses((status = 200, content_type = "application/pdf", description = "the PDF"), (status = 404, body = Problem, description = "no such template, or it has no one-pager, or not the caller's launch"), (status = 422, body = Problem, description = "`launch` is not a number, or `as_partner` names no partner (vendor staff)")),
     security(("bearer" = [])))]
 pub async fn api(
     State(s): State<AppState>,
