@@ -42,9 +42,11 @@ test("a vendor admin creates a partner, invites its admin, who joins and invites
   await page.goto("/admin/outbox");
   const message = page.getByTestId("outbox-message").filter({ hasText: adminEmail }).first();
   await expect(message).toBeVisible();
-  const body = (await message.locator("pre").textContent()) ?? "";
+  const body = (await message.getByTestId("outbox-body").textContent()) ?? "";
   const link = body.match(/https?:\/\/\S+\/invite\/\S+/)?.[0];
   expect(link, "invitation link in the outbox").toBeTruthy();
+  // Shown as text in the page's own font, its address a link.
+  await expect(message.getByRole("link", { name: link! })).toHaveAttribute("href", link!);
   await signOut(page);
 
   // 3. The partner admin accepts, signs in, sees their own org and not the others.

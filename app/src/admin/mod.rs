@@ -15,6 +15,8 @@ pub struct OutboxMessage {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// The HTML part, when the message has one (campaign mail).
+    pub html: Option<String>,
     pub status: String,
     pub created_at: i64,
 }

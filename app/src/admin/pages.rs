@@ -44,10 +44,33 @@ fn message(i: I18n, m: OutboxMessage) -> impl IntoView {
                 " · "
                 <span class="badge">{i.t(&format!("outbox.status_{}", m.status))}</span>
             </p>
-            <h2 class="subject">{m.subject}</h2>
-            <pre class="body">{m.body}</pre>
+            <h2 class="subject">{m.subject.clone()}</h2>
+            {match m.html {
+                // As the recipient sees it: no scripts; links open in a new tab.
+                Some(html) => view! {
+                    <iframe class="rendered" title=m.subject sandbox="allow-popups allow-popups-to-escape-sandbox"
+                        srcdoc=format!("<base target=\"_blank\">{html}")></iframe>
+                    <details><summary>{i.t("outbox.text_part")}</summary><div class="body" data-testid="outbox-body">{linked(&m.body)}</div></details>
+                }.into_any(),
+                None => view! { <div class="body" data-testid="outbox-body">{linked(&m.body)}</div> }.into_any(),
+            }}
         </li>
     }
+}
+
+/// Plain text with its web addresses as links (line breaks kept by the stylesheet).
+fn linked(text: &str) -> impl IntoView + use<> {
+    text.split_inclusive(char::is_whitespace)
+        .map(|piece| {
+            let word = piece.trim_end();
+            let space = piece[word.len()..].to_string();
+            if word.starts_with("https://") || word.starts_with("http://") {
+                view! { <a href=word.to_string() target="_blank" rel="noopener noreferrer">{word.to_string()}</a>{space} }.into_any()
+            } else {
+                piece.to_string().into_any()
+            }
+        })
+        .collect_view()
 }
 
 #[component]

@@ -9,7 +9,8 @@ use crate::server::sql::like_pattern;
 /// The latest 200 messages, newest first.
 pub async fn outbox(db: &Db) -> Result<Vec<OutboxMessage>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, to_addr AS \"to\", subject, body, status, created_at FROM outbox ORDER BY id DESC LIMIT 200",
+        "SELECT id, to_addr AS \"to\", subject, body, html, status, created_at FROM outbox \
+         ORDER BY id DESC LIMIT 200",
     )
     .fetch_all(&db.pool)
     .await?)

@@ -42,4 +42,5 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("audit.entity_org", "Organisation"),
     ("audit.entity_user", "Benutzer"),
     ("audit.entity_session", "Sitzung"),
+    ("outbox.text_part", "Textteil"),
 ];

@@ -39,4 +39,5 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("audit.entity_org", "Organisation"),
     ("audit.entity_user", "User"),
     ("audit.entity_session", "Session"),
+    ("outbox.text_part", "Text part"),
 ];
