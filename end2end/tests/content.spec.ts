@@ -105,6 +105,9 @@ test("a partner keeps assets in a collection and finds them through it", async (
   await page.getByLabel("Collection").selectOption({ label: name });
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page).toHaveURL(/collection=\d+/);
+  // It opens under its own name.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  await expect(page).toHaveTitle(new RegExp(name));
   await expect(page.getByTestId("asset")).toHaveCount(1);
   await expect(page.getByTestId("asset").first()).toContainText(title);
 

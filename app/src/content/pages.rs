@@ -163,9 +163,22 @@ pub fn LibraryPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=i.t("content.title") />
         <div class="page-head">
-            <h1>{i.t("content.title")}</h1>
+            // A collection opens under its own name.
+            <Suspense fallback=move || view! { <Title text=i.t("content.title") /><h1>{i.t("content.title")}</h1> }>
+                {move || {
+                    let chosen = filter().collection;
+                    Suspend::new(async move {
+                        let heading = facets
+                            .await
+                            .ok()
+                            .and_then(|f| f.collections.into_iter().find(|c| c.id == chosen && chosen != 0))
+                            .map(|c| c.name)
+                            .unwrap_or_else(|| i.t("content.title").to_string());
+                        view! { <Title text=heading.clone() /><h1 data-testid="library-heading">{heading}</h1> }
+                    })
+                }}
+            </Suspense>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     let can = user.await.ok().flatten().is_some_and(|u| u.can(Action::ManageContent));
