@@ -57,6 +57,11 @@ test("a conflicting registration is flagged to the partner, explained to the cha
   await page.getByRole("radio", { name: "Reject" }).check();
   await page.getByLabel("Reason or question for the partner").fill("Northwind registered this customer first.");
   await page.getByRole("button", { name: "Record decision" }).click();
+  // On to the next registration in the queue (or back to this one when none waits).
+  await expect(page.getByText(/^Decision recorded\./)).toBeVisible();
+  await expect(page).not.toHaveURL(dealUrl + "/review");
+  await page.goto(dealUrl);
+  await hydrated(page);
   await expect(page.getByTestId("deal-status")).toHaveText("Rejected");
   await signOut(page);
 
@@ -126,12 +131,25 @@ test("an outcome is recorded only on confirmation, a loss needs a reason, and th
   await hydrated(page);
   await page.getByRole("radio", { name: "Approve" }).check();
   await page.getByRole("button", { name: "Record decision" }).click();
+  await expect(page.getByText(/^Decision recorded\./)).toBeVisible();
+  await expect(page).not.toHaveURL(dealUrl + "/review");
+  await page.goto(dealUrl);
+  await hydrated(page);
   await expect(page.getByTestId("deal-status")).toHaveText("Approved");
   await signOut(page);
 
   await signIn(page, "sam@northwind.example");
   await page.goto(dealUrl);
   await hydrated(page);
+  // An extension request has its own reason field, and an empty one is pointed at.
+  const extension = page.getByTestId("extension-form");
+  await extension.locator("summary").click();
+  await extension.getByRole("button").click();
+  await expect(page.locator("#f-reason-err")).toContainText("This field is required.");
+  await expect(page.locator("#f-reason")).toHaveAttribute("aria-invalid", "true");
+  await page.locator("#f-reason").fill("The customer's board meets a month later than planned.");
+  await extension.getByRole("button").click();
+  await expect(page.locator(".timeline")).toContainText("The customer's board meets a month later than planned.");
   await page.getByText("Report the outcome").click();
   await page.getByRole("radio", { name: "Lost" }).check();
   await page.getByRole("button", { name: "Record outcome" }).click();

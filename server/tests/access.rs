@@ -252,6 +252,11 @@ fn rows(i: &Ids) -> Vec<Row> {
             ["401", "200", "200", "200", "200", "200"],
         ),
         r(
+            "next_in_queue",
+            Fn("next_in_queue", vec![f("after", &i.deal)]),
+            ["401", "403", "403", "200", "200", "403"],
+        ),
+        r(
             "decide_deal",
             Fn(
                 "decide_deal",

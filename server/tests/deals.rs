@@ -575,7 +575,55 @@ async fn correct_outcome(
     .await
 }
 
+/// After a decision the reviewer goes on to the longest-waiting registration in the
+/// queue; a decided one, or the one just decided, is never next; partners have no queue.
+async fn next_in_the_queue(b: Backend) {
+    let app = spawn_app(b).await;
+    let sam = app.as_user("sam@northwind.example").await;
+    let cam = app.as_user("cam@acme.example").await;
+    let (first, _) = register(&app, &sam, "Queue First AG", "queue-first.example").await;
+    // Later updates come later in the queue.
+    sqlx::query("UPDATE deals SET updated_at = updated_at - 100000 WHERE id = $1")
+        .bind(first)
+        .execute(&app.db.pool)
+        .await
+        .expect("age");
+    let (second, _) = register(&app, &sam, "Queue Second AG", "queue-second.example").await;
+    let next = |after: i64| {
+        let cam = cam.clone();
+        let app = &app;
+        async move {
+            let (status, body) = app
+                .call(&cam, "next_in_queue", &[("after", &after.to_string())])
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body.as_i64()
+        }
+    };
+    let oldest = next(0).await.expect("a queue");
+    assert_ne!(oldest, second, "the newest is not the longest-waiting");
+    assert_ne!(next(oldest).await, Some(oldest));
+    // Decided: out of the queue.
+    let (status, body) = app
+        .call(
+            &cam,
+            "decide_deal",
+            &[
+                ("input[deal_id]", &first.to_string()),
+                ("input[decision]", "approve"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for after in [0, second] {
+        assert_ne!(next(after).await, Some(first));
+    }
+    let (status, _) = app.call(&sam, "next_in_queue", &[("after", "0")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
 both_backends!(
     conflicts_are_redacted_for_partners_and_explained_to_managers,
-    lifecycle_validation_rules_and_expiry
+    lifecycle_validation_rules_and_expiry,
+    next_in_the_queue
 );

@@ -51,6 +51,12 @@ pub async fn start_deal_review(id: i64) -> Result<(), AppError> {
     respond(async { service::start_review(&app_state()?.db, &caller()?, id).await }.await)
 }
 
+/// The registration to review next (the longest-waiting in the queue, not `after`).
+#[server(endpoint = "next_in_queue")]
+pub async fn next_in_queue(after: i64) -> Result<Option<i64>, AppError> {
+    respond(async { service::next_in_queue(&app_state()?.db, &caller()?, after).await }.await)
+}
+
 #[server(endpoint = "decide_deal")]
 pub async fn decide_deal(input: DecisionInput) -> Result<(), AppError> {
     respond(

@@ -72,6 +72,7 @@ pub fn DealListPage() -> impl IntoView {
                 <label for="deal-status">{i.t("field.status")}</label>
                 <select id="deal-status" name="status">
                     <option value="">{i.t("filter.any")}</option>
+                    <option value="queue" selected={f0.status == "queue"}>{i.t("deals.queue_statuses")}</option>
                     {DealStatus::ALL.iter().map(|s| {
                         let sel = f0.status == s.code();
                         view! { <option value=s.code() selected=sel>{i.t(&format!("deal_status.{}", s.code()))}</option> }
@@ -134,8 +135,8 @@ fn deal_table(i: I18n, list: Vec<DealSummary>) -> impl IntoView {
         .sort_by(|d| SortKey::Num(d.value_minor)),
     );
     columns.push(
-        Column::new("field.expected_close", |d: &DealSummary| {
-            d.expected_close.clone().into_any()
+        Column::new("field.expected_close", move |d: &DealSummary| {
+            format::iso_date(i.locale(), &d.expected_close).into_any()
         })
         .sort_by(|d| SortKey::Text(d.expected_close.clone())),
     );
@@ -145,13 +146,13 @@ fn deal_table(i: I18n, list: Vec<DealSummary>) -> impl IntoView {
         })
         .sort_by(|d| SortKey::Num(d.updated_at)),
     );
-    let filter_text: FilterText<DealSummary> =
-        std::sync::Arc::new(|d: &DealSummary| format!("{} {}", d.company, d.org_name));
-    view! { <DataTable rows=list columns caption="deals.title" filter_text /> }
+    // One search box: the form's, which searches on the server.
+    view! { <DataTable rows=list columns caption="deals.title" /> }
 }
 
 #[component]
 pub fn DealPage() -> impl IntoView {
+    let i = use_i18n();
     let id = param_id().unwrap_or(0);
     let message = ServerAction::<PostDealMessage>::new();
     let close = ServerAction::<CloseDeal>::new();
@@ -164,6 +165,18 @@ pub fn DealPage() -> impl IntoView {
     };
     let submit = ServerAction::<SubmitDeal>::new();
     let extend = ServerAction::<RequestDealExtension>::new();
+    // Like the outcome's, the extension form's text and openness outlive the refetch.
+    let extension = ExtensionState {
+        reason: RwSignal::new(String::new()),
+        open: RwSignal::new(false),
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(())) = extend.value().get() {
+            extension.reason.set(String::new());
+            extension.open.set(false);
+            toast(i.t("deals.extension_requested").to_string());
+        }
+    });
     let grant = ServerAction::<GrantDealExtension>::new();
     let deal = Resource::new(
         move || {
@@ -188,7 +201,7 @@ pub fn DealPage() -> impl IntoView {
                     Ok(d) => {
                         let deal_id = d.summary.id;
                         view! {
-                            <DealView d vendor message close correct outcome submit extend grant />
+                            <DealView d vendor message close correct outcome submit extend extension grant />
                             <crate::content::pages::ForThisDeal deal_id />
                         }
                         .into_any()
@@ -197,6 +210,42 @@ pub fn DealPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// What the extension form holds across the deal's refetch: the reason and whether it is open.
+#[derive(Clone, Copy)]
+struct ExtensionState {
+    reason: RwSignal<String>,
+    open: RwSignal<bool>,
+}
+
+/// The partner's request for more protection time, with its own reason field.
+#[component]
+fn ExtensionForm(
+    id: i64,
+    extend: ServerAction<RequestDealExtension>,
+    state: ExtensionState,
+) -> impl IntoView {
+    let i = use_i18n();
+    let reason = state.reason;
+    let err = action_error(extend);
+    view! {
+        <details class="card" data-testid="extension-form" prop:open=move || state.open.get()>
+            // The page owns the open state (the details are drawn again after each attempt).
+            <summary on:click=move |ev| {
+                ev.prevent_default();
+                state.open.update(|o| *o = !*o);
+            }>{i.t("deals.request_extension")}</summary>
+            <form class="form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                extend.dispatch(RequestDealExtension { id, reason: reason.get_untracked() });
+            }>
+                <FormAlert error=err />
+                <TextArea label="deals.extension_reason" name="reason" value=reason errors=field_errors(err, "reason") />
+                <SubmitButton label="deals.request_extension" pending=extend.pending() />
+            </form>
+        </details>
     }
 }
 
@@ -210,6 +259,7 @@ fn DealView(
     outcome: OutcomeState,
     submit: ServerAction<SubmitDeal>,
     extend: ServerAction<RequestDealExtension>,
+    extension: ExtensionState,
     grant: ServerAction<GrantDealExtension>,
 ) -> impl IntoView {
     let i = use_i18n();
@@ -223,7 +273,6 @@ fn DealView(
             .value()
             .get()
             .and_then(|r| r.err())
-            .or_else(|| extend.value().get().and_then(|r| r.err()))
             .or_else(|| grant.value().get().and_then(|r| r.err()))
     });
     let can_extend = d.can_close && d.extensions_left > 0;
@@ -263,17 +312,13 @@ fn DealView(
                     <button class="btn primary" on:click=move |_| { submit.dispatch(SubmitDeal { id }); }>{i.t("deals.submit")}</button>
                 })}
                 {d.can_decide.then(|| view! { <A href=format!("/deals/{id}/review") attr:class="btn primary">{i.t("deals.review")}</A> })}
-                {can_extend.then(|| view! {
-                    <button class="btn" on:click=move |_| {
-                        extend.dispatch(RequestDealExtension { id, reason: body.get_untracked() });
-                    }>{i.t("deals.request_extension")}</button>
-                })}
                 {can_grant.then(|| view! {
                     <button class="btn" on:click=move |_| { grant.dispatch(GrantDealExtension { id }); }>{i.t("deals.grant_extension")}</button>
                 })}
             </div>
         </div>
         <FormAlert error=act_err />
+        {can_extend.then(|| view! { <ExtensionForm id extend state=extension /> })}
         {d.can_close.then(|| view! {
             <OutcomeForm summary="deals.report_outcome" current=None state=outcome
                 pending=close.pending() err=action_error(close)
@@ -288,7 +333,7 @@ fn DealView(
             <dt>{i.t("field.status")}</dt><dd data-testid="deal-status">{status_badge(i, d.summary.status)}</dd>
             {vendor.then(|| view! { <dt>{i.t("deals.partner")}</dt><dd>{d.summary.org_name.clone()}</dd> })}
             <dt>{i.t("field.value")}</dt><dd>{money(i, d.summary.value_minor, &d.summary.currency)}</dd>
-            <dt>{i.t("field.expected_close")}</dt><dd>{d.summary.expected_close.clone()}</dd>
+            <dt>{i.t("field.expected_close")}</dt><dd>{format::iso_date(loc, &d.summary.expected_close)}</dd>
             <dt>{i.t("field.stage")}</dt><dd>{i.t(&format!("stage.{}", d.summary.stage.code()))}</dd>
             <dt>{i.t("field.products")}</dt><dd>{inp.products.clone()}</dd>
             <dt>{i.t("field.domain")}</dt><dd>{inp.domain.clone()}</dd>

@@ -54,8 +54,20 @@ fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            toast(i.t("deals.decided").to_string());
-            navigate(&format!("/deals/{id}"), Default::default());
+            // On to the next registration in the queue, or back to this one when none waits.
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                match next_in_queue(id).await {
+                    Ok(Some(next)) => {
+                        toast(i.t("deals.decided_next").to_string());
+                        navigate(&format!("/deals/{next}/review"), Default::default());
+                    }
+                    _ => {
+                        toast(i.t("deals.decided").to_string());
+                        navigate(&format!("/deals/{id}"), Default::default());
+                    }
+                }
+            });
         }
     });
     let inp = r.deal.input.clone();
@@ -77,7 +89,7 @@ fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
                     <dt>{i.t("field.value")}</dt><dd>{money(i, r.deal.summary.value_minor, &r.deal.summary.currency)}</dd>
                     <dt>{i.t("field.cosell")}</dt><dd>{i.t(if inp.cosell { "ui.yes" } else { "ui.no" })}</dd>
                     <dt>{i.t("field.products")}</dt><dd>{inp.products.clone()}</dd>
-                    <dt>{i.t("field.expected_close")}</dt><dd>{inp.expected_close.clone()}</dd>
+                    <dt>{i.t("field.expected_close")}</dt><dd>{crate::i18n::format::iso_date(i.locale(), &inp.expected_close)}</dd>
                     <dt>{i.t("field.notes")}</dt><dd class="notes" data-testid="deal-notes">{inp.notes.clone()}</dd>
                 </dl>
             </section>
@@ -218,7 +230,15 @@ fn RulesForm(r: Rules) -> impl IntoView {
         "rules.auto_expire",
     ];
     view! {
-        <p class="lead">{move || i.tf("rules.version", &[("version", &version.get().0.to_string()), ("date", &format::date(i.locale(), version.get().1))])}</p>
+        <p class="lead">{move || {
+            let (v, at) = version.get();
+            // Defaults that nobody saved yet have no date to speak of.
+            if at <= 0 {
+                i.t("rules.never_set").to_string()
+            } else {
+                i.tf("rules.version", &[("version", &v.to_string()), ("date", &format::date(i.locale(), at))])
+            }
+        }}</p>
         <form class="form" novalidate on:submit=move |ev| {
             ev.prevent_default();
             action.dispatch(SetRules { input: RulesInput {

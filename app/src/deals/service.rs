@@ -261,6 +261,24 @@ pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSu
         .collect()
 }
 
+/// The registration a reviewer takes next: the longest-waiting one in the review queue
+/// other than `after` (reviewers only).
+pub async fn next_in_queue(db: &Db, caller: &Caller, after: i64) -> Result<Option<i64>, AppError> {
+    if !caller.scope(Action::DecideDeals).all() {
+        return Err(AppError::Forbidden);
+    }
+    let queue = DealFilter {
+        q: String::new(),
+        status: "queue".into(),
+    };
+    Ok(list(db, caller, &queue)
+        .await?
+        .into_iter()
+        .filter(|d| d.id != after)
+        .min_by_key(|d| (d.updated_at, d.id))
+        .map(|d| d.id))
+}
+
 pub async fn detail(db: &Db, caller: &Caller, id: i64) -> Result<DealDetail, AppError> {
     let row = readable_deal(db, caller, id).await?;
     // Opening the deal is reading what happened on it.

@@ -89,6 +89,23 @@ pub fn date(locale: Locale, epoch_secs: i64) -> String {
     }
 }
 
+/// A calendar date as forms store it (`2026-11-21`) in the locale's format; anything else
+/// as it is.
+pub fn iso_date(locale: Locale, iso: &str) -> String {
+    let mut parts = iso.trim().splitn(3, '-').map(str::parse::<u16>);
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(Ok(y)), Some(Ok(m)), Some(Ok(d)))
+            if (1..=12).contains(&m) && (1..=31).contains(&d) && y >= 1000 =>
+        {
+            match locale {
+                Locale::En => format!("{} {d}, {y}", MONTHS_EN[usize::from(m - 1)]),
+                Locale::De => format!("{d:02}.{m:02}.{y}"),
+            }
+        }
+        _ => iso.to_string(),
+    }
+}
+
 /// A date and time (UTC) from epoch seconds: Nov 21, 2026, 14:05 UTC / 21.11.2026, 14:05 UTC.
 pub fn date_time(locale: Locale, epoch_secs: i64) -> String {
     let Ok(t) = OffsetDateTime::from_unix_timestamp(epoch_secs) else {
@@ -105,6 +122,14 @@ pub fn date_time(locale: Locale, epoch_secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_dates_follow_the_locale() {
+        assert_eq!(iso_date(Locale::En, "2026-03-09"), "Mar 9, 2026");
+        assert_eq!(iso_date(Locale::De, "2026-03-09"), "09.03.2026");
+        assert_eq!(iso_date(Locale::De, "2026-13-09"), "2026-13-09");
+        assert_eq!(iso_date(Locale::En, ""), "");
+    }
 
     #[test]
     fn integers_group_per_locale() {

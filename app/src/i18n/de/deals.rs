@@ -218,4 +218,21 @@ pub static TEXTS: &[(&str, &str)] = &[
     ),
     ("deals.event_extension_requested", "Verlängerung angefragt"),
     ("deals.event_extension_granted", "Verlängerung gewährt"),
+    ("deals.extension_reason", "Warum Sie mehr Zeit brauchen"),
+    (
+        "deals.extension_requested",
+        "Verlängerung angefragt: Ihr Channel Manager entscheidet.",
+    ),
+    (
+        "deals.queue_statuses",
+        "Prüfwarteschlange (eingereicht, in Prüfung)",
+    ),
+    (
+        "deals.decided_next",
+        "Entscheidung gespeichert. Hier ist die nächste Registrierung in der Warteschlange.",
+    ),
+    (
+        "rules.never_set",
+        "Dies sind die Standardregeln: Noch niemand hat sie gespeichert.",
+    ),
 ];

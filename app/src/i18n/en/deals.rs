@@ -209,4 +209,21 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("deals.extensions", "({used} extensions used, {left} left)"),
     ("deals.event_extension_requested", "Extension requested"),
     ("deals.event_extension_granted", "Extension granted"),
+    ("deals.extension_reason", "Why you need more time"),
+    (
+        "deals.extension_requested",
+        "Extension requested: your channel manager decides.",
+    ),
+    (
+        "deals.queue_statuses",
+        "Review queue (submitted, under review)",
+    ),
+    (
+        "deals.decided_next",
+        "Decision recorded. Here is the next registration in the queue.",
+    ),
+    (
+        "rules.never_set",
+        "These are the default rules: nobody has saved them yet.",
+    ),
 ];
