@@ -402,6 +402,17 @@ async fn co_branded_one_pager(backend: Backend) {
             .await
             .contains("Northwind")
     );
+    // Vendor staff choose the partner; an unknown one is not found.
+    let admin = token(&app, "admin@acme.example").await;
+    let (status, _, pdf) = get(admin.clone(), format!("{path}?as_partner=northwind-msp")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        app::content::files::pdf_text(pdf)
+            .await
+            .contains("Northwind MSP")
+    );
+    let (status, _, _) = get(admin, format!("{path}?as_partner=no-such-partner")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // No session, no PDF; a template without a one-pager has none.
     let res = client().get(app.url(&path)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);

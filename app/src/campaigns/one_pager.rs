@@ -56,7 +56,14 @@ pub async fn build(
     if template.one_pager_title.is_empty() {
         return Err(AppError::NotFound);
     }
-    let brand = preview_brand(&s.db, c, as_partner).await?;
+    // A partner slug that names no partner: nothing to render (the preview's select says
+    // so at the field instead).
+    let brand = preview_brand(&s.db, c, as_partner)
+        .await
+        .map_err(|e| match e {
+            AppError::Validation(_) => AppError::NotFound,
+            e => e,
+        })?;
     let regions: BTreeMap<String, String> = match launch {
         None => BTreeMap::new(),
         Some(id) => {
@@ -257,7 +264,7 @@ async fn page(
     params(("id" = i64, Path, description = "the template"),
         ("launch" = Option<i64>, Query, description = "one of the caller's launches of this template"),
         ("as_partner" = Option<String>, Query, description = "vendor staff: a partner's slug")),
-    responses((status = 200, content_type = "application/pdf", description = "the PDF"), (status = 404, body = Problem, description = "no such template, or it has no one-pager, or not the caller's launch"), (status = 422, body = Problem, description = "`launch` is not a number, or `as_partner` names no partner (vendor staff)")),
+    responses((status = 200, content_type = "application/pdf", description = "the PDF"), (status = 404, body = Problem, description = "no such template, or it has no one-pager, not the caller's launch, or (vendor staff) `as_partner` names no partner"), (status = 422, body = Problem, description = "`launch` is not a number")),
     security(("bearer" = [])))]
 pub async fn api(
     State(s): State<AppState>,
