@@ -186,3 +186,19 @@ test("saving a draft gives it its own address, so a reload keeps it", async ({ p
   await hydrated(page);
   await expect(page.getByLabel("Company *")).toHaveValue(company);
 });
+
+test("a refused form puts the reader on a summary that links to each field, and a field being fixed stops saying it is wrong", async ({ page }, info) => {
+  await signIn(page, "sam@northwind.example");
+  await page.goto("/deals/new");
+  await hydrated(page);
+  await page.getByLabel("Company *").fill(`Half Filled ${info.project.name} ${Date.now()}`);
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  const summary = page.getByTestId("form-alert");
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole("link", { name: "Contact name" })).toHaveAttribute("href", "#f-contact_name");
+  await expect(page.locator("#f-contact_name-err")).not.toBeEmpty();
+  await page.locator("#f-contact_name").fill("Dana Buyer");
+  await expect(page.locator("#f-contact_name-err")).toBeEmpty();
+  await expect(page.locator("#f-contact_name")).toHaveAttribute("aria-invalid", "false");
+  await expect(page.locator("#f-products-err")).not.toBeEmpty();
+});

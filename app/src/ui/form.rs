@@ -72,6 +72,7 @@ pub fn TextField(
     hint: Option<&'static str>,
 ) -> impl IntoView {
     let i = use_i18n();
+    let errors = until_edited(errors, value);
     let id = format!("f-{name}");
     let err_id = format!("{id}-err");
     let hint_id = format!("{id}-hint");
@@ -121,6 +122,7 @@ pub fn TextArea(
     #[prop(into, optional)] errors: Signal<Vec<String>>,
 ) -> impl IntoView {
     let i = use_i18n();
+    let errors = until_edited(errors, value);
     let id = format!("f-{name}");
     let err_id = format!("{id}-err");
     view! {
@@ -156,6 +158,7 @@ pub fn SelectField(
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let i = use_i18n();
+    let errors = until_edited(errors, value);
     let id = format!("f-{name}");
     let err_id = format!("{id}-err");
     let node = NodeRef::<leptos::html::Select>::new();
@@ -285,14 +288,67 @@ pub fn error_text(e: &AppError) -> String {
     }
 }
 
-/// A summary of the latest error at the top of a form, announced to screen readers.
+/// A summary of the latest error at the top of a form, announced to screen readers. For
+/// field errors it links to each field (by its label) and takes the focus, so that on a
+/// phone the reader lands on what to fix.
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let i = use_i18n();
+    let node = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if matches!(error.get(), Some(AppError::Validation(_)))
+            && let Some(el) = node.get()
+        {
+            let _ = el.focus();
+        }
+    });
     move || {
         error.get().map(|e| {
-            view! { <div class="alert error" role="alert">{error_text(&e)}</div> }
+            let fields: Vec<(String, String)> = match &e {
+                AppError::Validation(map) => map
+                    .keys()
+                    // Rows of a list have their own ids; the list's fields are linked by name.
+                    .filter(|f| !f.contains('.'))
+                    .map(|f| {
+                        let label = i
+                            .locale()
+                            .known(&format!("field.{f}"))
+                            .map(str::to_string)
+                            .unwrap_or_else(|| f.replace('_', " "));
+                        (format!("#f-{f}"), label)
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            view! {
+                <div class="alert error" role="alert" tabindex="-1" node_ref=node data-testid="form-alert">
+                    {error_text(&e)}
+                    {(!fields.is_empty()).then(|| view! {
+                        <ul class="error-links">
+                            {fields.into_iter().map(|(href, label)| view! { <li><a href=href>{label}</a></li> }).collect_view()}
+                        </ul>
+                    })}
+                </div>
+            }
         })
     }
+}
+
+/// A field's messages until its value is changed after they appeared: a field being fixed
+/// stops saying it is wrong (the server checks it again on the next submit).
+fn until_edited(errors: Signal<Vec<String>>, value: RwSignal<String>) -> Signal<Vec<String>> {
+    let at_error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        errors.track();
+        at_error.set(Some(value.get_untracked()));
+    });
+    Signal::derive(move || {
+        let list = errors.get();
+        match at_error.get() {
+            Some(v) if v != value.get() => Vec::new(),
+            _ => list,
+        }
+    })
 }
 
 /// (code, label) choices for a closed set, labelled by the i18n keys `{prefix}.{code}`.
