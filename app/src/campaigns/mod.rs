@@ -407,6 +407,22 @@ mod tests {
         assert!(serde_json::from_str::<LaunchInput>(r#"{"starts_at": 1.5}"#).is_err());
         assert!(serde_json::from_str::<LaunchInput>(r#"{"contacts": [1.5]}"#).is_err());
         assert!(serde_json::from_str::<LaunchInput>(r#"{"other": 1}"#).is_err());
+        let floats: LaunchInput = serde_json::from_str(
+            r#"{"contacts": [412906.0, 306631.0, 1540.0, 3813.0, 1562.0, 27008, 4090193591354046.0]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            floats.contacts,
+            Recipients::Ids(vec![
+                412906,
+                306631,
+                1540,
+                3813,
+                1562,
+                27008,
+                4090193591354046
+            ])
+        );
         let big: LaunchInput = serde_json::from_str(r#"{"contacts": [9007199254740990]}"#).unwrap();
         assert_eq!(big.contacts, Recipients::Ids(vec![9_007_199_254_740_990]));
         let r: RegionSpec = serde_json::from_str(r#"{"max_len": 157.0}"#).unwrap();
