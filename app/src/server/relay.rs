@@ -28,8 +28,9 @@ fn plain(url: &str) -> Option<(String, u16)> {
         && u.password().is_none()
         && u.query().is_none()
         && u.path().len() <= 1;
-    bare.then(|| Some((u.host_str()?.to_string(), u.port().unwrap_or(25))))
-        .flatten()
+    // An IPv6 literal is written in brackets in a URL, but connects without them.
+    let host = u.host_str()?.trim_start_matches('[').trim_end_matches(']');
+    bare.then(|| (host.to_string(), u.port().unwrap_or(25)))
 }
 
 impl Relay {
@@ -170,6 +171,7 @@ mod tests {
             Some(("127.0.0.1".into(), 2525))
         );
         assert_eq!(plain("smtp://mail.local"), Some(("mail.local".into(), 25)));
+        assert_eq!(plain("smtp://[::1]:2525"), Some(("::1".into(), 2525)));
         assert_eq!(plain("smtp://u:p@mail.local:587"), None);
         assert_eq!(plain("smtp://mail.local:587?tls=required"), None);
         assert_eq!(plain("smtps://mail.local"), None);
