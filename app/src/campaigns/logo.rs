@@ -154,16 +154,32 @@ async fn read_logo(mut form: Multipart) -> Result<Vec<u8>, AppError> {
     Err(AppError::field("logo", "err.required"))
 }
 
+/// Where an organisation's logo file lives in object storage.
+fn key(org: impl std::fmt::Display, file: &str) -> ObjectPath {
+    ObjectPath::from(format!("brand/{org}/{file}"))
+}
+
+/// The bytes of a logo uploaded to this deployment, by its public address (an address
+/// elsewhere is never fetched).
+pub async fn stored(s: &AppState, url: &str) -> Option<Vec<u8>> {
+    let rest = url.strip_prefix(&format!("{}/b/", s.config.public_url))?;
+    let (org, file) = rest.split_once('/')?;
+    if !org.bytes().all(|b| b.is_ascii_digit()) || file.contains('/') || file.contains("..") {
+        return None;
+    }
+    let got = s.files.store.get(&key(org, file)).await.ok()?;
+    Some(got.bytes().await.ok()?.to_vec())
+}
+
 /// Stores the caller's organisation's logo and puts its address in the brand kit.
 /// Returns the address.
 pub async fn upload(s: &AppState, c: &Caller, form: Multipart) -> Result<String, AppError> {
     let bytes = read_logo(form).await?;
     let img = check(&bytes)?;
     let name = format!("{}.{}", hex(&Sha256::digest(&bytes)), img.ext);
-    let key = format!("brand/{}/{name}", c.org_id);
     s.files
         .store
-        .put(&ObjectPath::from(key.as_str()), bytes.into())
+        .put(&key(c.org_id, &name), bytes.into())
         .await
         .map_err(crate::error::internal)?;
     let url = format!("{}/b/{}/{name}", s.config.public_url, c.org_id);
@@ -233,8 +249,7 @@ async fn serve(State(s): State<AppState>, Path((org, file)): Path<(i64, String)>
     if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let key = format!("brand/{org}/{file}");
-    match s.files.store.get(&ObjectPath::from(key.as_str())).await {
+    match s.files.store.get(&key(org, &file)).await {
         Ok(got) => match got.bytes().await {
             Ok(bytes) => (
                 [

@@ -17,7 +17,6 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use object_store::ObjectStoreExt;
 use std::collections::{BTreeMap, HashMap};
 
 const MARGIN: f32 = 56.0;
@@ -31,17 +30,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/campaigns/{id}/one-pager.pdf", get(api))
 }
 
-/// The logo as stored by an upload to this deployment (an address elsewhere is never
-/// fetched).
+/// The partner's uploaded logo, when it is a format the PDF can hold.
 async fn logo(s: &AppState, url: &str) -> Option<Image> {
-    let rest = url.strip_prefix(&format!("{}/b/", s.config.public_url))?;
-    let (org, file) = rest.split_once('/')?;
-    if !org.bytes().all(|b| b.is_ascii_digit()) || file.contains('/') || file.contains("..") {
-        return None;
-    }
-    let key = object_store::path::Path::from(format!("brand/{org}/{file}"));
-    let bytes = s.files.store.get(&key).await.ok()?.bytes().await.ok()?;
-    Image::decode(&bytes)
+    Image::decode(&super::logo::stored(s, url).await?)
 }
 
 /// The PDF and its file name.
