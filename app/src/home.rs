@@ -1,66 +1,20 @@
-//! The start page after sign-in and the personal settings page.
+//! The personal settings page (the start page is `dashboard`).
 
 use crate::auth::api::{CreateToken, RevokeToken, SetLocale, list_tokens};
 use crate::i18n::format;
 use crate::i18n::{Locale, use_i18n};
-use crate::policy::Action;
-use crate::shell::use_user;
-use crate::tasks::pages::MyTasksCard;
 use crate::ui::{EmptyState, TextField, error_view, field_errors, toast};
-use crate::ui::{ErrorPage, FormAlert, SelectField, Skeleton, SubmitButton, action_error};
+use crate::ui::{FormAlert, SelectField, Skeleton, SubmitButton, action_error, form_error};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-
-#[component]
-pub fn HomePage() -> impl IntoView {
-    let i = use_i18n();
-    let user = use_user();
-    view! {
-        <Title text=i.t("home.title") />
-        <Suspense fallback=|| view! { <Skeleton /> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(u)) => {
-                        let hello = i.tf("home.hello", &[("name", &u.name)]);
-                        let org_href = if u.vendor { format!("/partners/{}", u.org_slug) } else { "/org".to_string() };
-                        view! {
-                            <h1>{hello}</h1>
-                            <p class="lead">{u.org_name.clone()}</p>
-                            <MyTasksCard />
-                            <div class="cards">
-                                {u.can(Action::ViewAllPartners).then(|| view! {
-                                    <a class="card" href="/partners">
-                                        <h2>{i.t("nav.partners")}</h2>
-                                        <p>{i.t("home.partners_card")}</p>
-                                    </a>
-                                })}
-                                <a class="card" href=org_href>
-                                    <h2>{if u.vendor { i.t("nav.vendor_team") } else { i.t("nav.my_org") }}</h2>
-                                    <p>{i.t("home.org_card")}</p>
-                                </a>
-                                {u.can(Action::Administer).then(|| view! {
-                                    <a class="card" href="/admin/audit">
-                                        <h2>{i.t("nav.audit")}</h2>
-                                        <p>{i.t("home.audit_card")}</p>
-                                    </a>
-                                })}
-                            </div>
-                        }
-                            .into_any()
-                    }
-                    _ => view! { <ErrorPage code=401 /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i = use_i18n();
     let locale = RwSignal::new(i.locale().code().to_string());
     let action = ServerAction::<SetLocale>::new();
-    let err = action_error(action);
+    let err = form_error(action);
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
             // Re-render everything, server side included, in the new language.
@@ -82,14 +36,16 @@ pub fn SettingsPage() -> impl IntoView {
         <h1>{i.t("settings.title")}</h1>
         <form
             class="form narrow"
+            method="post"
+            action=SetLocale::PATH
             on:submit=move |ev| {
                 ev.prevent_default();
                 action.dispatch(SetLocale { code: locale.get_untracked() });
             }
         >
             <FormAlert error=err />
-            <SelectField label="settings.language" name="code" value=locale options=options />
-            <SubmitButton label="ui.save" pending=action.pending() />
+            <SelectField label="settings.language" name="code" value=locale options=options errors=field_errors(err, "code") />
+            <SubmitButton label="ui.save" pending=action.pending() posts=true />
         </form>
         <ApiTokens />
     }

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod campaigns;
 pub mod content;
+pub mod dashboard;
 pub mod deals;
 pub mod domain;
 pub mod error;
@@ -124,7 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot") view=auth::pages::ForgotPage />
                     <Route path=path!("/reset/:token") view=auth::pages::ResetPage />
                     <Route path=path!("/invite/:token") view=auth::pages::AcceptInvitePage ssr=SsrMode::Async />
-                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/") view=dashboard::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/partners") view=partners::pages::PartnerListPage ssr=SsrMode::Async />
                     <Route path=path!("/partners/new") view=partners::pages::PartnerCreatePage ssr=SsrMode::Async />
                     <Route path=path!("/partners/:slug") view=partners::pages::OrgPage ssr=SsrMode::Async />

@@ -21,9 +21,34 @@ pub fn use_user() -> UserResource {
     use_context::<UserResource>().unwrap_or_else(|| Resource::new(|| (), |_| get_current_user()))
 }
 
+/// The main navigation. On the desktop (`more`), the administration pages, notifications
+/// and settings fold into a "More" menu so the header stays one row at 1024 px in every
+/// language; the phone menu lists everything.
 #[component]
-fn NavLinks(user: CurrentUser) -> impl IntoView {
+fn NavLinks(user: CurrentUser, #[prop(optional)] more: bool) -> impl IntoView {
     let i = use_i18n();
+    let secondary = {
+        let user = user.clone();
+        move || {
+            view! {
+                {user.can(Action::Administer).then(|| view! {
+                    <li><A href="/admin/outbox">{i.t("nav.outbox")}</A></li>
+                    <li><A href="/admin/audit">{i.t("nav.audit")}</A></li>
+                    <li><A href="/admin/jobs">{i.t("nav.jobs")}</A></li>
+                    <li><A href="/admin/rules">{i.t("nav.rules")}</A></li>
+                })}
+                {user.can(Action::ImportPipeline).then(|| view! { <li><A href="/admin/pipeline">{i.t("nav.pipeline")}</A></li> })}
+                <li><A href="/notifications">
+                    {i.t("nav.notifications")}
+                    {(user.unread > 0).then(|| view! {
+                        <span class="nav-count" data-testid="unread-count">{user.unread}</span>
+                        <span class="visually-hidden">{i.t("nav.unread")}</span>
+                    })}
+                </A></li>
+                <li><A href="/settings">{i.t("nav.settings")}</A></li>
+            }
+        }
+    };
     view! {
         <ul class="nav-links">
             <li><A href="/">{i.t("nav.home")}</A></li>
@@ -37,21 +62,18 @@ fn NavLinks(user: CurrentUser) -> impl IntoView {
                 let href = format!("/partners/{}", user.org_slug);
                 view! { <li><A href=href>{i.t("nav.vendor_team")}</A></li> }
             })}
-            {user.can(Action::Administer).then(|| view! {
-                <li><A href="/admin/outbox">{i.t("nav.outbox")}</A></li>
-                <li><A href="/admin/audit">{i.t("nav.audit")}</A></li>
-                <li><A href="/admin/jobs">{i.t("nav.jobs")}</A></li>
-                <li><A href="/admin/rules">{i.t("nav.rules")}</A></li>
-            })}
-            {user.can(Action::ImportPipeline).then(|| view! { <li><A href="/admin/pipeline">{i.t("nav.pipeline")}</A></li> })}
-            <li><A href="/notifications">
-                {i.t("nav.notifications")}
-                {(user.unread > 0).then(|| view! {
-                    <span class="nav-count" data-testid="unread-count">{user.unread}</span>
-                    <span class="visually-hidden">{i.t("nav.unread")}</span>
-                })}
-            </A></li>
-            <li><A href="/settings">{i.t("nav.settings")}</A></li>
+            {if more {
+                view! {
+                    <li class="nav-more">
+                        <details>
+                            <summary data-testid="nav-more">{i.t("nav.more")}</summary>
+                            <ul class="nav-more-list">{secondary()}</ul>
+                        </details>
+                    </li>
+                }.into_any()
+            } else {
+                secondary().into_any()
+            }}
         </ul>
     }
 }
@@ -107,7 +129,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                     let u3 = u.clone();
                     view! {
                         <nav class="nav-desktop" aria-label=i.t("nav.main")>
-                            <NavLinks user=u />
+                            <NavLinks user=u more=true />
                         </nav>
                         <details class="nav-phone">
                             <summary aria-label=i.t("nav.menu")>
@@ -143,7 +165,7 @@ pub fn Shell(children: Children) -> impl IntoView {
 }
 
 /// After a client-side navigation, moves focus to the main region (so screen readers and
-/// keyboard users start at the new content) and closes the phone menu.
+/// keyboard users start at the new content) and closes the phone and "More" menus.
 fn focus_main_on_navigation() {
     let location = leptos_router::hooks::use_location();
     Effect::new(move |prev: Option<String>| {
@@ -152,8 +174,15 @@ fn focus_main_on_navigation() {
         if prev.as_ref().is_some_and(|p| *p != path) {
             use wasm_bindgen::JsCast;
             let doc = document();
-            if let Ok(Some(menu)) = doc.query_selector("details.nav-phone") {
-                let _ = menu.remove_attribute("open");
+            if let Ok(menus) = doc.query_selector_all("details.nav-phone, .nav-more details") {
+                for n in 0..menus.length() {
+                    if let Some(menu) = menus
+                        .item(n)
+                        .and_then(|m| m.dyn_into::<web_sys::Element>().ok())
+                    {
+                        let _ = menu.remove_attribute("open");
+                    }
+                }
             }
             if let Some(main) = doc.get_element_by_id("main")
                 && let Ok(el) = main.dyn_into::<web_sys::HtmlElement>()

@@ -241,6 +241,18 @@ fn rows(i: &Ids) -> Vec<Row> {
             ),
             ["401", "200", "404", "403", "403", "403"],
         ),
+        // The registration form's own post (no JavaScript): save, and submit if asked.
+        r(
+            "register_deal",
+            Fn(
+                "register_deal",
+                vec![
+                    f("id", &i.draft),
+                    f("input[company]", "Quiet Draft Holdings"),
+                ],
+            ),
+            ["401", "200", "404", "403", "403", "403"],
+        ),
         r(
             "submit_deal",
             Fn("submit_deal", vec![f("id", &i.bare_draft)]),
@@ -343,6 +355,12 @@ fn rows(i: &Ids) -> Vec<Row> {
         r(
             "my_tasks",
             Fn("my_tasks", vec![]),
+            ["401", "200", "200", "200", "200", "200"],
+        ),
+        // The home dashboard: each role its own cards, never another partner's numbers.
+        r(
+            "home_dashboard",
+            Fn("home_dashboard", vec![]),
             ["401", "200", "200", "200", "200", "200"],
         ),
         // Notifications.

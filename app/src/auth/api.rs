@@ -44,14 +44,36 @@ pub async fn get_invite_info(token: String) -> Result<InviteInfo, AppError> {
     respond(service::get_invite_info(&token).await)
 }
 
+/// Posted by the invitation form, with or without JavaScript (then it goes on to sign-in).
 #[server(endpoint = "accept_invite")]
 pub async fn accept_invite(input: AcceptInviteInput) -> Result<(), AppError> {
-    respond(service::accept_invite(input).await)
+    use crate::server::nojs::respond_form;
+    use leptos::server_fn::ServerFn;
+    // Passwords are never sent back into a page's address.
+    let back = serde_json::json!({ "name": input.name });
+    // The address to sign in with, read before the single-use link is spent.
+    let email = service::get_invite_info(&input.token)
+        .await
+        .map(|i| i.email)
+        .unwrap_or_default();
+    let login = format!(
+        "/login?accepted=1&email={}",
+        url::form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>()
+    );
+    let r = service::accept_invite(input).await;
+    respond_form(AcceptInvite::PATH, r, &back, |_| Some(login))
 }
 
+/// Posted by the forgotten-password form, with or without JavaScript.
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    respond(service::request_password_reset(&email).await)
+    use crate::server::nojs::respond_form;
+    use leptos::server_fn::ServerFn;
+    let back = serde_json::json!({ "email": email });
+    let r = service::request_password_reset(&email).await;
+    respond_form(RequestPasswordReset::PATH, r, &back, |_| {
+        Some("/forgot?sent=1".to_string())
+    })
 }
 
 #[server(endpoint = "reset_password")]
@@ -62,7 +84,15 @@ pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
 /// Sets the reader's language: stored on the user when signed in, and in a cookie.
 #[server(endpoint = "set_locale")]
 pub async fn set_locale(code: String) -> Result<(), AppError> {
-    respond(service::set_locale(&code).await)
+    use crate::server::nojs::respond_form;
+    use leptos::server_fn::ServerFn;
+    let back = serde_json::json!({ "code": code });
+    respond_form(
+        SetLocale::PATH,
+        service::set_locale(&code).await,
+        &back,
+        |_| None,
+    )
 }
 
 #[server(endpoint = "list_tokens")]
@@ -289,7 +319,7 @@ mod service {
     pub async fn set_locale(code: &str) -> Result<(), AppError> {
         let state = app_state()?;
         let locale =
-            Locale::parse(code).ok_or_else(|| AppError::field("locale", "err.choice_invalid"))?;
+            Locale::parse(code).ok_or_else(|| AppError::field("code", "err.choice_invalid"))?;
         if let Ok(c) = crate::auth::caller() {
             sqlx::query("UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3")
                 .bind(locale.code())

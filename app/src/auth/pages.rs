@@ -5,9 +5,11 @@ use super::api::{AcceptInvite, RequestPasswordReset, ResetPassword, get_invite_i
 use super::{AcceptInviteInput, ResetPasswordInput};
 use crate::i18n::use_i18n;
 use crate::ui::{
-    FormAlert, Skeleton, SubmitButton, TextField, action_error, error_view, field_errors,
+    FormAlert, Prefixed, Skeleton, SubmitButton, TextField, action_error, error_view, field_errors,
+    form_error, posted_name, returned_values,
 };
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
@@ -62,10 +64,15 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn ForgotPage() -> impl IntoView {
     let i = use_i18n();
-    let email = RwSignal::new(String::new());
+    let typed = returned_values::<RequestPasswordReset, serde_json::Value>()
+        .and_then(|v| v["email"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    let email = RwSignal::new(typed);
     let action = ServerAction::<RequestPasswordReset>::new();
-    let err = action_error(action);
-    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    let err = form_error(action);
+    // Sent: by the app, or by the form posted without it (back at `?sent=1`).
+    let sent_before = use_query_map().with_untracked(|m| m.get("sent").is_some());
+    let sent = move || sent_before || matches!(action.value().get(), Some(Ok(())));
     view! {
         <Title text=i.t("forgot.title") />
         <section class="auth-card">
@@ -77,6 +84,8 @@ pub fn ForgotPage() -> impl IntoView {
                         <p>{i.t("forgot.intro")}</p>
                         <form
                             class="form"
+                            method="post"
+                            action=RequestPasswordReset::PATH
                             on:submit=move |ev| {
                                 ev.prevent_default();
                                 action.dispatch(RequestPasswordReset { email: email.get_untracked() });
@@ -84,7 +93,7 @@ pub fn ForgotPage() -> impl IntoView {
                         >
                             <FormAlert error=err />
                             <TextField label="field.email" name="email" value=email input_type="email" autocomplete="email" required=true errors=field_errors(err, "email") />
-                            <SubmitButton label="forgot.submit" pending=action.pending() />
+                            <SubmitButton label="forgot.submit" pending=action.pending() posts=true />
                         </form>
                     }
                 }
@@ -175,11 +184,16 @@ pub fn AcceptInvitePage() -> impl IntoView {
 fn AcceptForm(email: String, name: String, org: String) -> impl IntoView {
     let i = use_i18n();
     let params = use_params_map();
-    let name = RwSignal::new(name);
+    let typed = returned_values::<AcceptInvite, serde_json::Value>()
+        .and_then(|v| v["name"].as_str().map(str::to_string));
+    let name = RwSignal::new(typed.unwrap_or(name));
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let action = ServerAction::<AcceptInvite>::new();
-    let err = action_error(action);
+    let err = form_error(action);
+    let token = params
+        .with_untracked(|p| p.get("token"))
+        .unwrap_or_default();
     let navigate = use_navigate();
     let login_url = format!("/login?accepted=1&email={}", urlencode(&email));
     Effect::new(move |_| {
@@ -191,6 +205,8 @@ fn AcceptForm(email: String, name: String, org: String) -> impl IntoView {
         <p>{i.tf("invite.intro", &[("org", &org), ("email", &email)])}</p>
         <form
             class="form"
+            method="post"
+            action=AcceptInvite::PATH
             on:submit=move |ev| {
                 ev.prevent_default();
                 action.dispatch(AcceptInvite {
@@ -204,10 +220,13 @@ fn AcceptForm(email: String, name: String, org: String) -> impl IntoView {
             }
         >
             <FormAlert error=err />
-            <TextField label="field.name" name="name" value=name autocomplete="name" required=true errors=field_errors(err, "name") />
-            <TextField label="field.new_password" name="password" value=password input_type="password" autocomplete="new-password" required=true hint="field.password_hint" errors=field_errors(err, "password") />
-            <TextField label="field.password_confirm" name="password_confirm" value=confirm input_type="password" autocomplete="new-password" required=true errors=field_errors(err, "password_confirm") />
-            <SubmitButton label="invite.submit" pending=action.pending() />
+            <Prefixed prefix="input">
+                <input type="hidden" name=posted_name("token") value=token.clone() />
+                <TextField label="field.name" name="name" value=name autocomplete="name" required=true errors=field_errors(err, "name") />
+                <TextField label="field.new_password" name="password" value=password input_type="password" autocomplete="new-password" required=true hint="field.password_hint" errors=field_errors(err, "password") />
+                <TextField label="field.password_confirm" name="password_confirm" value=confirm input_type="password" autocomplete="new-password" required=true errors=field_errors(err, "password_confirm") />
+            </Prefixed>
+            <SubmitButton label="invite.submit" pending=action.pending() posts=true />
         </form>
     }
 }

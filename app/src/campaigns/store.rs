@@ -567,3 +567,17 @@ pub async fn lead_events(db: &Db, org_id: i64, after: i64) -> Result<Vec<LeadEve
         })
         .collect())
 }
+
+/// Launches and leads since `since`, across every partner (counts only).
+pub async fn activity_since(db: &Db, since: i64) -> Result<(i64, i64), AppError> {
+    let launches: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM campaign_launches WHERE created_at >= $1")
+            .bind(since)
+            .fetch_one(&db.pool)
+            .await?;
+    let leads: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM leads WHERE created_at >= $1")
+        .bind(since)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok((launches, leads))
+}

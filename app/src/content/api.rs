@@ -55,7 +55,9 @@ pub async fn restore_asset_version(id: i64, version_no: i64) -> Result<(), AppEr
 
 #[server(endpoint = "set_asset_favorite")]
 pub async fn set_asset_favorite(id: i64, on: bool) -> Result<(), AppError> {
-    respond(async { service::set_favorite(&app_state()?.db, &caller()?, id, on).await }.await)
+    use leptos::server_fn::ServerFn;
+    let r = async { service::set_favorite(&app_state()?.db, &caller()?, id, on).await }.await;
+    crate::server::nojs::respond_form(SetAssetFavorite::PATH, r, &(), |_| None)
 }
 
 #[server(endpoint = "content_analytics")]

@@ -86,6 +86,22 @@ pub async fn find(
     }
     let aud = audience(db, caller).await?;
     let mut words = search::tokens(&q.q);
+    // A kind named in the query ("case study firewall") narrows to that kind; the other
+    // words are searched within it. If that finds nothing, the words are searched as typed.
+    if q.kind.is_empty()
+        && let Some((kind, rest)) = kind_in_query(&words)
+    {
+        let narrowed = ContentQuery {
+            kind: kind.code().to_string(),
+            ..q.clone()
+        };
+        let mut result = run_find(db, &aud, &narrowed, &rest, Prefix::Last, limit).await?;
+        if !result.items.is_empty() {
+            result.kind_from_query = Some(kind);
+            log_search(db, caller.user_id, &q.q, result.items.len()).await?;
+            return Ok(result);
+        }
+    }
     let mut result = run_find(db, &aud, q, &words, Prefix::Last, limit).await?;
     if result.items.is_empty() && words.len() > 1 {
         result = run_find(db, &aud, q, &words, Prefix::All, limit).await?;
@@ -105,14 +121,105 @@ pub async fn find(
             let retry = run_find(db, &aud, q, &words, Prefix::Last, limit).await?;
             if !retry.items.is_empty() {
                 result = retry;
-                result.corrected = corrected;
+                result.corrected = corrected.clone();
             }
+        }
+        // No asset holds every word: the assets that hold the most of them, labelled.
+        if result.items.is_empty() && words.len() > 1 {
+            result = partial_matches(db, &aud, q, &words, limit).await?;
+            result.corrected = if result.items.is_empty() {
+                Vec::new()
+            } else {
+                corrected
+            };
         }
     }
     if !words.is_empty() {
         log_search(db, caller.user_id, &q.q, result.items.len()).await?;
     }
     Ok(result)
+}
+
+/// The asset kind a query names, by its name in any language (singular or plural), and
+/// the query's other words.
+fn kind_in_query(words: &[String]) -> Option<(AssetKind, Vec<String>)> {
+    let plural_of = |w: &str, t: &str| {
+        w == t
+            || w.strip_suffix('s') == Some(t)
+            || (t.ends_with('y') && w.strip_suffix("ies") == t.strip_suffix('y'))
+            || w.strip_suffix("en") == Some(t)
+            || w.strip_suffix('n') == Some(t)
+    };
+    let mut best: Option<(usize, usize, AssetKind)> = None;
+    for kind in AssetKind::ALL {
+        let key = format!("kind.{}", kind.code());
+        for locale in crate::i18n::Locale::ALL {
+            let name = search::tokens(locale.text(&key));
+            let n = name.len();
+            if n == 0 || n > words.len() {
+                continue;
+            }
+            for start in 0..=words.len() - n {
+                let hit = (0..n).all(|k| {
+                    let (w, t) = (&words[start + k], &name[k]);
+                    if k + 1 == n { plural_of(w, t) } else { w == t }
+                });
+                if hit && best.is_none_or(|(bn, _, _)| n > bn) {
+                    best = Some((n, start, *kind));
+                }
+            }
+        }
+    }
+    best.map(|(n, start, kind)| {
+        let mut rest = words.to_vec();
+        rest.drain(start..start + n);
+        (kind, rest)
+    })
+}
+
+/// Assets holding some of the words, those holding most first (then by each word's own
+/// ranking); each lists the words it holds. For a query no asset matches in full.
+async fn partial_matches(
+    db: &Db,
+    aud: &Audience,
+    q: &ContentQuery,
+    words: &[String],
+    limit: i64,
+) -> Result<SearchResult, AppError> {
+    // (asset, words held, first rank seen)
+    let mut found: Vec<(AssetSummary, Vec<String>, usize)> = Vec::new();
+    for w in words {
+        let one = run_find(db, aud, q, std::slice::from_ref(w), Prefix::Last, limit).await?;
+        for (rank, item) in one.items.into_iter().enumerate() {
+            match found.iter_mut().find(|(a, _, _)| a.id == item.id) {
+                Some((a, held, _)) => {
+                    held.push(w.clone());
+                    for m in item.matched_in {
+                        if !a.matched_in.contains(&m) {
+                            a.matched_in.push(m);
+                        }
+                    }
+                    if a.snippet.is_empty() {
+                        a.snippet = item.snippet;
+                    }
+                }
+                None => found.push((item, vec![w.clone()], rank)),
+            }
+        }
+    }
+    found.sort_by(|x, y| y.1.len().cmp(&x.1.len()).then(x.2.cmp(&y.2)));
+    found.truncate(limit.clamp(1, 100) as usize);
+    Ok(SearchResult {
+        items: found
+            .into_iter()
+            .map(|(mut a, held, _)| {
+                a.matched_words = held;
+                a
+            })
+            .collect(),
+        partial: true,
+        ..SearchResult::default()
+    })
 }
 
 /// Records a search for the analytics. On Postgres the commit does not wait for the disk:
@@ -293,7 +400,7 @@ async fn run_find(
     }
     Ok(SearchResult {
         items,
-        corrected: Vec::new(),
+        ..SearchResult::default()
     })
 }
 

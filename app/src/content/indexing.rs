@@ -77,6 +77,28 @@ pub async fn index(
         .collect();
     words.sort_unstable();
     words.dedup();
+    count_terms(conn, "content_terms", &words).await?;
+    // The body's own words, at most `MAX_TEXT_TERMS` of them.
+    let mut text_words: Vec<&str> = b
+        .split(' ')
+        .filter(|w| in_vocabulary(w) && words.binary_search(w).is_err())
+        .collect();
+    text_words.sort_unstable();
+    text_words.dedup();
+    text_words.truncate(MAX_TEXT_TERMS);
+    count_terms(conn, "content_text_terms", &text_words).await?;
+    Ok(())
+}
+
+/// Distinct words of one file's text that join the vocabulary.
+const MAX_TEXT_TERMS: usize = 5_000;
+
+/// Counts one more document for each of `words` (distinct) in `table`.
+async fn count_terms(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    words: &[&str],
+) -> Result<(), AppError> {
     // One statement per 200 words (they are distinct, as Postgres requires).
     for chunk in words.chunks(200) {
         let values = (1..=chunk.len())
@@ -84,8 +106,8 @@ pub async fn index(
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
-            "INSERT INTO content_terms (term, docs) VALUES {values} \
-             ON CONFLICT (term) DO UPDATE SET docs = content_terms.docs + 1"
+            "INSERT INTO {table} (term, docs) VALUES {values} \
+             ON CONFLICT (term) DO UPDATE SET docs = {table}.docs + 1"
         );
         let mut q = sqlx::query(&sql);
         for w in chunk {
@@ -97,38 +119,47 @@ pub async fn index(
 }
 
 /// The closest known word to a query word that the library does not contain, if one is
-/// close enough: one edit for short words, two for longer ones.
+/// close enough: one edit for short words, two for longer ones, anywhere in the word.
+/// Words of titles, tags and descriptions win a tie over words only files' text holds.
 pub async fn correct(db: &Db, word: &str) -> Result<Option<String>, AppError> {
     if word.len() < 4 {
         return Ok(None);
     }
-    let known: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM content_terms WHERE term >= $1 AND term < $2")
-            .bind(word)
-            .bind(format!("{word}\u{7f}"))
-            .fetch_one(&db.pool)
-            .await?;
-    if known > 0 {
-        return Ok(None);
+    for table in ["content_terms", "content_text_terms"] {
+        let known: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {table} WHERE term >= $1 AND term < $2"
+        ))
+        .bind(word)
+        .bind(format!("{word}\u{7f}"))
+        .fetch_one(&db.pool)
+        .await?;
+        if known > 0 {
+            return Ok(None);
+        }
     }
     let first = &word[..1];
     let next = ((first.as_bytes()[0]) + 1) as char;
     let len = word.len() as i64;
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT term, docs FROM content_terms WHERE term >= $1 AND term < $2 \
-         AND LENGTH(term) BETWEEN $3 AND $4",
-    )
-    .bind(first)
-    .bind(next.to_string())
-    .bind(len - 2)
-    .bind(len + 2)
-    .fetch_all(&db.pool)
-    .await?;
     let max = if word.len() <= 5 { 1 } else { 2 };
-    Ok(rows
-        .into_iter()
-        .map(|(t, docs)| (strsim::damerau_levenshtein(word, &t), -docs, t))
-        .filter(|(d, _, _)| *d <= max)
-        .min()
-        .map(|(_, _, t)| t))
+    let mut best: Option<(usize, usize, i64, String)> = None;
+    for (rank, table) in ["content_terms", "content_text_terms"].iter().enumerate() {
+        let rows: Vec<(String, i64)> = sqlx::query_as(&format!(
+            "SELECT term, docs FROM {table} WHERE term >= $1 AND term < $2 \
+             AND LENGTH(term) BETWEEN $3 AND $4"
+        ))
+        .bind(first)
+        .bind(next.to_string())
+        .bind(len - 2)
+        .bind(len + 2)
+        .fetch_all(&db.pool)
+        .await?;
+        for (t, docs) in rows {
+            let d = strsim::damerau_levenshtein(word, &t);
+            let cand = (d, rank, -docs, t);
+            if d <= max && best.as_ref().is_none_or(|b| cand < *b) {
+                best = Some(cand);
+            }
+        }
+    }
+    Ok(best.map(|(_, _, _, t)| t))
 }

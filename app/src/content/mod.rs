@@ -96,6 +96,9 @@ pub struct AssetSummary {
     pub matched_in: Vec<String>,
     /// A short passage of the text around the first match.
     pub snippet: String,
+    /// For a partial match, the query words this asset holds.
+    #[serde(default)]
+    pub matched_words: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +144,12 @@ pub struct SearchResult {
     pub items: Vec<AssetSummary>,
     /// Words of the query that were corrected: (typed, used).
     pub corrected: Vec<(String, String)>,
+    /// No asset holds every word: these hold some (each lists which in `matched_words`).
+    #[serde(default)]
+    pub partial: bool,
+    /// The query named this kind, and the results are of it.
+    #[serde(default)]
+    pub kind_from_query: Option<AssetKind>,
 }
 
 /// The values of the library's facets that do not depend on the query, loaded once per

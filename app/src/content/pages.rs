@@ -14,6 +14,7 @@ use crate::policy::Action;
 use crate::shell::use_user;
 use crate::ui::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -76,17 +77,23 @@ fn FavoriteButton(id: i64, on: bool) -> impl IntoView {
             toast(error_text(&e));
         }
     });
+    // A form, so the star works before the app loads and without JavaScript.
     view! {
-        <button type="button" class="btn link favorite" aria-pressed=move || state.get().to_string()
-            data-testid="favorite"
-            on:click=move |_| {
+        <form class="inline-form" method="post" action=SetAssetFavorite::PATH
+            on:submit=move |ev| {
+                ev.prevent_default();
                 let next = !state.get_untracked();
                 state.set(next);
                 toggle.dispatch(SetAssetFavorite { id, on: next });
             }>
-            <span aria-hidden="true">{move || if state.get() { "★" } else { "☆" }}</span>
-            " "{move || i.t(if state.get() { "content.saved" } else { "content.save" })}
-        </button>
+            <input type="hidden" name="id" value=id />
+            <input type="hidden" name="on" value=move || (!state.get()).to_string() />
+            <button type="submit" class="btn link favorite" aria-pressed=move || state.get().to_string()
+                data-testid="favorite">
+                <span aria-hidden="true">{move || if state.get() { "★" } else { "☆" }}</span>
+                " "{move || i.t(if state.get() { "content.saved" } else { "content.save" })}
+            </button>
+        </form>
     }
 }
 
@@ -112,6 +119,9 @@ fn result_card(i: I18n, a: AssetSummary) -> impl IntoView {
             </p>
             {(!reasons.is_empty()).then(|| view! {
                 <p class="why" data-testid="why">{i.tf("content.matched_in", &[("where", &reasons.join(", "))])}</p>
+            })}
+            {(!a.matched_words.is_empty()).then(|| view! {
+                <p class="why" data-testid="partial-words">{i.tf("content.holds_words", &[("words", &a.matched_words.join(", "))])}</p>
             })}
             {if a.snippet.is_empty() {
                 (!a.description.is_empty()).then(|| view! { <p class="desc">{a.description.clone()}</p> }).into_any()
@@ -240,8 +250,16 @@ pub fn LibraryPage() -> impl IntoView {
                             let used = r.corrected.iter().map(|(_, b)| b.as_str()).collect::<Vec<_>>().join(" ");
                             view! { <p class="alert warning" data-testid="corrected">{i.tf("content.corrected", &[("typed", &typed), ("used", &used)])}</p> }
                         });
+                        let partial = r.partial.then(|| view! {
+                            <p class="alert warning" data-testid="partial">{i.t("content.partial")}</p>
+                        });
+                        let kind = r.kind_from_query.map(|k| view! {
+                            <p class="hint" data-testid="kind-from-query">{i.tf("content.kind_from_query", &[("kind", i.t(&format!("kind.{}", k.code())))])}</p>
+                        });
                         view! {
                             {corrected}
+                            {partial}
+                            {kind}
                             <p class="hint" aria-live="polite">{i.tf("content.count", &[("n", &r.items.len().to_string())])}</p>
                             <ul class="asset-list">{r.items.into_iter().map(|a| result_card(i, a)).collect_view()}</ul>
                         }.into_any()

@@ -65,6 +65,7 @@ pub(super) fn summary_of(r: &AnyRow, favorite: bool) -> Result<AssetSummary, App
         link_url: a.link_url,
         favorite,
         matched_in: Vec::new(),
+        matched_words: Vec::new(),
         snippet: String::new(),
     })
 }

@@ -12,6 +12,57 @@ pub async fn save_deal_draft(id: Option<i64>, input: DealInput) -> Result<i64, A
     respond(async { service::save_draft(&app_state()?.db, &caller()?, id, &input).await }.await)
 }
 
+/// The registration form posted without JavaScript (or before the app loaded): saves the
+/// draft and, when `submit`, submits it; then goes on to the registration (submitted) or
+/// to the draft's own address. A failure after the draft was saved goes back to the draft,
+/// so posting again does not make a second one.
+#[server(endpoint = "register_deal")]
+pub async fn register_deal(
+    #[server(default)] id: Option<i64>,
+    input: DealInput,
+    #[server(default)] submit: bool,
+) -> Result<i64, AppError> {
+    use crate::server::nojs;
+    use leptos::server_fn::ServerFn;
+    // The error, and the draft it left (if one was saved).
+    let r: Result<i64, (Option<i64>, AppError)> = async {
+        let state = app_state().map_err(|e| (id, e))?;
+        let caller = caller().map_err(|e| (id, e))?;
+        let new_id = service::save_draft(&state.db, &caller, id, &input)
+            .await
+            .map_err(|e| (id, e))?;
+        if submit {
+            service::submit(&state.db, &caller, new_id)
+                .await
+                .map_err(|e| (Some(new_id), e))?;
+        }
+        Ok(new_id)
+    }
+    .await;
+    if !nojs::is_form_post() {
+        return respond(r.map_err(|(_, e)| e));
+    }
+    match r {
+        Ok(new_id) => {
+            nojs::go(&if submit {
+                format!("/deals/{new_id}")
+            } else {
+                format!("/deals/{new_id}/edit")
+            });
+            Ok(new_id)
+        }
+        Err((draft, e)) => {
+            nojs::fail(
+                RegisterDeal::PATH,
+                &e,
+                &input,
+                draft.map(|d| format!("/deals/{d}/edit")),
+            );
+            Err(e)
+        }
+    }
+}
+
 #[server(endpoint = "submit_deal")]
 pub async fn submit_deal(id: i64) -> Result<RedactedVerdict, AppError> {
     respond(async { service::submit(&app_state()?.db, &caller()?, id).await }.await)
@@ -59,14 +110,27 @@ pub async fn next_in_queue(after: i64) -> Result<Option<i64>, AppError> {
 
 #[server(endpoint = "decide_deal")]
 pub async fn decide_deal(input: DecisionInput) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            service::decide(&state.db, &caller()?, &input).await?;
-            service::notify_decision(&state, input.deal_id).await
+    use leptos::server_fn::ServerFn;
+    let mut next = None;
+    let r = async {
+        let state = app_state()?;
+        let caller = caller()?;
+        service::decide(&state.db, &caller, &input).await?;
+        service::notify_decision(&state, input.deal_id).await?;
+        // A plain form post goes on to the next registration in the queue.
+        if crate::server::nojs::is_form_post() {
+            next = service::next_in_queue(&state.db, &caller, input.deal_id).await?;
         }
-        .await,
-    )
+        Ok(())
+    }
+    .await;
+    let id = input.deal_id;
+    crate::server::nojs::respond_form(DecideDeal::PATH, r, &input, |_| {
+        Some(match next {
+            Some(n) => format!("/deals/{n}/review"),
+            None => format!("/deals/{id}"),
+        })
+    })
 }
 
 #[server(endpoint = "request_deal_extension")]
@@ -82,11 +146,17 @@ pub async fn grant_deal_extension(id: i64) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "post_deal_message")]
-pub async fn post_deal_message(id: i64, body: String, internal: bool) -> Result<(), AppError> {
-    respond(
+pub async fn post_deal_message(
+    id: i64,
+    body: String,
+    #[server(default)] internal: bool,
+) -> Result<(), AppError> {
+    use leptos::server_fn::ServerFn;
+    let r =
         async { service::post_message(&app_state()?.db, &caller()?, id, &body, internal).await }
-            .await,
-    )
+            .await;
+    let back = serde_json::json!({ "body": body, "internal": internal });
+    crate::server::nojs::respond_form(PostDealMessage::PATH, r, &back, |_| None)
 }
 
 /// The partner reports the outcome; a lost deal needs a reason.

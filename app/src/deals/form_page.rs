@@ -4,10 +4,10 @@ use super::api::*;
 use super::pages::param_id;
 use super::*;
 use crate::domain::{Currency, DealStage};
-use crate::error::AppError;
 use crate::i18n::use_i18n;
 use crate::ui::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
@@ -110,10 +110,12 @@ pub fn DealNewPage() -> impl IntoView {
         stage: "qualify".into(),
         ..Default::default()
     };
+    // Back from a form posted without JavaScript: what was typed.
+    let initial = returned_values::<RegisterDeal, DealInput>().unwrap_or(blank);
     view! {
         <Title text=i.t("deals.register") />
         <h1>{i.t("deals.register")}</h1>
-        <DealForm initial=blank id=None />
+        <DealForm initial id=None />
     }
 }
 
@@ -128,7 +130,11 @@ pub fn DealEditPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Skeleton lines=8 /> }>
             {move || Suspend::new(async move {
                 match deal.await {
-                    Ok(d) if d.can_edit => view! { <DealForm initial=d.input id=Some(d.summary.id) /> }.into_any(),
+                    Ok(d) if d.can_edit => {
+                        // Back from a form posted without JavaScript: what was typed wins.
+                        let initial = returned_values::<RegisterDeal, DealInput>().unwrap_or(d.input);
+                        view! { <DealForm initial id=Some(d.summary.id) /> }.into_any()
+                    }
                     Ok(_) => view! { <ErrorPage code=403 /> }.into_any(),
                     Err(e) => error_view(e),
                 }
@@ -142,7 +148,7 @@ fn DealForm(initial: DealInput, id: Option<i64>) -> impl IntoView {
     let i = use_i18n();
     let f = DealFields::new(&initial);
     let deal_id = RwSignal::new(id);
-    let error = RwSignal::new(None::<AppError>);
+    let error = RwSignal::new(returned_error::<RegisterDeal>());
     let pending = RwSignal::new(false);
     let verdict = RwSignal::new(None::<RedactedVerdict>);
     let generation = StoredValue::new(0u64);
@@ -217,6 +223,7 @@ fn DealForm(initial: DealInput, id: Option<i64>) -> impl IntoView {
     let save_draft = save.clone();
     let err = Signal::derive(move || error.get());
     let fe = move |name: &'static str| field_errors(err, name);
+    let countries = crate::i18n::countries::country_options(i.locale());
     let currencies: Vec<(String, String)> = Currency::ALL
         .iter()
         .map(|c| (c.code().to_string(), c.code().to_string()))
@@ -230,11 +237,13 @@ fn DealForm(initial: DealInput, id: Option<i64>) -> impl IntoView {
             )
         })
         .collect();
-    let ready = RwSignal::new(false);
-    Effect::new(move |_| ready.set(true));
+    // The form posts to `register_deal` by itself before the app has loaded (or without
+    // JavaScript); once loaded, the app saves and submits in place.
     view! {
-        <form class="form wide" novalidate on:submit=move |ev| { ev.prevent_default(); save(true); }>
+        <form class="form wide" novalidate method="post" action=RegisterDeal::PATH on:submit=move |ev| { ev.prevent_default(); save(true); }>
             <FormAlert error=err />
+            {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
+            <Prefixed prefix="input">
             <fieldset class="group">
                 <legend>{i.t("deals.customer")}</legend>
                 <TextField label="field.company" name="company" value=f.get("company") required=true errors=fe("company") />
@@ -247,7 +256,7 @@ fn DealForm(initial: DealInput, id: Option<i64>) -> impl IntoView {
                 </div>
                 <div class="field-row">
                     <TextField label="field.domain" name="domain" value=f.get("domain") hint="field.domain_hint" errors=fe("domain") />
-                    <TextField label="field.country" name="country" value=f.get("country") required=true hint="field.country_hint" autocomplete="country" errors=fe("country") />
+                    <SelectField label="field.country" name="country" value=f.get("country") options=countries empty="field.choose_country" required=true errors=fe("country") />
                 </div>
                 <TextField label="field.street" name="street" value=f.get("street") autocomplete="street-address" errors=fe("street") />
                 <div class="field-row">
@@ -276,16 +285,17 @@ fn DealForm(initial: DealInput, id: Option<i64>) -> impl IntoView {
                     <SelectField label="field.stage" name="stage" value=f.get("stage") options=stages errors=fe("stage") />
                 </div>
                 <label class="check">
-                    <input type="checkbox" name="cosell" prop:checked=move || f.cosell.get() on:change=move |ev| f.cosell.set(event_target_checked(&ev)) />
+                    <input type="checkbox" name=posted_name("cosell") value="true" checked=f.cosell.get_untracked() prop:checked=move || f.cosell.get() on:change=move |ev| f.cosell.set(event_target_checked(&ev)) />
                     {i.t("field.cosell")}
                 </label>
                 <TextArea label="field.notes" name="notes" value=f.get("notes") errors=fe("notes") />
             </fieldset>
+            </Prefixed>
             <div class="actions">
-                <button type="submit" class="btn primary" disabled=move || pending.get() || !ready.get()>
+                <button type="submit" class="btn primary" name="submit" value="true" disabled=move || pending.get()>
                     {move || if pending.get() { i.t("ui.working") } else { i.t("deals.submit") }}
                 </button>
-                <button type="button" class="btn" disabled=move || pending.get() || !ready.get() on:click=move |_| save_draft(false)>
+                <button type="submit" class="btn" name="submit" value="false" disabled=move || pending.get() on:click=move |ev| { ev.prevent_default(); save_draft(false); }>
                     {i.t("deals.save_draft")}
                 </button>
             </div>

@@ -25,9 +25,16 @@ fn similarity(a: &str, b: &str) -> (f64, usize) {
 fn reason(code: &str, detail: String, weight: f64) -> Reason {
     Reason {
         code: code.to_string(),
+        args: Vec::new(),
         detail,
         weight,
     }
+}
+
+/// `r` with a value its text names.
+fn with(mut r: Reason, name: &str, value: impl ToString) -> Reason {
+    r.args.push((name.to_string(), value.to_string()));
+    r
 }
 
 fn name_evidence(a: &NameKey, b: &NameKey) -> Option<Reason> {
@@ -60,7 +67,7 @@ fn name_evidence(a: &NameKey, b: &NameKey) -> Option<Reason> {
             && short.joined.len() >= 2
             && short.joined == initials(long)
         {
-            return Some(reason(
+            let r = reason(
                 "match.name_acronym",
                 format!(
                     "\"{}\" is the initials of \"{}\"",
@@ -68,6 +75,11 @@ fn name_evidence(a: &NameKey, b: &NameKey) -> Option<Reason> {
                     long.tokens.join(" ")
                 ),
                 0.45,
+            );
+            return Some(with(
+                with(r, "short", &short.joined),
+                "long",
+                long.tokens.join(" "),
             ));
         }
     }
@@ -75,18 +87,26 @@ fn name_evidence(a: &NameKey, b: &NameKey) -> Option<Reason> {
     let (sim_sorted, _) = similarity(&a.sorted.replace(' ', ""), &b.sorted.replace(' ', ""));
     let len = a.joined.len().min(b.joined.len());
     if (dist == 1 && len >= 5) || (dist == 2 && len >= 12) || sim_joined.max(sim_sorted) >= 0.92 {
-        return Some(reason(
-            "match.name_typo",
-            format!("name differs by {dist} typing error(s) after normalising"),
-            0.55,
+        return Some(with(
+            reason(
+                "match.name_typo",
+                format!("name differs by {dist} typing error(s) after normalising"),
+                0.55,
+            ),
+            "n",
+            dist,
         ));
     }
     let sim = sim_joined.max(sim_sorted);
     if sim >= 0.85 {
-        return Some(reason(
-            "match.name_similar",
-            format!("names {:.0}% similar", sim * 100.0),
-            0.35,
+        return Some(with(
+            reason(
+                "match.name_similar",
+                format!("names {:.0}% similar", sim * 100.0),
+                0.35,
+            ),
+            "pct",
+            format!("{:.0}", sim * 100.0),
         ));
     }
     None
@@ -108,10 +128,14 @@ pub fn compare(a: &Fingerprint, b: &Fingerprint) -> (f64, Vec<Reason>) {
         reasons.push(r);
     }
     match (&a.web_domain, &b.web_domain) {
-        (Some(x), Some(y)) if x == y => reasons.push(reason(
-            "match.domain_equal",
-            format!("domain {x} equal after normalising www. and subdomain"),
-            0.75,
+        (Some(x), Some(y)) if x == y => reasons.push(with(
+            reason(
+                "match.domain_equal",
+                format!("domain {x} equal after normalising www. and subdomain"),
+                0.75,
+            ),
+            "domain",
+            x,
         )),
         _ => {
             let cross = [
@@ -124,18 +148,26 @@ pub fn compare(a: &Fingerprint, b: &Fingerprint) -> (f64, Vec<Reason>) {
                 _ => None,
             });
             if let Some(d) = cross {
-                reasons.push(reason(
-                    "match.email_domain",
-                    format!("contact email at {d}, the other record's website"),
-                    0.60,
+                reasons.push(with(
+                    reason(
+                        "match.email_domain",
+                        format!("contact email at {d}, the other record's website"),
+                        0.60,
+                    ),
+                    "domain",
+                    &d,
                 ));
             } else if let (Some(x), Some(y)) = (&a.mail_domain, &b.mail_domain)
                 && x == y
             {
-                reasons.push(reason(
-                    "match.email_domain",
-                    format!("contact emails at the same company domain {x}"),
-                    0.55,
+                reasons.push(with(
+                    reason(
+                        "match.email_domain",
+                        format!("contact emails at the same company domain {x}"),
+                        0.55,
+                    ),
+                    "domain",
+                    x,
                 ));
             }
         }
@@ -174,11 +206,12 @@ pub fn compare(a: &Fingerprint, b: &Fingerprint) -> (f64, Vec<Reason>) {
         && x != y
     {
         score *= 0.6;
-        reasons.push(reason(
+        let r = reason(
             "match.country_differs",
             format!("different countries ({x} and {y})"),
             -0.4,
-        ));
+        );
+        reasons.push(with(with(r, "a", x), "b", y));
     }
     let domains = |f: &Fingerprint| {
         [&f.web_domain, &f.mail_domain]
@@ -190,11 +223,12 @@ pub fn compare(a: &Fingerprint, b: &Fingerprint) -> (f64, Vec<Reason>) {
     let (da, db) = (domains(a), domains(b));
     if !da.is_empty() && !db.is_empty() && !da.iter().any(|d| db.contains(d)) {
         score *= 0.75;
-        reasons.push(reason(
+        let r = reason(
             "match.domains_differ",
             format!("no shared domain ({} and {})", da.join(", "), db.join(", ")),
             -0.25,
-        ));
+        );
+        reasons.push(with(with(r, "a", da.join(", ")), "b", db.join(", ")));
     }
     let postcodes_differ = matches!((&a.postcode, &b.postcode), (Some(x), Some(y)) if x != y);
     let phones_differ = matches!((&a.phone, &b.phone), (Some(x), Some(y)) if !phones_match(x, y));

@@ -5,6 +5,8 @@
 #[cfg(feature = "ssr")]
 pub mod csv;
 #[cfg(feature = "ssr")]
+pub mod glance;
+#[cfg(feature = "ssr")]
 pub mod imports;
 #[cfg(feature = "ssr")]
 pub mod jobs;
@@ -142,13 +144,27 @@ impl Verdict {
     }
 }
 
-/// One piece of evidence behind a match: a stable code (an i18n key), a human detail and
-/// how much it contributed.
+/// One piece of evidence behind a match: a stable code (an i18n key), the values its text
+/// names, an English detail (for the API and logs) and how much it contributed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reason {
     pub code: String,
+    #[serde(default)]
+    pub args: Vec<(String, String)>,
     pub detail: String,
     pub weight: f64,
+}
+
+impl Reason {
+    /// The reason in the reader's language.
+    pub fn text(&self, i: crate::i18n::I18n) -> String {
+        let args: Vec<(&str, &str)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        i.tf(&self.code, &args)
+    }
 }
 
 pub mod api;
@@ -260,7 +276,12 @@ pub struct MatchView {
     pub id: i64,
     pub external_id: Option<String>,
     pub label: String,
+    /// City and country.
     pub detail: String,
+    /// The other record's status: a registration's status code, or a pipeline stage as
+    /// the CRM wrote it.
+    #[serde(default)]
+    pub status: Option<String>,
     pub score: f64,
     pub reasons: Vec<Reason>,
 }
@@ -405,7 +426,11 @@ pub struct DecisionInput {
 #[serde(default)]
 pub struct DealFilter {
     pub q: String,
+    /// A status code; `queue` (submitted or under review); `expiring` (approved, protection
+    /// ending within 30 days); or empty for all.
     pub status: String,
+    /// Only the caller's own registrations.
+    pub mine: bool,
 }
 
 /// The rules of engagement as edited by the vendor admin.

@@ -11,6 +11,7 @@ use crate::policy::Action;
 use crate::shell::use_user;
 use crate::ui::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -42,9 +43,18 @@ pub fn DealListPage() -> impl IntoView {
         query.with(|m| DealFilter {
             q: m.get("q").unwrap_or_default(),
             status: m.get("status").unwrap_or_default(),
+            mine: m.get("mine").is_some_and(|v| v == "1"),
         })
     };
     let f0 = filter();
+    let only_mine = f0.mine.then(|| {
+        let all = if f0.status.is_empty() {
+            "/deals".to_string()
+        } else {
+            format!("/deals?status={}", f0.status)
+        };
+        view! { <p class="hint" data-testid="only-mine">{i.t("deals.only_mine")}" "<A href=all>{i.t("deals.show_all")}</A></p> }
+    });
     let data = Resource::new(filter, list_deals);
     let user = use_user();
     view! {
@@ -73,14 +83,17 @@ pub fn DealListPage() -> impl IntoView {
                 <select id="deal-status" name="status">
                     <option value="">{i.t("filter.any")}</option>
                     <option value="queue" selected={f0.status == "queue"}>{i.t("deals.queue_statuses")}</option>
+                    <option value="expiring" selected={f0.status == "expiring"}>{i.t("deals.expiring_statuses")}</option>
                     {DealStatus::ALL.iter().map(|s| {
                         let sel = f0.status == s.code();
                         view! { <option value=s.code() selected=sel>{i.t(&format!("deal_status.{}", s.code()))}</option> }
                     }).collect_view()}
                 </select>
             </div>
+            {f0.mine.then(|| view! { <input type="hidden" name="mine" value="1" /> })}
             <button type="submit" class="btn">{i.t("filter.apply")}</button>
         </Form>
+        {only_mine}
         <Transition fallback=|| view! { <Skeleton lines=6 /> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -265,9 +278,13 @@ fn DealView(
     let i = use_i18n();
     let loc = i.locale();
     let id = d.summary.id;
-    let body = RwSignal::new(String::new());
+    // A message posted without JavaScript that failed comes back with its text.
+    let typed = returned_values::<PostDealMessage, serde_json::Value>()
+        .and_then(|v| v["body"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    let body = RwSignal::new(typed);
     let internal = RwSignal::new(false);
-    let msg_err = action_error(message);
+    let msg_err = form_error(message);
     let act_err = Signal::derive(move || {
         submit
             .value()
@@ -296,7 +313,9 @@ fn DealView(
         inp.street.clone(),
         format!("{} {}", inp.postcode, inp.city).trim().to_string(),
         inp.region.clone(),
-        inp.country.clone(),
+        crate::i18n::countries::country_name(i.locale(), &inp.country)
+            .map(str::to_string)
+            .unwrap_or_else(|| inp.country.clone()),
     ]
     .into_iter()
     .filter(|s| !s.is_empty())
@@ -364,16 +383,17 @@ fn DealView(
                     }
                 }).collect_view()}
             </ol>
-            <form class="form" on:submit=move |ev| {
+            <form class="form" method="post" action=PostDealMessage::PATH on:submit=move |ev| {
                 ev.prevent_default();
                 message.dispatch(PostDealMessage { id, body: body.get_untracked(), internal: internal.get_untracked() });
             }>
                 <FormAlert error=msg_err />
+                <input type="hidden" name="id" value=id />
                 <TextArea label="deals.message" name="body" value=body errors=field_errors(msg_err, "body") />
                 {vendor.then(|| view! {
-                    <label class="check"><input type="checkbox" on:change=move |ev| internal.set(event_target_checked(&ev)) />{i.t("deals.internal_note")}</label>
+                    <label class="check"><input type="checkbox" name="internal" value="true" on:change=move |ev| internal.set(event_target_checked(&ev)) />{i.t("deals.internal_note")}</label>
                 })}
-                <SubmitButton label="deals.send" pending=message.pending() />
+                <SubmitButton label="deals.send" pending=message.pending() posts=true />
             </form>
         </section>
     }

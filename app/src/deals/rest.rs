@@ -245,6 +245,7 @@ pub async fn list_deals(
         &DealFilter {
             q: q.q,
             status: q.status,
+            mine: false,
         },
     )
     .await?;

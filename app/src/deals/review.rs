@@ -199,16 +199,13 @@ pub async fn review(db: &Db, caller: &Caller, id: i64) -> Result<ReviewView, App
                 Some(org) => format!("{} · {}", m.facts.company, org),
                 None => m.facts.company.clone(),
             },
-            detail: [
-                m.facts.city.as_str(),
-                m.facts.country.as_str(),
-                m.facts.status.as_deref().unwrap_or(""),
-            ]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" · "),
+            detail: [m.facts.city.as_str(), m.facts.country.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" · "),
+            status: m.facts.status.clone().filter(|s| !s.is_empty()),
             score: m.score,
             reasons: m.reasons.clone(),
         })

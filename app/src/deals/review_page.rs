@@ -8,6 +8,7 @@ use crate::domain::{Currency, DealStatus};
 use crate::i18n::{I18n, format, use_i18n};
 use crate::ui::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
@@ -39,6 +40,21 @@ fn reason_text(i: I18n, r: &RecReason) -> String {
     i.tf(key, &args)
 }
 
+/// Where the other record is and its status, the status in the reader's language when it
+/// is one of ours (a pipeline stage is shown as the CRM wrote it).
+fn match_detail(i: I18n, place: &str, status: Option<&str>) -> String {
+    let status = status.map(|s| match crate::domain::DealStatus::parse(s) {
+        Ok(d) => i.t(&format!("deal_status.{}", d.code())).to_string(),
+        Err(_) => s.to_string(),
+    });
+    [Some(place.to_string()), status]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 #[component]
 fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
     let i = use_i18n();
@@ -48,9 +64,14 @@ fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
         RecAction::Approve | RecAction::ApproveCosell => "approve".to_string(),
         RecAction::Review => String::new(),
     });
-    let reason = RwSignal::new(String::new());
+    // A decision posted without JavaScript that failed comes back with what was chosen.
+    let returned = returned_values::<DecideDeal, DecisionInput>().filter(|v| v.deal_id == id);
+    if let Some(v) = &returned {
+        decision.set(v.decision.clone());
+    }
+    let reason = RwSignal::new(returned.map(|v| v.reason).unwrap_or_default());
     let action = ServerAction::<DecideDeal>::new();
-    let err = action_error(action);
+    let err = form_error(action);
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
@@ -84,7 +105,7 @@ fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
                 <dl class="facts">
                     <dt>{i.t("field.company")}</dt><dd>{inp.company.clone()}</dd>
                     <dt>{i.t("field.domain")}</dt><dd>{inp.domain.clone()}</dd>
-                    <dt>{i.t("deals.address")}</dt><dd>{format!("{} {} {} {}", inp.street, inp.postcode, inp.city, inp.country)}</dd>
+                    <dt>{i.t("deals.address")}</dt><dd>{format!("{} {} {} {}", inp.street, inp.postcode, inp.city, crate::i18n::countries::country_name(i.locale(), &inp.country).unwrap_or(&inp.country))}</dd>
                     <dt>{i.t("deals.contact")}</dt><dd>{format!("{} {} {}", inp.contact_name, inp.contact_email, inp.contact_phone)}</dd>
                     <dt>{i.t("field.value")}</dt><dd>{money(i, r.deal.summary.value_minor, &r.deal.summary.currency)}</dd>
                     <dt>{i.t("field.cosell")}</dt><dd>{i.t(if inp.cosell { "ui.yes" } else { "ui.no" })}</dd>
@@ -108,11 +129,11 @@ fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
                                     <li class="match" data-testid="match">
                                         <p class="meta"><span class="badge">{kind}</span>{ext}" · "<strong>{pct}</strong></p>
                                         <p class="label">{m.label.clone()}</p>
-                                        <p class="hint">{m.detail.clone()}</p>
+                                        <p class="hint">{match_detail(i, &m.detail, m.status.as_deref())}</p>
                                         <ul class="reasons">
                                             {m.reasons.iter().map(|x| {
                                                 let cls = if x.weight < 0.0 { "against" } else { "for" };
-                                                view! { <li class=cls>{x.detail.clone()}</li> }
+                                                view! { <li class=cls>{x.text(i)}</li> }
                                             }).collect_view()}
                                         </ul>
                                     </li>
@@ -148,23 +169,26 @@ fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
             }
         })}
         {r.deal.can_decide.then(|| view! {
-            <form class="form" on:submit=move |ev| {
+            <form class="form" method="post" action=DecideDeal::PATH on:submit=move |ev| {
                 ev.prevent_default();
                 action.dispatch(DecideDeal { input: DecisionInput { deal_id: id, decision: decision.get_untracked(), reason: reason.get_untracked() } });
             }>
                 <FormAlert error=err />
+                <input type="hidden" name="input[deal_id]" value=id />
                 <fieldset class="field">
                     <legend>{i.t("deals.decision")}</legend>
                     {["approve", "reject", "request_info"].into_iter().map(|d| view! {
                         <label class="check">
-                            <input type="radio" name="decision" value=d prop:checked=move || decision.get() == d on:change=move |_| decision.set(d.to_string()) />
+                            <input type="radio" name="input[decision]" value=d checked=decision.get_untracked() == d prop:checked=move || decision.get() == d on:change=move |_| decision.set(d.to_string()) />
                             {i.t(&format!("decision.{d}"))}
                         </label>
                     }).collect_view()}
                     <ul class="field-errors">{move || field_errors(err, "decision").get().into_iter().map(|k| view! { <li>{i.t(&k)}</li> }).collect_view()}</ul>
                 </fieldset>
-                <TextArea label="deals.reason" name="reason" value=reason errors=field_errors(err, "reason") />
-                <SubmitButton label="deals.record_decision" pending=action.pending() />
+                <Prefixed prefix="input">
+                    <TextArea label="deals.reason" name="reason" value=reason errors=field_errors(err, "reason") />
+                </Prefixed>
+                <SubmitButton label="deals.record_decision" pending=action.pending() posts=true />
             </form>
         })}
     }

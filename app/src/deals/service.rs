@@ -247,14 +247,17 @@ pub async fn check_for(
 
 pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSummary>, AppError> {
     let scope = read_scope(caller)?;
-    // `queue` is the review queue: submitted and under review.
-    if !f.status.is_empty() && f.status != "queue" {
+    // `queue` is the review queue: submitted and under review; `expiring`, approved with
+    // the protection ending soon.
+    if !f.status.is_empty() && f.status != "queue" && f.status != "expiring" {
         DealStatus::parse(&f.status).map_err(|m| AppError::field("status", m))?;
     }
     if f.q.chars().count() > 100 {
         return Err(AppError::field("q", "err.too_long"));
     }
-    store::list(db, scope, f.status.trim(), f.q.trim())
+    let horizon = crate::server::now() + crate::dashboard::EXPIRING_DAYS * 86_400;
+    let mine = if f.mine { caller.user_id } else { 0 };
+    store::list(db, scope, f.status.trim(), f.q.trim(), horizon, mine)
         .await?
         .iter()
         .map(|r| r.summary(scope.all()))
@@ -268,8 +271,8 @@ pub async fn next_in_queue(db: &Db, caller: &Caller, after: i64) -> Result<Optio
         return Err(AppError::Forbidden);
     }
     let queue = DealFilter {
-        q: String::new(),
         status: "queue".into(),
+        ..DealFilter::default()
     };
     Ok(list(db, caller, &queue)
         .await?

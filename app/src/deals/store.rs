@@ -132,11 +132,22 @@ pub async fn find(db: &Db, scope: Scope, id: i64) -> Result<DealRow, AppError> {
 }
 
 /// Registrations in `scope`, newest change first, at most 500. `status` is a status code,
-/// `queue` (submitted or under review) or empty; `q` matches the company name.
-pub async fn list(db: &Db, scope: Scope, status: &str, q: &str) -> Result<Vec<DealRow>, AppError> {
+/// `queue` (submitted or under review), `expiring` (approved, protected until at most
+/// `horizon`) or empty; `q` matches the company name; `created_by`, when not 0, keeps one
+/// person's registrations.
+pub async fn list(
+    db: &Db,
+    scope: Scope,
+    status: &str,
+    q: &str,
+    horizon: i64,
+    created_by: i64,
+) -> Result<Vec<DealRow>, AppError> {
     let sql = format!(
-        "{SELECT} WHERE {} AND ($3 = '' OR d.status = $3 OR ($3 = 'queue' AND d.status IN ('submitted', 'under_review'))) \
-         AND ($4 = '' OR LOWER(d.company) LIKE $5 ESCAPE '\\') ORDER BY d.updated_at DESC, d.id DESC LIMIT 500",
+        "{SELECT} WHERE {} AND ($3 = '' OR d.status = $3 OR ($3 = 'queue' AND d.status IN ('submitted', 'under_review')) \
+         OR ($3 = 'expiring' AND d.status = 'approved' AND d.protected_until IS NOT NULL AND d.protected_until <= $6)) \
+         AND ($4 = '' OR LOWER(d.company) LIKE $5 ESCAPE '\\') AND ($7 = 0 OR d.created_by = $7) \
+         ORDER BY d.updated_at DESC, d.id DESC LIMIT 500",
         in_scope(1)
     );
     let rows = scope
@@ -144,6 +155,8 @@ pub async fn list(db: &Db, scope: Scope, status: &str, q: &str) -> Result<Vec<De
         .bind(status)
         .bind(q)
         .bind(like_pattern(q))
+        .bind(horizon)
+        .bind(created_by)
         .fetch_all(&db.pool)
         .await?;
     rows.iter()

@@ -58,8 +58,7 @@ pub fn validate(input: &DealInput, strict: bool) -> Result<ValidDeal, AppError> 
         p.add("domain", "err.domain_invalid");
     }
     let country = input.country.trim().to_uppercase();
-    let country_ok = country.is_empty()
-        || (country.len() == 2 && country.chars().all(|c| c.is_ascii_uppercase()));
+    let country_ok = country.is_empty() || crate::i18n::countries::is_country(&country);
     if !country_ok {
         p.add("country", "err.country_invalid");
     }

@@ -2,6 +2,7 @@
 //! key → text tables per locale; a unit test proves each locale has every key, and the
 //! formatters render dates, numbers and money per locale.
 
+pub mod countries;
 mod de;
 mod en;
 pub mod format;

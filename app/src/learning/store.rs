@@ -628,3 +628,13 @@ pub async fn list(db: &Db, user_id: i64, all: bool) -> Result<Vec<CourseListRow>
     .fetch_all(&db.pool)
     .await?)
 }
+
+/// Credentials valid at `now`: issued, not revoked, not expired.
+pub async fn valid_credentials(db: &Db, now: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM credentials WHERE revoked_at IS NULL AND valid_until > $1",
+    )
+    .bind(now)
+    .fetch_one(&db.pool)
+    .await?)
+}

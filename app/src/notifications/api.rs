@@ -15,5 +15,7 @@ pub async fn list_notifications() -> Result<Vec<Notification>, AppError> {
 /// Marks all of the caller's notifications read; returns how many changed.
 #[server(endpoint = "mark_notifications_read")]
 pub async fn mark_notifications_read() -> Result<u64, AppError> {
-    respond(async { super::store::mark_read(&app_state()?.db, &caller()?, None).await }.await)
+    use leptos::server_fn::ServerFn;
+    let r = async { super::store::mark_read(&app_state()?.db, &caller()?, None).await }.await;
+    crate::server::nojs::respond_form(MarkNotificationsRead::PATH, r, &(), |_| None)
 }

@@ -7,6 +7,7 @@ use crate::i18n::{I18n, format, use_i18n};
 use crate::shell::use_user;
 use crate::ui::*;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -25,10 +26,12 @@ pub fn NotificationsPage() -> impl IntoView {
         <Title text=i.t("notifications.title") />
         <div class="page-head">
             <h1>{i.t("notifications.title")}</h1>
-            <button class="btn secondary" type="button" disabled=move || mark.pending().get()
-                on:click=move |_| { mark.dispatch(MarkNotificationsRead {}); }>
-                {i.t("notifications.mark_all")}
-            </button>
+            <form method="post" action=MarkNotificationsRead::PATH
+                on:submit=move |ev| { ev.prevent_default(); mark.dispatch(MarkNotificationsRead {}); }>
+                <button class="btn secondary" type="submit" disabled=move || mark.pending().get()>
+                    {i.t("notifications.mark_all")}
+                </button>
+            </form>
         </div>
         <Suspense fallback=|| view! { <Skeleton lines=6 /> }>
             {move || Suspend::new(async move {

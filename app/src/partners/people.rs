@@ -425,3 +425,50 @@ pub async fn create_user_with_password(
     tx.commit().await?;
     Ok(id)
 }
+
+/// An organisation's people who can sign in and those invited who have not yet, and its
+/// tier (the home dashboard's team card).
+pub async fn team_glance(db: &Db, org_id: i64) -> Result<crate::dashboard::TeamGlance, AppError> {
+    let row = sqlx::query(
+        "SELECT COUNT(CASE WHEN u.active = 1 AND u.password_hash IS NOT NULL THEN 1 END) AS active, \
+         COUNT(CASE WHEN u.active = 1 AND u.password_hash IS NULL THEN 1 END) AS invited, \
+         (SELECT o.tier FROM orgs o WHERE o.id = $1) AS tier \
+         FROM users u WHERE u.org_id = $1",
+    )
+    .bind(org_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let tier: Option<String> = row.try_get("tier")?;
+    Ok(crate::dashboard::TeamGlance {
+        active: row.try_get("active")?,
+        invited: row.try_get("invited")?,
+        tier: tier.and_then(|t| Tier::parse(&t).ok()),
+    })
+}
+
+/// Active partner organisations per tier (`None`: no tier), lowest tier first.
+pub async fn partners_by_tier(db: &Db) -> Result<Vec<(Option<Tier>, i64)>, AppError> {
+    let rows = sqlx::query(
+        "SELECT tier, COUNT(*) AS n FROM orgs WHERE kind = 'partner' AND status = 'active' GROUP BY tier",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            let tier: Option<String> = r.try_get("tier")?;
+            Ok((tier.and_then(|t| Tier::parse(&t).ok()), r.try_get("n")?))
+        })
+        .collect::<Result<Vec<(Option<Tier>, i64)>, sqlx::Error>>()?;
+    // An unknown stored tier counts as none; merge so each shows once.
+    out.sort_by_key(|(t, _)| *t);
+    out.dedup_by(|b, a| {
+        if a.0 == b.0 {
+            a.1 += b.1;
+            true
+        } else {
+            false
+        }
+    });
+    Ok(out)
+}

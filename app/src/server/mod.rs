@@ -5,6 +5,7 @@ pub mod audit;
 pub mod db;
 pub mod jobs;
 pub mod mail;
+pub mod nojs;
 pub mod pdf;
 pub mod relay;
 pub mod rest;

@@ -1,28 +1,22 @@
 //! The "My open tasks" card.
 
-use super::api::my_tasks;
 use super::{DealTask, DealTodo, OpenTasks};
 use crate::i18n::{I18n, use_i18n};
-use crate::ui::{Skeleton, error_view};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// The card of what waits on the caller; its data comes with the home dashboard.
 #[component]
-pub fn MyTasksCard() -> impl IntoView {
+pub fn MyTasksCard(tasks: OpenTasks) -> impl IntoView {
     let i = use_i18n();
-    let data = Resource::new(|| (), |_| my_tasks());
     view! {
         <section class="card tasks" aria-labelledby="tasks-h" data-testid="my-tasks">
             <h2 id="tasks-h">{i.t("tasks.title")}</h2>
-            <Suspense fallback=|| view! { <Skeleton lines=3 /> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(t) if t.is_empty() => view! { <p class="hint">{i.t("tasks.none")}</p> }.into_any(),
-                        Ok(t) => tasks_list(i, t).into_any(),
-                        Err(e) => error_view(e),
-                    }
-                })}
-            </Suspense>
+            {if tasks.is_empty() {
+                view! { <p class="hint">{i.t("tasks.none")}</p> }.into_any()
+            } else {
+                tasks_list(i, tasks).into_any()
+            }}
         </section>
     }
 }

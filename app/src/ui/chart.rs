@@ -40,3 +40,27 @@ pub fn bars(
         </figure>
     }
 }
+
+/// A bar per row, each row a link to the list it counts: the label, a bar sized against
+/// the largest value, and the count. A list a screen reader reads as it is.
+pub fn link_bars(rows: Vec<(String, i64, String)>, testid: &'static str) -> impl IntoView {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(1).max(1) as f64;
+    view! {
+        <ul class="link-bars" data-testid=testid>
+            {rows.into_iter().map(|(label, value, href)| {
+                let w = (value as f64 / max * 100.0).max(1.0);
+                view! {
+                    <li>
+                        <a href=href>
+                            <span class="lb-label">{label}</span>
+                            <svg class="lb-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                                <rect x="0" y="0" width=w height="10"></rect>
+                            </svg>
+                            <span class="lb-value">{value}</span>
+                        </a>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}

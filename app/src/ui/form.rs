@@ -90,13 +90,14 @@ pub fn TextField(
     };
     let node = NodeRef::<leptos::html::Input>::new();
     keep_typed_before_hydration(node, value);
+    let posted = super::posted_name(&name);
     view! {
         <div class="field" class:has-error=move || !errors.get().is_empty()>
             <label for=id.clone()>{i.t(label)}{required.then_some(" *")}</label>
             <input
                 node_ref=node
                 id=id
-                name=name
+                name=posted
                 type=input_type.unwrap_or("text")
                 autocomplete=autocomplete
                 inputmode=inputmode
@@ -125,12 +126,13 @@ pub fn TextArea(
     let errors = until_edited(errors, value);
     let id = format!("f-{name}");
     let err_id = format!("{id}-err");
+    let posted = super::posted_name(&name);
     view! {
         <div class="field" class:has-error=move || !errors.get().is_empty()>
             <label for=id.clone()>{i.t(label)}</label>
             <textarea
                 id=id
-                name=name
+                name=posted
                 rows="4"
                 aria-describedby=err_id.clone()
                 aria-invalid=move || if errors.get().is_empty() { "false" } else { "true" }
@@ -177,7 +179,7 @@ pub fn SelectField(
             <select
                 node_ref=node
                 id=id
-                name=name
+                name=super::posted_name(name)
                 aria-describedby=err_id.clone()
                 aria-invalid=move || if errors.get().is_empty() { "false" } else { "true" }
                 on:change=move |ev| value.set(event_target_value(&ev))
@@ -257,12 +259,23 @@ pub fn CheckboxGroup(
 /// in the server-rendered page until the app is interactive, so an early tap cannot fall
 /// back to a native form submission that would lose the input.
 #[component]
-pub fn SubmitButton(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+pub fn SubmitButton(
+    label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    /// The form posts to its server function without JavaScript too, so the button works
+    /// before the app has loaded; otherwise it waits for the app.
+    #[prop(optional)]
+    posts: bool,
+    /// The submit button's own name and value, for forms with more than one.
+    #[prop(optional)]
+    name: Option<&'static str>,
+    #[prop(optional)] value: Option<&'static str>,
+) -> impl IntoView {
     let i = use_i18n();
-    let ready = RwSignal::new(false);
+    let ready = RwSignal::new(posts);
     Effect::new(move |_| ready.set(true));
     view! {
-        <button type="submit" class="btn primary" disabled=move || pending.get() || !ready.get() aria-busy=move || pending.get().to_string()>
+        <button type="submit" class="btn primary" name=name value=value disabled=move || pending.get() || !ready.get() aria-busy=move || pending.get().to_string()>
             {move || if pending.get() { i.t("ui.working") } else { i.t(label) }}
         </button>
     }

@@ -5,11 +5,13 @@
 mod chart;
 mod feedback;
 mod form;
+mod nojs;
 mod table;
 
 pub use chart::*;
 pub use feedback::*;
 pub use form::*;
+pub use nojs::*;
 pub use table::*;
 
 /// The route's `:id` as a number (0 when it is not one, which no record has), read

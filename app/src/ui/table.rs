@@ -64,7 +64,15 @@ where
     T: Clone + Send + Sync + 'static,
 {
     let i = use_i18n();
-    let sort = RwSignal::new(None::<(usize, bool)>);
+    // The sort is in the address too (`?sort=<caption>.<column>.<a|d>`), so a header is a
+    // link that sorts without JavaScript; with it, a click sorts in place.
+    let location = leptos_router::hooks::use_location();
+    let (path, search) = (
+        location.pathname.get_untracked(),
+        location.search.get_untracked(),
+    );
+    let sort = RwSignal::new(sort_from_query(&search, caption));
+    let href_for = move |idx: usize, asc: bool| sort_href(&path, &search, caption, idx, asc);
     let q = RwSignal::new(String::new());
     let columns = Arc::new(columns);
     let rows = Arc::new(rows);
@@ -83,17 +91,26 @@ where
                         _ => "none",
                     };
                     if c.sort.is_some() {
+                        let next = move |s: Option<(usize, bool)>| match s {
+                            Some((c, asc)) if c == idx => (idx, !asc),
+                            _ => (idx, true),
+                        };
+                        let href = {
+                            let href_for = href_for.clone();
+                            move || {
+                                let (n, asc) = next(sort.get());
+                                href_for(n, asc)
+                            }
+                        };
                         view! {
                             <th scope="col" aria-sort=aria>
-                                <button
+                                <a
                                     class="sort"
-                                    on:click=move |_| {
-                                        sort.update(|s| {
-                                            *s = match *s {
-                                                Some((c, asc)) if c == idx => Some((idx, !asc)),
-                                                _ => Some((idx, true)),
-                                            }
-                                        })
+                                    href=href
+                                    rel="nofollow"
+                                    on:click=move |ev| {
+                                        ev.prevent_default();
+                                        sort.update(|s| *s = Some(next(*s)));
                                     }
                                 >
                                     {label}
@@ -104,7 +121,7 @@ where
                                             _ => "↕",
                                         }}
                                     </span>
-                                </button>
+                                </a>
                             </th>
                         }
                         .into_any()
@@ -169,5 +186,63 @@ where
                 <tbody>{body}</tbody>
             </table>
         </div>
+    }
+}
+
+/// The sort a table's address asks for: `sort=<caption>.<column>.<a|d>`.
+fn sort_from_query(search: &str, caption: &str) -> Option<(usize, bool)> {
+    search.trim_start_matches('?').split('&').find_map(|kv| {
+        let v = kv.strip_prefix("sort=")?;
+        let (table, rest) = v.rsplit_once('.').and_then(|(head, dir)| {
+            let (table, col) = head.rsplit_once('.')?;
+            Some((table, (col, dir)))
+        })?;
+        if table != caption {
+            return None;
+        }
+        let col = rest.0.parse().ok()?;
+        match rest.1 {
+            "a" => Some((col, true)),
+            "d" => Some((col, false)),
+            _ => None,
+        }
+    })
+}
+
+/// The address of the page sorted by column `idx`, other parameters kept.
+fn sort_href(path: &str, search: &str, caption: &str, idx: usize, asc: bool) -> String {
+    let mut params: Vec<String> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("sort="))
+        .map(str::to_string)
+        .collect();
+    params.push(format!(
+        "sort={caption}.{idx}.{}",
+        if asc { "a" } else { "d" }
+    ));
+    format!("{path}?{}", params.join("&"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{sort_from_query, sort_href};
+
+    #[test]
+    fn a_sort_travels_in_the_address() {
+        let href = sort_href(
+            "/deals",
+            "?status=queue&sort=deals.table.1.a",
+            "deals.table",
+            2,
+            false,
+        );
+        assert_eq!(href, "/deals?status=queue&sort=deals.table.2.d");
+        let search = href.split_once('?').expect("query").1;
+        assert_eq!(sort_from_query(search, "deals.table"), Some((2, false)));
+        assert_eq!(sort_from_query(search, "partners.table"), None);
+        assert_eq!(sort_from_query("sort=deals.table.x.a", "deals.table"), None);
+        assert_eq!(sort_from_query("sort=deals.table.1.z", "deals.table"), None);
+        assert_eq!(sort_from_query("", "deals.table"), None);
     }
 }

@@ -396,3 +396,23 @@ pub async fn upload_pdf(
         .as_i64()
         .expect("asset id")
 }
+
+/// Searches the content library as `c`; returns the whole result (items, corrections,
+/// partial and kind labels) after checking the 200.
+pub async fn search_content(app: &TestApp, c: &Client, q: &str) -> serde_json::Value {
+    let (status, r) = app
+        .call(
+            c,
+            "search_content",
+            &[
+                ("query[q]", q),
+                ("query[kind]", ""),
+                ("query[product]", ""),
+                ("query[stage]", ""),
+                ("query[language]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    r
+}

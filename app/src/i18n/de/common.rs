@@ -107,7 +107,7 @@ pub static TEXTS: &[(&str, &str)] = &[
     ),
     (
         "err.country_invalid",
-        "Verwenden Sie einen zweistelligen Ländercode wie DE oder US.",
+        "Wählen Sie ein Land aus der Liste (ISO-Code wie DE oder US).",
     ),
     (
         "err.phone_invalid",
@@ -304,7 +304,6 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("field.domain", "Website oder Domain"),
     ("field.domain_hint", "z. B. example.com"),
     ("field.country", "Land"),
-    ("field.country_hint", "Zwei Buchstaben, z. B. DE"),
     ("field.street", "Straße und Hausnummer"),
     ("field.postcode", "Postleitzahl"),
     ("field.city", "Ort"),
@@ -343,4 +342,6 @@ pub static TEXTS: &[(&str, &str)] = &[
         "mail.deal_body",
         "Hallo,\n\nIhre Deal-Registrierung für {company} hat jetzt den Status: {status}.\n{reason}\n\nDetails und Verlauf finden Sie hier:\n{link}",
     ),
+    ("field.choose_country", "Land wählen"),
+    ("nav.more", "Mehr"),
 ];

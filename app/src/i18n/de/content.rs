@@ -144,4 +144,16 @@ pub static TEXTS: &[(&str, &str)] = &[
         "content.for_deal_none",
         "Noch keine Inhalte passen zur Phase oder zu den Produkten dieses Deals.",
     ),
+    (
+        "content.partial",
+        "Kein Inhalt enthält alle gesuchten Wörter. Diese enthalten einige davon, die mit den meisten zuerst.",
+    ),
+    (
+        "content.holds_words",
+        "Teilweise Übereinstimmung: enthält {words}",
+    ),
+    (
+        "content.kind_from_query",
+        "Inhalte der Art „{kind}“ (in Ihrer Suche genannt).",
+    ),
 ];

@@ -235,4 +235,44 @@ pub static TEXTS: &[(&str, &str)] = &[
         "rules.never_set",
         "Dies sind die Standardregeln: Noch niemand hat sie gespeichert.",
     ),
+    (
+        "match.name_equal",
+        "Name gleich nach Angleichen von Schreibweise, Satzzeichen, Akzenten und Rechtsform",
+    ),
+    (
+        "match.name_reordered",
+        "Gleiche Namenswörter in anderer Reihenfolge",
+    ),
+    (
+        "match.name_acronym",
+        "„{short}“ sind die Initialen von „{long}“",
+    ),
+    (
+        "match.name_typo",
+        "Name weicht nach dem Angleichen um {n} Tippfehler ab",
+    ),
+    ("match.name_similar", "Namen zu {pct} % ähnlich"),
+    (
+        "match.domain_equal",
+        "Gleiche Web-Domain {domain} (ohne www. und Subdomains)",
+    ),
+    (
+        "match.email_domain",
+        "Kontakt-E-Mail bei {domain}, der eigenen Domain des Unternehmens",
+    ),
+    ("match.phone", "Gleiche Telefonnummer"),
+    (
+        "match.address",
+        "Gleiche Adresse (Postleitzahl oder Straße, und Hausnummer)",
+    ),
+    ("match.city", "Gleicher Ort"),
+    ("match.country_differs", "Verschiedene Länder ({a} und {b})"),
+    (
+        "match.domains_differ",
+        "Keine gemeinsame Domain ({a} und {b})",
+    ),
+    (
+        "match.address_phone_differ",
+        "Andere Postleitzahl und Telefonnummer",
+    ),
 ];

@@ -5,6 +5,7 @@ mod auth;
 mod campaigns;
 mod common;
 mod content;
+mod dashboard;
 mod deals;
 mod learning;
 mod partners;
@@ -18,4 +19,5 @@ pub static SECTIONS: &[&[(&str, &str)]] = &[
     admin::TEXTS,
     learning::TEXTS,
     campaigns::TEXTS,
+    dashboard::TEXTS,
 ];

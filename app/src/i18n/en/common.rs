@@ -89,7 +89,7 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("err.domain_invalid", "Enter a domain like example.com."),
     (
         "err.country_invalid",
-        "Use a two-letter country code like DE or US.",
+        "Choose a country from the list (an ISO code like DE or US).",
     ),
     (
         "err.phone_invalid",
@@ -274,7 +274,6 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("field.domain", "Website or domain"),
     ("field.domain_hint", "e.g. example.com"),
     ("field.country", "Country"),
-    ("field.country_hint", "Two letters, e.g. DE"),
     ("field.street", "Street and number"),
     ("field.postcode", "Postcode"),
     ("field.city", "City"),
@@ -307,4 +306,6 @@ pub static TEXTS: &[(&str, &str)] = &[
         "mail.deal_body",
         "Hello,\n\nYour deal registration for {company} is now: {status}.\n{reason}\n\nSee the details and the timeline here:\n{link}",
     ),
+    ("field.choose_country", "Choose a country"),
+    ("nav.more", "More"),
 ];

@@ -135,4 +135,13 @@ pub static TEXTS: &[(&str, &str)] = &[
         "content.for_deal_none",
         "No content matches this deal's stage or products yet.",
     ),
+    (
+        "content.partial",
+        "No asset holds every word you searched for. These hold some of them, those holding most first.",
+    ),
+    ("content.holds_words", "Partial match: holds {words}"),
+    (
+        "content.kind_from_query",
+        "Showing {kind} assets (named in your search).",
+    ),
 ];

@@ -226,4 +226,38 @@ pub static TEXTS: &[(&str, &str)] = &[
         "rules.never_set",
         "These are the default rules: nobody has saved them yet.",
     ),
+    (
+        "match.name_equal",
+        "Name equal after normalising case, punctuation, accents and legal suffix",
+    ),
+    (
+        "match.name_reordered",
+        "Same name words in a different order",
+    ),
+    (
+        "match.name_acronym",
+        "\"{short}\" is the initials of \"{long}\"",
+    ),
+    (
+        "match.name_typo",
+        "Name differs by {n} typing error(s) after normalising",
+    ),
+    ("match.name_similar", "Names {pct}% similar"),
+    (
+        "match.domain_equal",
+        "Same web domain {domain} (after removing www. and subdomains)",
+    ),
+    (
+        "match.email_domain",
+        "Contact email at {domain}, the company's own domain",
+    ),
+    ("match.phone", "Same phone number"),
+    (
+        "match.address",
+        "Same address (postcode or street, and number)",
+    ),
+    ("match.city", "Same city"),
+    ("match.country_differs", "Different countries ({a} and {b})"),
+    ("match.domains_differ", "No shared domain ({a} and {b})"),
+    ("match.address_phone_differ", "Different postcode and phone"),
 ];

@@ -1,0 +1,50 @@
+//! English: the home dashboard.
+
+pub static TEXTS: &[(&str, &str)] = &[
+    ("home.register_deal", "Register a deal"),
+    ("home.shortcuts", "Shortcuts"),
+    (
+        "home.campaigns_card",
+        "Co-branded campaigns, contacts and leads.",
+    ),
+    (
+        "home.content_card",
+        "Sales and marketing content for your deals.",
+    ),
+    ("home.my_deals", "My registrations"),
+    ("home.org_deals", "Our pipeline"),
+    ("home.managed_deals", "My partners' registrations"),
+    ("home.all_deals", "All registrations"),
+    ("home.no_deals", "No registrations yet."),
+    ("home.open_value", "Open pipeline:"),
+    ("home.expiring", "{n} protections end within {days} days"),
+    ("home.protected_until", "protected until {date}"),
+    ("home.queue", "Review queue"),
+    ("home.waiting", "waiting for a decision"),
+    ("home.oldest_days", "The oldest has waited {n} days."),
+    (
+        "home.decisions_due",
+        "{n} registrations have waited more than {days} days: decisions due.",
+    ),
+    ("home.open_queue", "Open the queue"),
+    ("home.team", "Team"),
+    ("home.team_active", "{n} people can sign in"),
+    ("home.team_invited", "{n} invitations pending"),
+    ("home.tier", "Tier: {tier}"),
+    ("home.no_tier", "No tier"),
+    (
+        "home.tier_requirements",
+        "What your tier requires (certified people, registered pipeline) will show here once the programme defines its tier rules.",
+    ),
+    ("home.programme", "The programme at a glance"),
+    ("home.active_partners", "active partners"),
+    ("home.valid_credentials", "{n} valid certifications"),
+    (
+        "home.launches_30d",
+        "{n} campaign launches and {leads} leads in the last 30 days",
+    ),
+    ("home.activity", "Partner activity"),
+    ("deals.expiring_statuses", "Protection ending soon"),
+    ("deals.only_mine", "Showing only your registrations."),
+    ("deals.show_all", "Show all"),
+];
