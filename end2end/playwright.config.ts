@@ -43,13 +43,30 @@ export default defineConfig({
     launchOptions: chromium,
     trace: "retain-on-failure",
   },
+  // Visual baselines: compared with a tolerance, named without the platform (one machine
+  // type runs CI).
+  snapshotPathTemplate: "{testDir}/{testFileName}-snapshots/{arg}{ext}",
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, launchOptions: chromium } },
+    // Runs first, on the freshly seeded data, before other tests change it.
+    { name: "visual", testMatch: /visual\.spec\.ts/, use: { launchOptions: chromium } },
+    {
+      name: "desktop",
+      testIgnore: /visual\.spec\.ts|nojs\.spec\.ts/,
+      dependencies: ["visual"],
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 }, launchOptions: chromium },
+    },
     {
       name: "phone",
+      testIgnore: /visual\.spec\.ts|nojs\.spec\.ts/,
+      dependencies: ["visual"],
       use: { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, launchOptions: chromium },
     },
-    { name: "no-js", testMatch: /nojs\.spec\.ts/, use: { javaScriptEnabled: false, viewport: { width: 1280, height: 800 }, launchOptions: chromium } },
+    {
+      name: "no-js",
+      testMatch: /nojs\.spec\.ts/,
+      dependencies: ["visual"],
+      use: { javaScriptEnabled: false, viewport: { width: 1280, height: 800 }, launchOptions: chromium },
+    },
   ],
   webServer: [
     {

@@ -30,3 +30,22 @@ test("the job queue page has no WCAG 2.2 AA violations", async ({ page }) => {
   const result = await new AxeBuilder({ page }).withTags(tags).analyze();
   expect(result.violations).toEqual([]);
 });
+
+// The home dashboard differs by role; each has its own cards and charts.
+for (const [role, email, card] of [
+  ["sales rep", "sam@northwind.example", "home-deals"],
+  ["partner admin", "nina@northwind.example", "home-team"],
+  ["partner marketer", "mo@contoso.example", "my-tasks"],
+  ["channel manager", "cam@acme.example", "home-queue"],
+  ["vendor admin", "admin@acme.example", "home-programme"],
+  ["vendor marketer", "marketing@acme.example", "my-tasks"],
+] as const) {
+  test(`the home page of a ${role} has no WCAG 2.2 AA violations`, async ({ page }) => {
+    await signIn(page, email);
+    await page.goto("/");
+    await hydrated(page);
+    await expect(page.getByTestId(card)).toBeVisible();
+    const result = await new AxeBuilder({ page }).withTags(tags).analyze();
+    expect(result.violations).toEqual([]);
+  });
+}

@@ -17,6 +17,13 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
   await hydrated(page);
 }
 
+/** Signs in by posting the sign-in form directly (any page language); the session cookie
+ * lands in the page's context. */
+export async function signInDirect(page: Page, email: string, password = PASSWORD) {
+  const res = await page.request.post("/login", { form: { email, password, next: "/" }, maxRedirects: 0 });
+  expect([302, 303]).toContain(res.status());
+}
+
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login\?signed_out=1/);

@@ -161,7 +161,7 @@ fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
             view! {
                 <section class="panel start-review">
                     <FormAlert error=start_err />
-                    <button type="button" class="button secondary" disabled=move || start.pending().get()
+                    <button type="button" class="btn secondary" disabled=move || start.pending().get()
                         on:click=move |_| { start.dispatch(StartDealReview { id }); }>
                         {i.t("deals.start_review")}
                     </button>

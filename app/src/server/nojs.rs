@@ -112,11 +112,8 @@ pub fn respond_form<T, V: Serialize>(
         return super::respond(r);
     }
     match &r {
-        Ok(v) => {
-            if let Some(to) = success(v) {
-                go(&to);
-            }
-        }
+        // Without a page of its own to go to, back to the form's page (its clean address).
+        Ok(v) => go(&success(v).unwrap_or_else(referring_page)),
         Err(e) => fail(endpoint, e, values, None),
     }
     r
