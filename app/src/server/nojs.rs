@@ -46,7 +46,11 @@ fn page_of(referer: &str) -> String {
         .split_once("://")
         .map(|(_, rest)| rest.find('/').map(|i| &rest[i..]).unwrap_or("/"))
         .unwrap_or(referer);
-    let page = if after_scheme.starts_with('/') && !after_scheme.starts_with("//") {
+    // "//host" and "/\\host" would leave the site (browsers read a backslash as a slash).
+    let page = if after_scheme.starts_with('/')
+        && !after_scheme.starts_with("//")
+        && !after_scheme.starts_with("/\\")
+    {
         after_scheme
     } else {
         "/"
@@ -131,6 +135,8 @@ mod tests {
         assert_eq!(page_of(""), "/");
         assert_eq!(page_of("//evil.example/x"), "/");
         assert_eq!(page_of("javascript:alert(1)"), "/");
+        assert_eq!(page_of("/\\evil.example/x"), "/");
+        assert_eq!(page_of("http://h/\\evil.example"), "/");
         assert_eq!(
             page_of("http://h/deals?status=queue&nojs=x&nojs_err=%7B%7D&nojs_v=1"),
             "/deals?status=queue"

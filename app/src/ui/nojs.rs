@@ -18,9 +18,68 @@ fn returned(path: &str, key: &str) -> Option<String> {
     })
 }
 
-/// The error a plain form post to server function `S` came back with.
+/// The error a plain form post to server function `S` came back with. The address can be
+/// written by anyone, so only what the page would show anyway survives: field errors of
+/// plain field names with known message keys, and errors without free text.
 pub fn returned_error<S: ServerFn>() -> Option<AppError> {
-    returned(S::PATH, "nojs_err").and_then(|s| serde_json::from_str(&s).ok())
+    returned(S::PATH, "nojs_err")
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .map(sanitize)
+}
+
+fn sanitize(e: AppError) -> AppError {
+    let plain = |f: &str| {
+        !f.is_empty() && f.len() <= 40 && f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    };
+    let known = |k: &str| crate::i18n::Locale::En.known(k).is_some();
+    match e {
+        AppError::Validation(fields) => {
+            let kept: Vec<(String, Vec<String>)> = fields
+                .into_iter()
+                .filter(|(f, _)| plain(f))
+                .map(|(f, msgs)| (f, msgs.into_iter().filter(|m| known(m)).collect::<Vec<_>>()))
+                .filter(|(_, msgs)| !msgs.is_empty())
+                .collect();
+            if kept.is_empty() {
+                AppError::BadRequest(String::new())
+            } else {
+                AppError::Validation(kept.into_iter().collect())
+            }
+        }
+        AppError::Conflict(k) if known(&k) => AppError::Conflict(k),
+        e @ (AppError::NotFound
+        | AppError::Unauthorized
+        | AppError::Forbidden
+        | AppError::RateLimited) => e,
+        // Free text (an error id, a transport message) is not taken from an address.
+        _ => AppError::BadRequest(String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+    use crate::error::AppError;
+
+    #[test]
+    fn an_address_cannot_put_words_on_the_page() {
+        let forged: AppError = serde_json::from_str(
+            r#"{"Validation":{"Call 555-0100 now":["err.required"],"name":["Your account is locked","err.required"]}}"#,
+        )
+        .expect("json");
+        let kept = serde_json::to_string(&sanitize(forged)).expect("json");
+        assert_eq!(kept, r#"{"Validation":{"name":["err.required"]}}"#);
+        for raw in [
+            r#"{"Internal":"Call 555-0100"}"#,
+            r#"{"Conflict":"Your account is locked"}"#,
+            r#"{"Transport":"x"}"#,
+            r#"{"Validation":{"Bad Field":["err.required"]}}"#,
+        ] {
+            let e: AppError = serde_json::from_str(raw).expect("json");
+            assert_eq!(sanitize(e), AppError::BadRequest(String::new()), "{raw}");
+        }
+        assert_eq!(sanitize(AppError::NotFound), AppError::NotFound);
+    }
 }
 
 /// What was submitted in a plain form post to `S` that failed.
