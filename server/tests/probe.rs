@@ -91,18 +91,7 @@ async fn drafts_stay_private_and_marketers_stay_out_of_deals(b: Backend) {
 }
 
 async fn search(app: &TestApp, c: &reqwest::Client, q: &str) -> (StatusCode, Value) {
-    app.call(
-        c,
-        "search_content",
-        &[
-            ("query[q]", q),
-            ("query[kind]", ""),
-            ("query[product]", ""),
-            ("query[stage]", ""),
-            ("query[language]", ""),
-        ],
-    )
-    .await
+    common::call_search(app, c, q).await
 }
 
 async fn search_corrections_never_spell_hidden_words(b: Backend) {

@@ -397,22 +397,26 @@ pub async fn upload_pdf(
         .expect("asset id")
 }
 
+/// Searches the content library as `c` with no facets; the status and the whole result.
+pub async fn call_search(app: &TestApp, c: &Client, q: &str) -> (StatusCode, serde_json::Value) {
+    app.call(
+        c,
+        "search_content",
+        &[
+            ("query[q]", q),
+            ("query[kind]", ""),
+            ("query[product]", ""),
+            ("query[stage]", ""),
+            ("query[language]", ""),
+        ],
+    )
+    .await
+}
+
 /// Searches the content library as `c`; returns the whole result (items, corrections,
 /// partial and kind labels) after checking the 200.
 pub async fn search_content(app: &TestApp, c: &Client, q: &str) -> serde_json::Value {
-    let (status, r) = app
-        .call(
-            c,
-            "search_content",
-            &[
-                ("query[q]", q),
-                ("query[kind]", ""),
-                ("query[product]", ""),
-                ("query[stage]", ""),
-                ("query[language]", ""),
-            ],
-        )
-        .await;
+    let (status, r) = call_search(app, c, q).await;
     assert_eq!(status, StatusCode::OK, "{r}");
     r
 }
