@@ -50,11 +50,30 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// The conflict-matching model.
+    Match {
+        #[command(subcommand)]
+        command: MatchCommand,
+    },
     /// The credential issuer.
     Issuer {
         #[command(subcommand)]
         command: IssuerCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum MatchCommand {
+    /// Train the match model on this installation's data (u from random pairs of pipeline
+    /// records, m by expectation-maximisation over the candidate pairs of submitted
+    /// registrations), save it and print the report. Checks use it within a minute.
+    Train {
+        /// Print the report without saving the model.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the model checks use now: m, u and the weight of each comparison level.
+    Report,
 }
 
 #[derive(Subcommand)]
@@ -325,6 +344,40 @@ async fn run(cli: Cli) -> Result<()> {
                 stats.updated,
                 stats.rows as f64 / secs.max(1e-9)
             );
+            Ok(())
+        }
+        Command::Match { command } => {
+            let db = trellis::connect(&config.database_url).await?;
+            match command {
+                MatchCommand::Train { dry_run } => {
+                    let model =
+                        app::deals::model_store::train(&db, Default::default(), &[], |msg| {
+                            eprintln!("{msg}")
+                        })
+                        .await
+                        .map_err(explain)?;
+                    if !dry_run {
+                        app::deals::model_store::save(&db, &model)
+                            .await
+                            .map_err(explain)?;
+                    }
+                    print!("{}", app::deals::model::report(&model));
+                    println!(
+                        "{}",
+                        if dry_run {
+                            "not saved (--dry-run)"
+                        } else {
+                            "saved: checks use this model within a minute"
+                        }
+                    );
+                }
+                MatchCommand::Report => {
+                    let model = app::deals::model_store::current(&db)
+                        .await
+                        .map_err(explain)?;
+                    print!("{}", app::deals::model::report(&model));
+                }
+            }
             Ok(())
         }
         Command::Org {

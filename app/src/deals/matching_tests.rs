@@ -1,5 +1,16 @@
 use super::*;
-use crate::deals::Customer;
+use crate::deals::model::{Frequencies, Model, compare};
+use crate::deals::{Customer, Reason};
+
+/// Scores with the default model among 10,000 records, every value seen once.
+fn score(a: &Fingerprint, b: &Fingerprint) -> (f64, Vec<Reason>) {
+    let freq = Frequencies {
+        records: 10_000.0,
+        ..Default::default()
+    };
+    let s = Model::default().score(&compare(a, b), &freq);
+    (s.probability, s.reasons)
+}
 
 fn key(s: &str) -> String {
     normalize_name(s).joined
@@ -124,22 +135,22 @@ fn the_same_company_written_differently_is_a_conflict_with_reasons() {
         phone: "271713462486".into(),
         ..Default::default()
     });
-    let (score, reasons) = compare(&a, &b);
+    let (score, reasons) = score(&a, &b);
     assert_eq!(verdict_for(score), Verdict::Conflict, "{score}");
     let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
     for c in [
-        "match.name_equal",
+        "match.name_exact_shared",
         "match.domain_equal",
         "match.phone",
         "match.address",
-        "match.city",
+        "match.country",
     ] {
         assert!(codes.contains(&c), "{c} in {codes:?}");
     }
 }
 
 #[test]
-fn a_typo_alone_is_worth_a_review_not_a_conflict() {
+fn a_typo_alone_is_possible_not_a_conflict() {
     let a = fingerprint(&Customer {
         city: "Leeds".into(),
         country: "GB".into(),
@@ -150,8 +161,10 @@ fn a_typo_alone_is_worth_a_review_not_a_conflict() {
         country: "GB".into(),
         ..cust("Crimson Telcom Limited")
     });
-    let (score, reasons) = compare(&a, &b);
-    assert_eq!(verdict_for(score), Verdict::Review, "{score} {reasons:?}");
+    let (score, reasons) = score(&a, &b);
+    // Among 10,000 records a near-identical name in the same city is a real possibility,
+    // not a certainty.
+    assert!(score > 0.1 && score < CONFLICT_AT, "{score} {reasons:?}");
     assert_eq!(reasons[0].code, "match.name_typo");
 }
 
@@ -167,7 +180,7 @@ fn a_sibling_name_in_the_same_city_is_clear() {
         country: "FR".into(),
         ..cust("Lumen Bright Analytics SAS")
     });
-    let (score, _) = compare(&a, &b);
+    let (score, _) = score(&a, &b);
     assert_eq!(verdict_for(score), Verdict::Clear, "{score}");
 }
 
@@ -181,7 +194,7 @@ fn the_same_name_in_another_country_is_not_a_conflict() {
         country: "GB".into(),
         ..cust("Sage Consulting Ltd")
     });
-    let (score, reasons) = compare(&a, &b);
+    let (score, reasons) = score(&a, &b);
     assert_eq!(verdict_for(score), Verdict::Clear, "{score}");
     assert!(reasons.iter().any(|r| r.code == "match.country_differs"));
 }
@@ -190,7 +203,7 @@ fn the_same_name_in_another_country_is_not_a_conflict() {
 fn acronyms_match_their_long_form() {
     let a = fingerprint(&cust("IBM"));
     let b = fingerprint(&cust("Intl. Business Machines Corp"));
-    let (_, reasons) = compare(&a, &b);
+    let (_, reasons) = score(&a, &b);
     assert_eq!(reasons[0].code, "match.name_acronym");
     assert!(
         blocking_keys(&a)

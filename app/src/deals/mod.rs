@@ -13,6 +13,10 @@ pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod matching;
 #[cfg(feature = "ssr")]
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod model_store;
+#[cfg(feature = "ssr")]
 pub mod normalize;
 #[cfg(feature = "ssr")]
 pub mod pipeline;
@@ -165,6 +169,26 @@ impl Reason {
             .collect();
         i.tf(&self.code, &args)
     }
+
+    /// The Bayes factor as written by the server ("×40"), if any.
+    pub fn factor(&self) -> Option<&str> {
+        self.args
+            .iter()
+            .find(|(k, _)| k == "x")
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// How strong the evidence is, as an i18n key: `weight` is in bits (log2 of the
+    /// Bayes factor).
+    pub fn strength(&self) -> &'static str {
+        match self.weight {
+            b if b >= 10.0 => "match.strength.strong",
+            b if b >= 3.0 => "match.strength.moderate",
+            b if b > -3.0 => "match.strength.weak",
+            b if b > -10.0 => "match.strength.against",
+            _ => "match.strength.strong_against",
+        }
+    }
 }
 
 pub mod api;
@@ -282,7 +306,12 @@ pub struct MatchView {
     /// the CRM wrote it.
     #[serde(default)]
     pub status: Option<String>,
+    /// The calibrated probability that this record is the same company.
     pub score: f64,
+    /// The prior log2 odds the evidence started from (the waterfall's first bar).
+    #[serde(default)]
+    pub prior_bits: f64,
+    /// One per comparison, `weight` in bits, strongest first.
     pub reasons: Vec<Reason>,
 }
 

@@ -1,7 +1,8 @@
 //! The vendor's direct pipeline: validated bulk upsert by `external_id` with the matching
 //! index kept in the same transaction, and the check of a customer against it.
 
-use super::matching::{blocking_keys, compare, fingerprint, shown, verdict_for};
+use super::matching::{blocking_keys, fingerprint, shown, verdict_for};
+use super::model::{Frequencies, compare};
 use super::{Customer, Reason, Verdict};
 use crate::error::{AppError, internal};
 use crate::server::db::Db;
@@ -23,8 +24,7 @@ pub const COLUMNS: [&str; 10] = [
     "contact_email",
 ];
 
-/// Most candidates scored per check: the ones sharing the most index keys.
-const MAX_CANDIDATES: i64 = 120;
+use super::matching::MAX_CANDIDATES;
 /// Records written per statement during an import.
 const BATCH: usize = 400;
 
@@ -186,7 +186,12 @@ pub struct Match {
     pub kind: String,
     pub id: i64,
     pub external_id: Option<String>,
+    /// The calibrated match probability.
     pub score: f64,
+    /// Where the evidence started: the prior log2 odds that a candidate is this company.
+    #[serde(default)]
+    pub prior_bits: f64,
+    /// One per comparison, `weight` in bits (log2 of its Bayes factor), strongest first.
     pub reasons: Vec<Reason>,
     /// Server-side facts for rules and reviewers; never sent to partners.
     #[serde(skip)]
@@ -209,6 +214,9 @@ pub struct MatchFacts {
 pub struct CheckResult {
     pub verdict: Verdict,
     pub matches: Vec<Match>,
+    /// Candidates scored (for benchmarks; not sent).
+    #[serde(skip)]
+    pub scored: usize,
 }
 
 fn customer_from(r: &sqlx::any::AnyRow) -> Result<Customer, sqlx::Error> {
@@ -225,49 +233,53 @@ fn customer_from(r: &sqlx::any::AnyRow) -> Result<Customer, sqlx::Error> {
     })
 }
 
-/// Checks a customer against the pipeline and the registrations that claim a customer:
-/// candidates from the index (those sharing the most keys first), each scored with its
-/// reasons; only matches worth a reviewer's time are listed. `exclude_deal` leaves out the
-/// registration being checked.
-pub async fn check(
+/// A record sharing index keys with a checked customer.
+pub struct Candidate {
+    pub kind: &'static str,
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub customer: Customer,
+    pub facts: MatchFacts,
+}
+
+/// The candidates for `keys`: pipeline records and claiming registrations sharing the most
+/// (weighted) keys, at most `MAX_CANDIDATES`; `exclude` leaves out one record by kind and id.
+pub async fn candidates(
     db: &Db,
-    customer: &Customer,
-    exclude_deal: Option<i64>,
-) -> Result<CheckResult, AppError> {
-    let fp = fingerprint(customer);
-    let keys = blocking_keys(&fp);
+    keys: &[String],
+    exclude: Option<(&str, i64)>,
+) -> Result<Vec<Candidate>, AppError> {
     if keys.is_empty() {
-        return Ok(CheckResult {
-            verdict: Verdict::Clear,
-            matches: Vec::new(),
-        });
+        return Ok(Vec::new());
     }
     let sql = format!(
-        // Identifier keys (domain, phone, address) outweigh name-word keys, so a record
-        // sharing a domain is always among the candidates even when many share a name pair.
-        "SELECT kind, record_id, SUM(CASE WHEN key LIKE 'n:%' OR key LIKE 'i:%' THEN 1 ELSE 4 END) AS hits \
+        // Identifier keys (domain, phone, address) outweigh name keys (`key_weight`).
+        "SELECT kind, record_id, SUM(CASE WHEN key LIKE 'n%' OR key LIKE 'i:%' THEN 1 ELSE 4 END) AS hits \
          FROM match_keys WHERE key IN ({}) \
          GROUP BY kind, record_id ORDER BY hits DESC, record_id LIMIT ${}",
         crate::server::sql::numbered(keys.len()),
         keys.len() + 1
     );
     let mut q = sqlx::query(&sql);
-    for k in &keys {
+    for k in keys {
         q = q.bind(k.as_str());
     }
-    let cands = q.bind(MAX_CANDIDATES).fetch_all(&db.pool).await?;
+    let cands = q.bind(MAX_CANDIDATES as i64).fetch_all(&db.pool).await?;
     let mut pipeline_ids = Vec::new();
     let mut deal_ids = Vec::new();
     for c in &cands {
         let kind: String = c.try_get("kind")?;
         let id: i64 = c.try_get("record_id")?;
+        if exclude == Some((kind.as_str(), id)) {
+            continue;
+        }
         match kind.as_str() {
             "pipeline" => pipeline_ids.push(id),
-            "registration" if Some(id) != exclude_deal => deal_ids.push(id),
+            "registration" => deal_ids.push(id),
             _ => {}
         }
     }
-    let mut scored = Vec::with_capacity(cands.len());
+    let mut out = Vec::with_capacity(cands.len());
     if !pipeline_ids.is_empty() {
         let sql = format!(
             "SELECT id, external_id, company, domain, street, city, region, postcode, country, phone, contact_email, named_account \
@@ -279,22 +291,20 @@ pub async fn check(
             q = q.bind(*id);
         }
         for r in q.fetch_all(&db.pool).await? {
-            let other = customer_from(&r)?;
-            let (score, reasons) = compare(&fp, &fingerprint(&other));
+            let customer = customer_from(&r)?;
             let named: i64 = r.try_get("named_account")?;
-            scored.push(Match {
-                kind: "pipeline".into(),
+            out.push(Candidate {
+                kind: "pipeline",
                 id: r.try_get("id")?,
                 external_id: Some(r.try_get("external_id")?),
-                score: (score * 1000.0).round() / 1000.0,
-                reasons,
                 facts: MatchFacts {
-                    company: other.company,
-                    city: other.city,
-                    country: other.country,
+                    company: customer.company.clone(),
+                    city: customer.city.clone(),
+                    country: customer.country.clone(),
                     named_account: named == 1,
                     ..Default::default()
                 },
+                customer,
             });
         }
     }
@@ -311,28 +321,107 @@ pub async fn check(
             q = q.bind(*id);
         }
         for r in q.fetch_all(&db.pool).await? {
-            let other = customer_from(&r)?;
-            let (score, reasons) = compare(&fp, &fingerprint(&other));
-            scored.push(Match {
-                kind: "registration".into(),
+            let customer = customer_from(&r)?;
+            out.push(Candidate {
+                kind: "registration",
                 id: r.try_get("id")?,
                 external_id: None,
-                score: (score * 1000.0).round() / 1000.0,
-                reasons,
                 facts: MatchFacts {
-                    company: other.company,
-                    city: other.city,
-                    country: other.country,
+                    company: customer.company.clone(),
+                    city: customer.city.clone(),
+                    country: customer.country.clone(),
                     org_id: Some(r.try_get("org_id")?),
                     org_name: Some(r.try_get("org_name")?),
                     submitted_at: r.try_get("submitted_at")?,
                     status: Some(r.try_get("status")?),
                     named_account: false,
                 },
+                customer,
             });
         }
     }
+    Ok(out)
+}
+
+/// How many records the index holds, and how many carry each name and domain key of
+/// `keys`: the term frequencies the model weighs agreement by. One indexed query.
+pub async fn frequencies(db: &Db, keys: &[String]) -> Result<Frequencies, AppError> {
+    let tf: Vec<&String> = keys
+        .iter()
+        .filter(|k| k.starts_with("nf:") || k.starts_with("d:"))
+        .collect();
+    let mut sql = String::new();
+    if !tf.is_empty() {
+        sql.push_str(&format!(
+            "SELECT key AS k, CAST(COUNT(*) AS BIGINT) AS n FROM match_keys WHERE key IN ({}) GROUP BY key UNION ALL ",
+            crate::server::sql::numbered(tf.len())
+        ));
+    }
+    sql.push_str(
+        "SELECT '#' AS k, CAST((SELECT COALESCE(MAX(id), 0) FROM pipeline_records) + (SELECT COALESCE(MAX(id), 0) FROM deals) AS BIGINT) AS n",
+    );
+    let mut q = sqlx::query(&sql);
+    for k in &tf {
+        q = q.bind(k.as_str());
+    }
+    let mut freq = Frequencies::default();
+    for r in q.fetch_all(&db.pool).await? {
+        let k: String = r.try_get("k")?;
+        let n: i64 = r.try_get("n")?;
+        if k == "#" {
+            freq.records = n.max(1) as f64;
+        } else {
+            freq.counts.insert(k, n.max(0) as u64);
+        }
+    }
+    Ok(freq)
+}
+
+/// Checks a customer against the pipeline and the registrations that claim a customer:
+/// candidates from the index, each given a match probability by the vendor's model with
+/// the evidence of each comparison; only matches worth a reviewer's time are listed.
+/// `exclude_deal` leaves out the registration being checked.
+pub async fn check(
+    db: &Db,
+    customer: &Customer,
+    exclude_deal: Option<i64>,
+) -> Result<CheckResult, AppError> {
+    let fp = fingerprint(customer);
+    let keys = blocking_keys(&fp);
+    if keys.is_empty() {
+        return Ok(CheckResult {
+            verdict: Verdict::Clear,
+            matches: Vec::new(),
+            scored: 0,
+        });
+    }
+    let found = candidates(db, &keys, exclude_deal.map(|id| ("registration", id))).await?;
+    if found.is_empty() {
+        return Ok(CheckResult {
+            verdict: Verdict::Clear,
+            matches: Vec::new(),
+            scored: 0,
+        });
+    }
+    let freq = frequencies(db, &keys).await?;
+    let model = super::model_store::current(db).await?;
+    let mut scored: Vec<Match> = found
+        .into_iter()
+        .map(|c| {
+            let s = model.score(&compare(&fp, &fingerprint(&c.customer)), &freq);
+            Match {
+                kind: c.kind.into(),
+                id: c.id,
+                external_id: c.external_id,
+                score: (s.probability * 1000.0).round() / 1000.0,
+                prior_bits: s.prior_bits,
+                reasons: s.reasons,
+                facts: c.facts,
+            }
+        })
+        .collect();
     scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let count = scored.len();
     let keep = shown(&scored.iter().map(|m| m.score).collect::<Vec<_>>());
     let verdict = verdict_for(scored.first().map(|m| m.score).unwrap_or(0.0));
     let matches: Vec<Match> = scored
@@ -342,7 +431,11 @@ pub async fn check(
         .map(|(m, _)| m)
         .take(10)
         .collect();
-    Ok(CheckResult { verdict, matches })
+    Ok(CheckResult {
+        verdict,
+        matches,
+        scored: count,
+    })
 }
 
 /// Files a registration in the matching index (on submission) under its keys.

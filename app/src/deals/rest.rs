@@ -158,7 +158,11 @@ pub struct CheckMatch {
     pub kind: String,
     pub id: i64,
     pub external_id: Option<String>,
+    /// Calibrated probability (0..1) that this record is the same company.
     pub score: f64,
+    /// Prior log2 odds before any evidence; each reason's `weight` adds its log2 Bayes
+    /// factor, and the sum is the log2 odds of `score`.
+    pub prior_bits: f64,
     #[schema(value_type = Vec<Object>)]
     pub reasons: Vec<crate::deals::Reason>,
 }
@@ -207,6 +211,7 @@ pub async fn check_deal(
                     id: m.id,
                     external_id: m.external_id,
                     score: m.score,
+                    prior_bits: m.prior_bits,
                     reasons: m.reasons,
                 })
                 .collect(),

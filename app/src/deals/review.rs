@@ -207,6 +207,7 @@ pub async fn review(db: &Db, caller: &Caller, id: i64) -> Result<ReviewView, App
                 .join(" · "),
             status: m.facts.status.clone().filter(|s| !s.is_empty()),
             score: m.score,
+            prior_bits: m.prior_bits,
             reasons: m.reasons.clone(),
         })
         .collect();

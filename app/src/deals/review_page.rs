@@ -130,12 +130,7 @@ fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
                                         <p class="meta"><span class="badge">{kind}</span>{ext}" · "<strong>{pct}</strong></p>
                                         <p class="label">{m.label.clone()}</p>
                                         <p class="hint">{match_detail(i, &m.detail, m.status.as_deref())}</p>
-                                        <ul class="reasons">
-                                            {m.reasons.iter().map(|x| {
-                                                let cls = if x.weight < 0.0 { "against" } else { "for" };
-                                                view! { <li class=cls>{x.text(i)}</li> }
-                                            }).collect_view()}
-                                        </ul>
+                                        {evidence(i, m)}
                                     </li>
                                 }
                             }).collect_view()}
@@ -295,5 +290,36 @@ fn RulesForm(r: Rules) -> impl IntoView {
             }).collect_view()}
             <SubmitButton label="rules.save" pending=action.pending() />
         </form>
+    }
+}
+
+/// A match's evidence as a waterfall: the prior odds, each comparison's factor in words,
+/// and the probability they add up to.
+fn evidence(i: I18n, m: &MatchView) -> impl IntoView {
+    use crate::ui::{Step, waterfall};
+    let prior_p = 1.0 / (1.0 + 2f64.powf(-m.prior_bits));
+    let one_in = (1.0 / prior_p.max(1e-12)).round() as i64;
+    let prior = Step {
+        text: i.tf(
+            "match.prior",
+            &[("n", &format::integer(i.locale(), one_in))],
+        ),
+        factor: String::new(),
+        bits: m.prior_bits,
+    };
+    let steps = m
+        .reasons
+        .iter()
+        .map(|x| Step {
+            text: format!("{} · {}", x.text(i), i.t(x.strength())),
+            factor: x.factor().unwrap_or_default().to_string(),
+            bits: x.weight,
+        })
+        .collect();
+    let pct = format!("{:.0}%", m.score * 100.0);
+    view! {
+        <p class="wf-title">{i.t("match.waterfall")}</p>
+        {waterfall(prior, steps, i.tf("match.result", &[("pct", &pct)]), "waterfall")}
+        <p class="hint">{i.t("match.waterfall_hint")}</p>
     }
 }

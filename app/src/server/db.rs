@@ -15,7 +15,18 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The match model as last read, and when (see `deals::model_store`).
+    pub match_model: ModelCache,
 }
+
+pub type ModelCache = std::sync::Arc<
+    std::sync::Mutex<
+        Option<(
+            std::time::Instant,
+            std::sync::Arc<crate::deals::model::Model>,
+        )>,
+    >,
+>;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -67,7 +78,11 @@ impl Db {
                     .await?
             }
         };
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            match_model: Default::default(),
+        })
     }
 
     /// Applies pending migrations. On Postgres sqlx holds an advisory lock meanwhile, so

@@ -64,3 +64,72 @@ pub fn link_bars(rows: Vec<(String, i64, String)>, testid: &'static str) -> impl
         </ul>
     }
 }
+
+/// One step of a waterfall: its words, its factor ("×40") and its weight in log2 odds.
+pub struct Step {
+    pub text: String,
+    pub factor: String,
+    pub bits: f64,
+}
+
+/// The waterfall of evidence behind a match probability: from the prior odds, each step
+/// moves the log odds by its weight, ending at the result. Each step is a list item with
+/// its words and a bar from where the odds stood to where they stand after it; the dashed
+/// line is even odds (50%).
+pub fn waterfall(
+    prior: Step,
+    steps: Vec<Step>,
+    result: String,
+    testid: &'static str,
+) -> impl IntoView {
+    let mut at = prior.bits;
+    let mut spans = vec![(0.0_f64.min(at), 0.0_f64.max(at))];
+    for s in &steps {
+        spans.push((at.min(at + s.bits), at.max(at + s.bits)));
+        at += s.bits;
+    }
+    let lo = spans.iter().map(|s| s.0).fold(0.0, f64::min);
+    let hi = spans.iter().map(|s| s.1).fold(0.0, f64::max);
+    let range = (hi - lo).max(1.0);
+    let x = move |v: f64| (v - lo) / range * 100.0;
+    let even = x(0.0);
+    let bar = move |from: f64, to: f64, class: &'static str| {
+        let (a, b) = (x(from.min(to)), x(from.max(to)));
+        view! {
+            <svg class="wf-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                <line x1=even x2=even y1="0" y2="10" class="wf-even"></line>
+                <rect x=a y="1" width=(b - a).max(0.6) height="8" class=class></rect>
+            </svg>
+        }
+    };
+    let mut at = prior.bits;
+    let rows = steps
+        .into_iter()
+        .map(|s| {
+            let from = at;
+            at += s.bits;
+            let class = if s.bits < 0.0 { "against" } else { "for" };
+            view! {
+                <li class=class>
+                    <span class="wf-text">{s.text}</span>
+                    <span class="wf-x">{s.factor}</span>
+                    {bar(from, at, if s.bits < 0.0 { "wf-against" } else { "wf-for" })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ol class="reasons waterfall" data-testid=testid>
+            <li class="prior">
+                <span class="wf-text">{prior.text}</span>
+                <span class="wf-x">{prior.factor}</span>
+                {bar(0.0, prior.bits, "wf-prior")}
+            </li>
+            {rows}
+            <li class="result">
+                <span class="wf-text">{result}</span>
+                {bar(0.0, at, "wf-result")}
+            </li>
+        </ol>
+    }
+}

@@ -236,8 +236,12 @@ pub static TEXTS: &[(&str, &str)] = &[
         "Dies sind die Standardregeln: Noch niemand hat sie gespeichert.",
     ),
     (
-        "match.name_equal",
-        "Name gleich nach Angleichen von Schreibweise, Satzzeichen, Akzenten und Rechtsform",
+        "match.name_exact",
+        "Gleicher Name „{name}“ nach dem Angleichen",
+    ),
+    (
+        "match.name_exact_shared",
+        "Gleicher Name „{name}“ ({n} im Index)",
     ),
     (
         "match.name_reordered",
@@ -252,27 +256,52 @@ pub static TEXTS: &[(&str, &str)] = &[
         "Name weicht nach dem Angleichen um {n} Tippfehler ab",
     ),
     ("match.name_similar", "Namen zu {pct} % ähnlich"),
+    ("match.name_differs", "Verschiedene Namen"),
     (
         "match.domain_equal",
-        "Gleiche Web-Domain {domain} (ohne www. und Subdomains)",
+        "Gleiche Web-Domain {domain} ({n} im Index)",
     ),
     (
         "match.email_domain",
-        "Kontakt-E-Mail bei {domain}, der eigenen Domain des Unternehmens",
+        "Kontakt-E-Mail und Website teilen die Domain {domain} ({n} im Index)",
     ),
-    ("match.phone", "Gleiche Telefonnummer"),
-    (
-        "match.address",
-        "Gleiche Adresse (Postleitzahl oder Straße, und Hausnummer)",
-    ),
-    ("match.city", "Gleicher Ort"),
-    ("match.country_differs", "Verschiedene Länder ({a} und {b})"),
     (
         "match.domains_differ",
         "Keine gemeinsame Domain ({a} und {b})",
     ),
+    ("match.phone", "Gleiche Telefonnummer"),
     (
-        "match.address_phone_differ",
-        "Andere Postleitzahl und Telefonnummer",
+        "match.phone_prefix",
+        "Gleiche Telefonnummer bis auf Landesvorwahl oder führende Null",
+    ),
+    ("match.phone_differs", "Verschiedene Telefonnummern"),
+    ("match.address", "Gleiche Postleitzahl und Hausnummer"),
+    (
+        "match.address_street",
+        "Gleiche Straße und Hausnummer im selben Ort",
+    ),
+    (
+        "match.address_postcode",
+        "Gleiche Postleitzahl, andere Hausnummer",
+    ),
+    ("match.city", "Gleicher Ort ({city}), andere Adresse"),
+    ("match.address_differs", "Andere Adresse und anderer Ort"),
+    ("match.country", "Gleiches Land ({a})"),
+    ("match.country_differs", "Verschiedene Länder ({a} und {b})"),
+    ("match.strength.strong", "starker Hinweis"),
+    ("match.strength.moderate", "mittlerer Hinweis"),
+    ("match.strength.weak", "schwacher Hinweis"),
+    ("match.strength.against", "Hinweis dagegen"),
+    ("match.strength.strong_against", "starker Hinweis dagegen"),
+    ("match.waterfall", "Wie sich die Hinweise summieren"),
+    (
+        "match.prior",
+        "Vor allen Hinweisen: etwa 1 von {n} Datensätzen",
+    ),
+    ("match.prior_short", "Ausgangschance"),
+    ("match.result", "Trefferwahrscheinlichkeit {pct}"),
+    (
+        "match.waterfall_hint",
+        "Jeder Balken multipliziert die Chance mit seinem Faktor; Balken nach rechts sprechen für dasselbe Unternehmen, nach links dagegen.",
     ),
 ];

@@ -1,0 +1,7 @@
+-- The vendor's match model (Fellegi–Sunter parameters as JSON), trained from its own data
+-- by `trellis match train`. One row: an installation serves one vendor.
+CREATE TABLE match_models (
+    id BIGINT PRIMARY KEY CHECK (id = 1),
+    params TEXT NOT NULL,
+    trained_at BIGINT NOT NULL
+);
