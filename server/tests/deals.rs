@@ -169,7 +169,7 @@ async fn conflicts_are_redacted_for_partners_and_explained_to_managers(b: Backen
         .filter_map(|r| r["code"].as_str())
         .collect();
     assert!(
-        reasons.contains(&"match.domain_equal") && reasons.contains(&"match.name_exact"),
+        reasons.contains(&"match.domain_equal") && reasons.contains(&"match.name_exact_shared"),
         "{reasons:?}"
     );
     assert_eq!(review["recommendation"]["action"], "reject", "{review}");

@@ -80,7 +80,7 @@ async fn checks_find_variants_with_reasons_and_follow_updates(b: Backend) {
     assert!(
         codes.contains(&"match.domain_equal")
             && codes.contains(&"match.phone")
-            && codes.contains(&"match.name_exact"),
+            && codes.contains(&"match.name_exact_shared"),
         "{codes:?}"
     );
 

@@ -360,15 +360,12 @@ impl Model {
     pub fn score(&self, c: &Comparison, freq: &Frequencies) -> Scored {
         let prior = self.prior_bits(freq.records);
         let ev = &c.evidence;
-        let tf = |key: Option<String>| -> Option<(f64, u64)> {
-            if freq.records < TF_MIN_RECORDS {
-                return None;
-            }
-            let n = key
-                .and_then(|k| freq.counts.get(&k).copied())
-                .unwrap_or(1)
-                .max(1);
-            Some((n as f64 / freq.records, n))
+        // Records carrying a value (at least the candidate itself), and, in an index big
+        // enough for frequencies to mean something, its share as u.
+        let tf = |key: String| -> (Option<f64>, u64) {
+            let n = freq.counts.get(&key).copied().unwrap_or(1).max(1);
+            let u = (freq.records >= TF_MIN_RECORDS).then(|| n as f64 / freq.records);
+            (u, n)
         };
         let mut reasons = Vec::new();
         for (f, &level) in c.levels.iter().enumerate() {
@@ -378,26 +375,17 @@ impl Model {
             }
             let r = match (f, l) {
                 (0, 1) => {
-                    let t = tf(Some(format!("nf:{}", ev.name_joined)));
-                    let bits = self.bits(f, l, t.map(|t| t.0));
-                    match t {
-                        Some((_, n)) => reason(
-                            "match.name_exact_shared",
-                            format!(
-                                "same name \"{}\" after normalising ({} in the index)",
-                                ev.name,
-                                group(n)
-                            ),
-                            bits,
-                            &[("name", ev.name.clone()), ("n", group(n))],
+                    let (u, n) = tf(format!("nf:{}", ev.name_joined));
+                    reason(
+                        "match.name_exact_shared",
+                        format!(
+                            "same name \"{}\" after normalising ({} in the index)",
+                            ev.name,
+                            group(n)
                         ),
-                        None => reason(
-                            "match.name_exact",
-                            format!("same name \"{}\" after normalising", ev.name),
-                            bits,
-                            &[("name", ev.name.clone())],
-                        ),
-                    }
+                        self.bits(f, l, u),
+                        &[("name", ev.name.clone()), ("n", group(n))],
+                    )
                 }
                 (0, 2) => {
                     let bits = self.bits(f, l, None);
@@ -436,9 +424,9 @@ impl Model {
                 ),
                 (1, 1 | 2) => {
                     let d = ev.domain.clone().unwrap_or_default();
-                    let t = tf(Some(domain_key(&d)));
-                    let bits = self.bits(f, l, t.map(|t| t.0));
-                    let n = t.map(|t| group(t.1)).unwrap_or_else(|| "1".into());
+                    let (u, n) = tf(domain_key(&d));
+                    let bits = self.bits(f, l, u);
+                    let n = group(n);
                     if l == 1 {
                         reason(
                             "match.domain_equal",

@@ -236,10 +236,6 @@ pub static TEXTS: &[(&str, &str)] = &[
         "Dies sind die Standardregeln: Noch niemand hat sie gespeichert.",
     ),
     (
-        "match.name_exact",
-        "Gleicher Name „{name}“ nach dem Angleichen",
-    ),
-    (
         "match.name_exact_shared",
         "Gleicher Name „{name}“ ({n} im Index)",
     ),

@@ -226,7 +226,6 @@ pub static TEXTS: &[(&str, &str)] = &[
         "rules.never_set",
         "These are the default rules: nobody has saved them yet.",
     ),
-    ("match.name_exact", "Same name “{name}” after normalising"),
     (
         "match.name_exact_shared",
         "Same name “{name}” ({n} in the index)",
