@@ -262,7 +262,12 @@ async fn trained_probabilities_are_calibrated_and_precise(b: Backend) {
             let bits = m.prior_bits + m.reasons.iter().map(|x| x.weight).sum::<f64>();
             let p = 1.0 / (1.0 + 2f64.powf(-bits));
             assert!((p - m.score).abs() < 0.01, "{m:?}");
-            assert!(m.reasons.iter().all(|x| x.factor().is_some()), "{m:?}");
+            assert!(
+                m.reasons
+                    .iter()
+                    .all(|x| x.factor(app::i18n::I18n(app::i18n::Locale::En)).is_some()),
+                "{m:?}"
+            );
         }
     }
     let precision = tp as f64 / (tp + fp).max(1) as f64;

@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::deals::pipeline::{PipelineRow, check, parse_csv, upsert};
+use app::deals::pipeline::{PipelineRow, check, index_registration, parse_csv, upsert};
 use app::deals::{Customer, Verdict};
 use common::{Backend, spawn_app};
 
@@ -164,7 +164,93 @@ async fn malformed_files_import_nothing(b: Backend) {
     assert_eq!(k, keys_before);
 }
 
+/// A submitted registration is in the index itself. Re-checking it (the review page) must
+/// not count its own name and domain, or with term frequencies on (1,000+ records) every
+/// value it carries reads as shared with one more company, and a real conflict fades.
+async fn a_registration_rechecked_does_not_count_its_own_values(b: Backend) {
+    let app = spawn_app(b).await;
+    let mut rows: Vec<PipelineRow> = (0..1200)
+        .map(|i| {
+            row(
+                &format!("F{i}"),
+                &format!("Filler{i} Logistics"),
+                &format!("filler{i}.example"),
+                "",
+                "",
+                "",
+            )
+        })
+        .collect();
+    rows.push(row(
+        "P-QZ",
+        "Quokkazebra Health GmbH",
+        "quokkazebra-health.de",
+        "+49 30 5555 0101",
+        "10115",
+        "1 Spree Way",
+    ));
+    upsert(&app.db, &rows, |_| {}).await.expect("import");
+    let customer = Customer {
+        company: "Quokkazebra Health".into(),
+        domain: "quokkazebra-health.de".into(),
+        city: "Berlin".into(),
+        country: "DE".into(),
+        ..Default::default()
+    };
+    let quokka = |r: &app::deals::pipeline::CheckResult| {
+        r.matches
+            .iter()
+            .find(|m| m.external_id.as_deref() == Some("P-QZ"))
+            .map(|m| (m.score, m.reasons.clone()))
+    };
+    let before = check(&app.db, &customer, None).await.expect("check");
+    let (score, reasons) = quokka(&before).expect("the pipeline record is a match");
+    assert_eq!(before.verdict, Verdict::Conflict, "{before:?}");
+    let counts = |reasons: &[app::deals::Reason]| -> Vec<String> {
+        reasons
+            .iter()
+            .flat_map(|x| x.args.iter())
+            .filter(|(k, _)| k == "n")
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    assert!(
+        !counts(&reasons).is_empty(),
+        "TF counts are shown: {reasons:?}"
+    );
+    assert!(counts(&reasons).iter().all(|n| n == "1"), "{reasons:?}");
+
+    // Submitted: the registration is filed in the index under the same values.
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    index_registration(&mut conn, 4242, &customer)
+        .await
+        .expect("index");
+    drop(conn);
+    let rechecked = check(&app.db, &customer, Some(4242)).await.expect("check");
+    assert_eq!(rechecked.verdict, Verdict::Conflict, "{rechecked:?}");
+    let (again, reasons_again) = quokka(&rechecked).expect("still listed");
+    assert_eq!(again, score, "same evidence, same probability");
+    assert_eq!(counts(&reasons_again), counts(&reasons));
+    assert!(
+        rechecked
+            .matches
+            .iter()
+            .all(|m| !(m.kind == "registration" && m.id == 4242)),
+        "a registration is not its own conflict"
+    );
+
+    // Another company checked against the same index does see the registration's values:
+    // the name and domain are now carried by two records.
+    let other = check(&app.db, &customer, None).await.expect("check");
+    let (_, reasons_other) = quokka(&other).expect("listed");
+    assert!(
+        counts(&reasons_other).iter().any(|n| n == "2"),
+        "{reasons_other:?}"
+    );
+}
+
 both_backends!(
     checks_find_variants_with_reasons_and_follow_updates,
-    malformed_files_import_nothing
+    malformed_files_import_nothing,
+    a_registration_rechecked_does_not_count_its_own_values
 );

@@ -160,27 +160,40 @@ pub struct Reason {
 }
 
 impl Reason {
-    /// The reason in the reader's language.
+    /// The reason in the reader's language. The server writes counts (`n`) and the
+    /// factor (`x`) in English punctuation; they are re-punctuated for the reader.
     pub fn text(&self, i: crate::i18n::I18n) -> String {
-        let args: Vec<(&str, &str)> = self
+        let args: Vec<(&str, String)> = self
             .args
             .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .map(|(k, v)| {
+                let v = match k.as_str() {
+                    "n" | "x" => crate::i18n::format::english_number(i.locale(), v),
+                    _ => v.clone(),
+                };
+                (k.as_str(), v)
+            })
             .collect();
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         i.tf(&self.code, &args)
     }
 
-    /// The Bayes factor as written by the server ("×40"), if any.
-    pub fn factor(&self) -> Option<&str> {
+    /// The Bayes factor in the reader's punctuation ("×40,000" / "×40.000"), if any.
+    pub fn factor(&self, i: crate::i18n::I18n) -> Option<String> {
         self.args
             .iter()
             .find(|(k, _)| k == "x")
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| crate::i18n::format::english_number(i.locale(), v))
     }
 
     /// How strong the evidence is, as an i18n key: `weight` is in bits (log2 of the
     /// Bayes factor).
     pub fn strength(&self) -> &'static str {
+        match self.args.iter().find(|(k, _)| k == "implied") {
+            Some((_, v)) if v == "name" => return "match.strength.implied_by_name",
+            Some(_) => return "match.strength.implied_by_domain",
+            None => {}
+        }
         match self.weight {
             b if b >= 10.0 => "match.strength.strong",
             b if b >= 3.0 => "match.strength.moderate",

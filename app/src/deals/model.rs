@@ -301,7 +301,7 @@ pub fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -325,8 +325,8 @@ fn reason(code: &str, detail: String, bits: f64, args: &[(&str, String)]) -> Rea
 
 impl Model {
     fn clamp(&mut self) {
-        for f in 0..FIELDS.len() {
-            for l in 1..LEVELS[f].len() {
+        for (f, levels) in LEVELS.iter().enumerate() {
+            for l in 1..levels.len() {
                 self.m[f][l] = self.m[f][l].max(FLOOR);
                 self.u[f][l] = self.u[f][l].max(U_FLOOR);
             }
@@ -361,10 +361,16 @@ impl Model {
         let prior = self.prior_bits(freq.records);
         let ev = &c.evidence;
         // Records carrying a value (at least the candidate itself), and, in an index big
-        // enough for frequencies to mean something, its share as u.
-        let tf = |key: String| -> (Option<f64>, u64) {
+        // enough for frequencies to mean something, its share as u. A value only the
+        // candidate carries says nothing about how common it is beyond "rare": its share,
+        // 1 in the index, is then no more than the model's own u for the level, which in a
+        // small index is far rarer than 1/records.
+        let tf = |key: String, level_u: f64| -> (Option<f64>, u64) {
             let n = freq.counts.get(&key).copied().unwrap_or(1).max(1);
-            let u = (freq.records >= TF_MIN_RECORDS).then(|| n as f64 / freq.records);
+            let u = (freq.records >= TF_MIN_RECORDS).then(|| {
+                let share = n as f64 / freq.records;
+                if n == 1 { share.min(level_u) } else { share }
+            });
             (u, n)
         };
         let mut reasons = Vec::new();
@@ -375,7 +381,7 @@ impl Model {
             }
             let r = match (f, l) {
                 (0, 1) => {
-                    let (u, n) = tf(format!("nf:{}", ev.name_joined));
+                    let (u, n) = tf(format!("nf:{}", ev.name_joined), self.u[0][1]);
                     reason(
                         "match.name_exact_shared",
                         format!(
@@ -424,7 +430,7 @@ impl Model {
                 ),
                 (1, 1 | 2) => {
                     let d = ev.domain.clone().unwrap_or_default();
-                    let (u, n) = tf(domain_key(&d));
+                    let (u, n) = tf(domain_key(&d), self.u[1][l]);
                     let bits = self.bits(f, l, u);
                     let n = group(n);
                     if l == 1 {
@@ -517,12 +523,68 @@ impl Model {
             };
             reasons.push(r);
         }
+        self.implied_by_the_other(c, &mut reasons, &tf);
         let total = prior + reasons.iter().map(|r| r.weight).sum::<f64>();
         reasons.sort_by(|x, y| y.weight.abs().total_cmp(&x.weight.abs()));
         Scored {
             probability: 1.0 / (1.0 + 2f64.powf(-total)),
             prior_bits: (prior * 100.0).round() / 100.0,
             reasons,
+        }
+    }
+}
+
+impl Model {
+    /// Name and domain are not independent: a company's web domain is usually its name
+    /// (`junipersystems.co.uk` for "Juniper Systems"), so two different companies that
+    /// share a name very often share the domain too. Counting both agreements as if they
+    /// were independent multiplies the same evidence twice, and made two look-alikes with
+    /// different addresses certain matches. When both agree, the pair agreeing on both is
+    /// about as rare as the rarer of the two (`u` of both ≈ the smaller `u`), so the more
+    /// common one adds no evidence of its own: its weight becomes 0, and its reason says
+    /// that it goes with the other.
+    fn implied_by_the_other(
+        &self,
+        c: &Comparison,
+        reasons: &mut [Reason],
+        tf: &dyn Fn(String, f64) -> (Option<f64>, u64),
+    ) {
+        let (name, domain) = (c.levels[0] as usize, c.levels[1] as usize);
+        if !(1..=4).contains(&name) || !(1..=2).contains(&domain) {
+            return;
+        }
+        let ev = &c.evidence;
+        let u_name = if name == 1 {
+            tf(format!("nf:{}", ev.name_joined), self.u[0][1]).0
+        } else {
+            None
+        }
+        .unwrap_or(self.u[0][name]);
+        let u_domain = tf(
+            domain_key(ev.domain.as_deref().unwrap_or_default()),
+            self.u[1][domain],
+        )
+        .0
+        .unwrap_or(self.u[1][domain]);
+        // Reasons are in field order here (name first, then domain), before sorting.
+        let (weaker, other) = if u_name >= u_domain {
+            (0, "domain")
+        } else {
+            (1, "name")
+        };
+        if let Some(r) = reasons.get_mut(weaker)
+            && r.weight > 0.0
+        {
+            r.weight = 0.0;
+            for (k, v) in r.args.iter_mut() {
+                if k == "x" {
+                    *v = factor_text(0.0);
+                }
+            }
+            r.args.push(("implied".into(), other.into()));
+            if let Some((text, _)) = r.detail.rsplit_once(": ") {
+                r.detail = format!("{text}: ×1, it goes with the same {other}");
+            }
         }
     }
 }
@@ -764,12 +826,12 @@ pub fn report(model: &Model) -> String {
         "expected true matches per check: {:.3}\n\n{:<8} {:<12} {:>10} {:>12} {:>8}\n",
         model.matches_per_check, "field", "level", "m", "u", "bits"
     ));
-    for (f, name) in FIELDS.iter().enumerate() {
-        for l in 1..LEVELS[f].len() {
+    for (f, (name, levels)) in FIELDS.iter().zip(LEVELS.iter()).enumerate() {
+        for (l, level) in levels.iter().enumerate().skip(1) {
             out.push_str(&format!(
                 "{:<8} {:<12} {:>10.5} {:>12.7} {:>8.2}\n",
                 name,
-                LEVELS[f][l],
+                level,
                 model.m[f][l],
                 model.u[f][l],
                 model.bits(f, l, None)

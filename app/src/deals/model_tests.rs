@@ -121,13 +121,18 @@ fn em_recovers_known_parameters() {
     assert!(fit.converged, "{fit:?}");
     assert!((fit.lambda - lambda).abs() < 0.01, "{}", fit.lambda);
     for f in 0..3 {
-        for l in 1..LEVELS[f].len().min(6) {
-            if truth_m[f][l] > 0.0 {
+        for (l, &truth) in truth_m[f]
+            .iter()
+            .enumerate()
+            .take(LEVELS[f].len().min(6))
+            .skip(1)
+        {
+            if truth > 0.0 {
                 assert!(
-                    (fit.m[f][l] - truth_m[f][l]).abs() < 0.02,
+                    (fit.m[f][l] - truth).abs() < 0.02,
                     "m[{f}][{l}] = {} not {}",
                     fit.m[f][l],
-                    truth_m[f][l]
+                    truth
                 );
             }
         }
@@ -253,4 +258,65 @@ fn a_stored_model_of_another_shape_is_not_used() {
     assert!(m.fits());
     m.m.pop();
     assert!(!m.fits());
+}
+
+#[test]
+fn a_shared_name_and_domain_count_once_and_the_rarer_one_carries_it() {
+    let m = Model::default();
+    let a = fp(
+        "Zephyr Construction",
+        "zephyrconstruction.com",
+        "",
+        "",
+        "",
+        "",
+        "",
+    );
+    let c = compare(&a, &a.clone());
+    let mut freq = Frequencies {
+        records: 1_000_000.0,
+        ..Default::default()
+    };
+    let weight_of = |s: &Scored, field: &str| {
+        s.reasons
+            .iter()
+            .find(|r| r.code.contains(field))
+            .map(|r| (r.weight, r.args.iter().any(|(k, _)| k == "implied")))
+            .expect("a reason for the field")
+    };
+    // The name is common, the domain is not: the domain carries the evidence.
+    freq.counts.insert("nf:zephyrconstruction".into(), 1200);
+    freq.counts.insert(domain_key("zephyrconstruction.com"), 1);
+    let s = m.score(&c, &freq);
+    let (name_w, name_implied) = weight_of(&s, "name");
+    let (domain_w, domain_implied) = weight_of(&s, "domain");
+    assert_eq!(name_w, 0.0);
+    assert!(name_implied && !domain_implied);
+    assert!(domain_w > 10.0, "{domain_w}");
+    let name_reason = s
+        .reasons
+        .iter()
+        .find(|r| r.code.contains("name"))
+        .expect("a name reason");
+    assert!(
+        name_reason
+            .detail
+            .ends_with("×1, it goes with the same domain"),
+        "{}",
+        name_reason.detail
+    );
+    // The other way round, the name carries it.
+    freq.counts.insert("nf:zephyrconstruction".into(), 1);
+    freq.counts
+        .insert(domain_key("zephyrconstruction.com"), 5000);
+    let s = m.score(&c, &freq);
+    let (name_w, name_implied) = weight_of(&s, "name");
+    let (domain_w, domain_implied) = weight_of(&s, "domain");
+    assert_eq!(domain_w, 0.0);
+    assert!(domain_implied && !name_implied);
+    assert!(name_w > 10.0, "{name_w}");
+    // Only a name agreement, with no domain on one side: nothing is taken away.
+    let b = fp("Zephyr Construction", "", "", "", "", "", "");
+    let s = m.score(&compare(&a, &b), &freq);
+    assert!(weight_of(&s, "name").0 > 10.0);
 }

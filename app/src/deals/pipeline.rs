@@ -345,15 +345,30 @@ pub async fn candidates(
 
 /// How many records the index holds, and how many carry each name and domain key of
 /// `keys`: the term frequencies the model weighs agreement by. One indexed query.
-pub async fn frequencies(db: &Db, keys: &[String]) -> Result<Frequencies, AppError> {
+/// `exclude` names the record being checked: a registration already in the index does not
+/// count its own values, or re-checking it (the review page) would read every value it
+/// carries as shared with one more company than it is.
+pub async fn frequencies(
+    db: &Db,
+    keys: &[String],
+    exclude: Option<(&str, i64)>,
+) -> Result<Frequencies, AppError> {
     let tf: Vec<&String> = keys
         .iter()
         .filter(|k| k.starts_with("nf:") || k.starts_with("d:"))
         .collect();
     let mut sql = String::new();
     if !tf.is_empty() {
+        let not_own = match exclude {
+            Some(_) => format!(
+                " AND NOT (kind = ${} AND record_id = ${})",
+                tf.len() + 1,
+                tf.len() + 2
+            ),
+            None => String::new(),
+        };
         sql.push_str(&format!(
-            "SELECT key AS k, CAST(COUNT(*) AS BIGINT) AS n FROM match_keys WHERE key IN ({}) GROUP BY key UNION ALL ",
+            "SELECT key AS k, CAST(COUNT(*) AS BIGINT) AS n FROM match_keys WHERE key IN ({}){not_own} GROUP BY key UNION ALL ",
             crate::server::sql::numbered(tf.len())
         ));
     }
@@ -363,6 +378,9 @@ pub async fn frequencies(db: &Db, keys: &[String]) -> Result<Frequencies, AppErr
     let mut q = sqlx::query(&sql);
     for k in &tf {
         q = q.bind(k.as_str());
+    }
+    if let (Some((kind, id)), false) = (exclude, tf.is_empty()) {
+        q = q.bind(kind).bind(id);
     }
     let mut freq = Frequencies::default();
     for r in q.fetch_all(&db.pool).await? {
@@ -403,7 +421,7 @@ pub async fn check(
             scored: 0,
         });
     }
-    let freq = frequencies(db, &keys).await?;
+    let freq = frequencies(db, &keys, exclude_deal.map(|id| ("registration", id))).await?;
     let model = super::model_store::current(db).await?;
     let mut scored: Vec<Match> = found
         .into_iter()

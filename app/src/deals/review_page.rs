@@ -122,7 +122,7 @@ fn ReviewView(r: ReviewView, refetch: Callback<()>) -> impl IntoView {
                     view! {
                         <ul class="matches">
                             {r.matches.iter().map(|m| {
-                                let pct = format!("{:.0}%", m.score * 100.0);
+                                let pct = format::decimal(i.locale(), m.score * 100.0, 0);
                                 let kind = i.t(&format!("match_kind.{}", m.kind));
                                 let ext = m.external_id.clone().map(|e| format!(" · {e}")).unwrap_or_default();
                                 view! {
@@ -312,11 +312,11 @@ fn evidence(i: I18n, m: &MatchView) -> impl IntoView {
         .iter()
         .map(|x| Step {
             text: format!("{} · {}", x.text(i), i.t(x.strength())),
-            factor: x.factor().unwrap_or_default().to_string(),
+            factor: x.factor(i).unwrap_or_default(),
             bits: x.weight,
         })
         .collect();
-    let pct = format!("{:.0}%", m.score * 100.0);
+    let pct = format::decimal(i.locale(), m.score * 100.0, 0);
     view! {
         <p class="wf-title">{i.t("match.waterfall")}</p>
         {waterfall(prior, steps, i.tf("match.result", &[("pct", &pct)]), "waterfall")}

@@ -45,6 +45,28 @@ pub fn decimal(locale: Locale, value: f64, places: usize) -> String {
     }
 }
 
+/// A number the server wrote in English punctuation ("×40,000", "×0.05", "1,200"),
+/// re-punctuated for the locale ("×40.000", "×0,05", "1.200"). Anything that is not
+/// such a number comes back unchanged.
+pub fn english_number(locale: Locale, text: &str) -> String {
+    let numeric = !text.is_empty()
+        && text.chars().any(|c| c.is_ascii_digit())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '×' | '/' | '-'));
+    match locale {
+        Locale::De if numeric => text
+            .chars()
+            .map(|c| match c {
+                ',' => '.',
+                '.' => ',',
+                c => c,
+            })
+            .collect(),
+        _ => text.to_string(),
+    }
+}
+
 /// Money from integer minor units and an ISO 4217 code: $1,234.50 / 1.234,50 $.
 pub fn money(locale: Locale, minor_units: i64, currency: &str) -> String {
     let places = match currency {
@@ -144,6 +166,17 @@ mod tests {
         assert_eq!(decimal(Locale::En, 1234.5, 2), "1,234.50");
         assert_eq!(decimal(Locale::De, 1234.5, 2), "1.234,50");
         assert_eq!(decimal(Locale::De, 0.05, 1), "0,1");
+    }
+
+    #[test]
+    fn english_numbers_are_repunctuated_per_locale() {
+        assert_eq!(english_number(Locale::De, "×40,000"), "×40.000");
+        assert_eq!(english_number(Locale::De, "×0.05"), "×0,05");
+        assert_eq!(english_number(Locale::De, "×1/20,000"), "×1/20.000");
+        assert_eq!(english_number(Locale::De, "1,200"), "1.200");
+        assert_eq!(english_number(Locale::En, "×40,000"), "×40,000");
+        assert_eq!(english_number(Locale::De, "acme.de"), "acme.de");
+        assert_eq!(english_number(Locale::De, ""), "");
     }
 
     #[test]

@@ -289,13 +289,21 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("match.strength.weak", "schwacher Hinweis"),
     ("match.strength.against", "Hinweis dagegen"),
     ("match.strength.strong_against", "starker Hinweis dagegen"),
+    (
+        "match.strength.implied_by_name",
+        "kein zusätzlicher Hinweis: gehört zum gleichen Namen",
+    ),
+    (
+        "match.strength.implied_by_domain",
+        "kein zusätzlicher Hinweis: gehört zur gleichen Domain",
+    ),
     ("match.waterfall", "Wie sich die Hinweise summieren"),
     (
         "match.prior",
         "Vor allen Hinweisen: etwa 1 von {n} Datensätzen",
     ),
     ("match.prior_short", "Ausgangschance"),
-    ("match.result", "Trefferwahrscheinlichkeit {pct}"),
+    ("match.result", "Trefferwahrscheinlichkeit {pct} %"),
     (
         "match.waterfall_hint",
         "Jeder Balken multipliziert die Chance mit seinem Faktor; Balken nach rechts sprechen für dasselbe Unternehmen, nach links dagegen.",

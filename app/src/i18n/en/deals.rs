@@ -277,10 +277,18 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("match.strength.weak", "weak evidence"),
     ("match.strength.against", "evidence against"),
     ("match.strength.strong_against", "strong evidence against"),
+    (
+        "match.strength.implied_by_name",
+        "no extra evidence: it goes with the same name",
+    ),
+    (
+        "match.strength.implied_by_domain",
+        "no extra evidence: it goes with the same domain",
+    ),
     ("match.waterfall", "How the evidence adds up"),
     ("match.prior", "Before any evidence: about 1 in {n} records"),
     ("match.prior_short", "Starting odds"),
-    ("match.result", "Match probability {pct}"),
+    ("match.result", "Match probability {pct}%"),
     (
         "match.waterfall_hint",
         "Each bar multiplies the odds by its factor; bars to the right are evidence for the same company, to the left against.",
