@@ -8,6 +8,7 @@
 //!
 //!     python3 ../shared/tools/gen_companies.py /tmp/m1 --existing 1000000 --incoming 10000
 //!     cargo run --release -p trellis --example match_bench -- /tmp/m1 [--checks 2000]
+//!         [--only sqlite|postgres] [--keep (leave the Postgres schema for EXPLAIN)]
 
 use app::deals::Customer;
 use app::deals::pipeline::{check, parse_csv, upsert};
@@ -190,9 +191,13 @@ async fn main() -> anyhow::Result<()> {
         let sep = if pg.contains('?') { '&' } else { '?' };
         let url = format!("{pg}{sep}options=-c%20search_path%3D{schema}");
         let r = run("postgres", &url, &rows, &checks, &gold).await;
-        sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-            .execute(&admin.pool)
-            .await?;
+        if args.iter().any(|a| a == "--keep") {
+            println!("[postgres] kept the data in schema {schema} (DROP SCHEMA {schema} CASCADE)");
+        } else {
+            sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(&admin.pool)
+                .await?;
+        }
         r?;
     }
     Ok(())

@@ -177,6 +177,11 @@ fn main() -> anyhow::Result<()> {
     let mut conflict = HashSet::new();
     let mut candidates_total = 0usize;
     let mut candidate_pairs = HashSet::new();
+    // The blocking work per check: index entries the candidate query reads, by key kind,
+    // and where in the candidate order each true pair comes (for choosing the cap).
+    let mut postings: Vec<usize> = Vec::new();
+    let mut by_kind: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut true_rank: Vec<usize> = Vec::new();
     // (probability, is true) of every candidate at or above 5%, for the reliability table.
     let mut calib: Vec<(f64, bool)> = Vec::new();
     let mut best: HashMap<(String, String), (f64, Vec<String>)> = HashMap::new();
@@ -184,6 +189,19 @@ fn main() -> anyhow::Result<()> {
         let f = fingerprint(c);
         let cands = index.candidates(&f);
         candidates_total += cands.len();
+        let mut read = 0;
+        for k in blocking_keys(&f) {
+            let len = index.keys.get(&k).map_or(0, Vec::len);
+            read += len;
+            let kind = k.split(':').next().unwrap_or("").to_string();
+            *by_kind.entry(kind).or_default() += len;
+        }
+        postings.push(read);
+        for (rank, i) in cands.iter().enumerate() {
+            if gold.contains(&(rid.clone(), pipeline[*i].0.clone())) {
+                true_rank.push(rank + 1);
+            }
+        }
         let freq = index.frequencies(&f, n);
         let mut scored: Vec<(f64, usize, Vec<String>)> = cands
             .into_iter()
@@ -229,6 +247,32 @@ fn main() -> anyhow::Result<()> {
         gold.len(),
         candidates_total as f64 / regs.len().max(1) as f64,
         gold.intersection(&candidate_pairs).count() as f64 / gold.len().max(1) as f64
+    );
+    postings.sort_unstable();
+    let checks = postings.len().max(1);
+    println!(
+        "index entries read per check: mean {:.0}, p50 {}, p95 {}, max {}",
+        postings.iter().sum::<usize>() as f64 / checks as f64,
+        postings.get(checks / 2).copied().unwrap_or(0),
+        postings.get(checks * 95 / 100).copied().unwrap_or(0),
+        postings.last().copied().unwrap_or(0)
+    );
+    let kinds: Vec<String> = by_kind
+        .iter()
+        .map(|(k, v)| format!("{k}: {:.0}", *v as f64 / checks as f64))
+        .collect();
+    println!("  by key kind, mean per check: {}", kinds.join(", "));
+    true_rank.sort_unstable();
+    let within = |cap: usize| true_rank.iter().filter(|r| **r <= cap).count();
+    println!(
+        "true pairs among the first 10/20/40/60/120 candidates: {}/{}/{}/{}/{} of {} (worst rank {})",
+        within(10),
+        within(20),
+        within(40),
+        within(60),
+        within(120),
+        gold.len(),
+        true_rank.last().copied().unwrap_or(0)
     );
     println!("\nreliability (candidates with probability >= 0.05):");
     println!(
