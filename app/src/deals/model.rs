@@ -373,6 +373,16 @@ impl Model {
             });
             (u, n)
         };
+        // The exact name's and the domain's frequencies, looked up once: their reasons
+        // and `implied_by_the_other` both weigh by them.
+        let (name_level, domain_level) = (c.levels[0] as usize, c.levels[1] as usize);
+        let name_tf = (name_level == 1).then(|| tf(format!("nf:{}", ev.name_joined), self.u[0][1]));
+        let domain_tf = (1..=2).contains(&domain_level).then(|| {
+            tf(
+                domain_key(ev.domain.as_deref().unwrap_or_default()),
+                self.u[1][domain_level],
+            )
+        });
         let mut reasons = Vec::new();
         for (f, &level) in c.levels.iter().enumerate() {
             let l = level as usize;
@@ -381,7 +391,7 @@ impl Model {
             }
             let r = match (f, l) {
                 (0, 1) => {
-                    let (u, n) = tf(format!("nf:{}", ev.name_joined), self.u[0][1]);
+                    let (u, n) = name_tf.unwrap_or((None, 1));
                     reason(
                         "match.name_exact_shared",
                         format!(
@@ -430,7 +440,7 @@ impl Model {
                 ),
                 (1, 1 | 2) => {
                     let d = ev.domain.clone().unwrap_or_default();
-                    let (u, n) = tf(domain_key(&d), self.u[1][l]);
+                    let (u, n) = domain_tf.unwrap_or((None, 1));
                     let bits = self.bits(f, l, u);
                     let n = group(n);
                     if l == 1 {
@@ -523,7 +533,12 @@ impl Model {
             };
             reasons.push(r);
         }
-        self.implied_by_the_other(c, &mut reasons, &tf);
+        self.implied_by_the_other(
+            c,
+            &mut reasons,
+            name_tf.and_then(|t| t.0),
+            domain_tf.and_then(|t| t.0),
+        );
         let total = prior + reasons.iter().map(|r| r.weight).sum::<f64>();
         reasons.sort_by(|x, y| y.weight.abs().total_cmp(&x.weight.abs()));
         Scored {
@@ -542,30 +557,21 @@ impl Model {
     /// different addresses certain matches. When both agree, the pair agreeing on both is
     /// about as rare as the rarer of the two (`u` of both ≈ the smaller `u`), so the more
     /// common one adds no evidence of its own: its weight becomes 0, and its reason says
-    /// that it goes with the other.
+    /// that it goes with the other. `name_tf` and `domain_tf` are the term-frequency `u`s
+    /// the two reasons were weighed by, where there were any.
     fn implied_by_the_other(
         &self,
         c: &Comparison,
         reasons: &mut [Reason],
-        tf: &dyn Fn(String, f64) -> (Option<f64>, u64),
+        name_tf: Option<f64>,
+        domain_tf: Option<f64>,
     ) {
         let (name, domain) = (c.levels[0] as usize, c.levels[1] as usize);
         if !(1..=4).contains(&name) || !(1..=2).contains(&domain) {
             return;
         }
-        let ev = &c.evidence;
-        let u_name = if name == 1 {
-            tf(format!("nf:{}", ev.name_joined), self.u[0][1]).0
-        } else {
-            None
-        }
-        .unwrap_or(self.u[0][name]);
-        let u_domain = tf(
-            domain_key(ev.domain.as_deref().unwrap_or_default()),
-            self.u[1][domain],
-        )
-        .0
-        .unwrap_or(self.u[1][domain]);
+        let u_name = name_tf.unwrap_or(self.u[0][name]);
+        let u_domain = domain_tf.unwrap_or(self.u[1][domain]);
         // Reasons are in field order here (name first, then domain), before sorting.
         let (weaker, other) = if u_name >= u_domain {
             (0, "domain")
