@@ -29,6 +29,15 @@ enum Command {
         /// Also add this many synthetic partner organisations (for load tests).
         #[arg(long, default_value_t = 0)]
         partners: usize,
+        /// Also add this many synthetic deal registrations (for load tests).
+        #[arg(long, default_value_t = 0)]
+        deals: usize,
+        /// Also add this many synthetic notifications for `--notify` (for load tests).
+        #[arg(long, default_value_t = 0)]
+        notifications: usize,
+        /// Whose notifications `--notifications` adds.
+        #[arg(long, default_value = "cam@acme.example")]
+        notify: String,
     },
     /// Manage users.
     User {
@@ -210,7 +219,13 @@ async fn run(cli: Cli) -> Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Seed { demo, partners } => {
+        Command::Seed {
+            demo,
+            partners,
+            deals,
+            notifications,
+            notify,
+        } => {
             if !demo {
                 bail!("nothing to seed: pass --demo");
             }
@@ -223,6 +238,14 @@ async fn run(cli: Cli) -> Result<()> {
             if partners > 0 {
                 seed::synthetic_partners(&db, partners).await?;
                 println!("Added {partners} synthetic partner organisations.");
+            }
+            if deals > 0 {
+                seed::synthetic_deals(&db, deals).await?;
+                println!("Added {deals} synthetic deal registrations.");
+            }
+            if notifications > 0 {
+                seed::synthetic_notifications(&db, &notify, notifications).await?;
+                println!("Added {notifications} synthetic notifications for {notify}.");
             }
             println!(
                 "Demo data loaded. Sign in at {}/login with password {:?}:",

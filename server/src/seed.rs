@@ -335,24 +335,129 @@ pub async fn synthetic_partners(db: &Db, n: usize) -> Result<usize> {
     use app::domain::{OrgStatus, PartnerType, Region, Tier};
     let t = app::server::now();
     let mut tx = db.pool.begin().await?;
-    for i in 0..n {
-        let ptype = PartnerType::ALL[i % PartnerType::ALL.len()].code();
-        let tier = Tier::ALL[i % Tier::ALL.len()].code();
-        let region = Region::ALL[(i / 3) % Region::ALL.len()].code();
-        let status = OrgStatus::ALL[(i / 7) % OrgStatus::ALL.len()].code();
-        sqlx::query(
-            "INSERT INTO orgs (slug, name, kind, partner_types, tier, region, status, created_at, updated_at) \
-             VALUES ($1, $2, 'partner', $3, $4, $5, $6, $7, $7)",
-        )
-        .bind(format!("load-partner-{t}-{i}"))
-        .bind(format!("Load Partner {i:05}"))
-        .bind(ptype)
-        .bind(tier)
-        .bind(region)
-        .bind(status)
-        .bind(t)
-        .execute(&mut *tx)
-        .await?;
+    for start in (0..n).step_by(SEED_BATCH) {
+        let rows = SEED_BATCH.min(n - start);
+        let sql = format!(
+            "INSERT INTO orgs (slug, name, kind, partner_types, tier, region, status, created_at, \
+             updated_at) VALUES {}",
+            app::server::sql::value_rows(rows, 9)
+        );
+        let mut q = sqlx::query(&sql);
+        for i in start..start + rows {
+            q = q
+                .bind(format!("load-partner-{t}-{i}"))
+                .bind(format!("Load Partner {i:06}"))
+                .bind("partner")
+                .bind(PartnerType::ALL[i % PartnerType::ALL.len()].code())
+                .bind(Tier::ALL[i % Tier::ALL.len()].code())
+                .bind(Region::ALL[(i / 3) % Region::ALL.len()].code())
+                .bind(OrgStatus::ALL[(i / 7) % OrgStatus::ALL.len()].code())
+                .bind(t)
+                .bind(t);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// The id of the user with this email.
+async fn user_id(db: &Db, email: &str) -> Result<i64> {
+    use sqlx::Row;
+    Ok(sqlx::query("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|e| anyhow!("{email}: {e} (seed --demo first)"))?
+        .try_get(0)?)
+}
+
+/// Rows inserted per statement by the synthetic seeds.
+const SEED_BATCH: usize = 500;
+
+/// Adds `n` synthetic deal registrations (for load tests), two of three by Northwind MSP's
+/// sales rep and one by Contoso Reseller's admin, cycling through every status but draft,
+/// with varied values and dates. Needs the demo data.
+pub async fn synthetic_deals(db: &Db, n: usize) -> Result<usize> {
+    use app::domain::DealStatus;
+    use sqlx::Row;
+    let sam = user_id(db, "sam@northwind.example").await?;
+    let carla = user_id(db, "carla@contoso.example").await?;
+    let org_of = |user: i64| async move {
+        let org: i64 = sqlx::query("SELECT org_id FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?;
+        Ok::<i64, anyhow::Error>(org)
+    };
+    let (northwind, contoso) = (org_of(sam).await?, org_of(carla).await?);
+    let statuses: Vec<&str> = DealStatus::ALL
+        .iter()
+        .map(|s| s.code())
+        .filter(|c| *c != "draft")
+        .collect();
+    let t = app::server::now();
+    let mut tx = db.pool.begin().await?;
+    for start in (0..n).step_by(SEED_BATCH) {
+        let rows = SEED_BATCH.min(n - start);
+        let sql = format!(
+            "INSERT INTO deals (org_id, created_by, status, company, domain, country, value_minor, \
+             currency, expected_close, created_at, updated_at) VALUES {}",
+            app::server::sql::value_rows(rows, 11)
+        );
+        let mut q = sqlx::query(&sql);
+        for i in start..start + rows {
+            let (org, by) = if i % 3 == 2 {
+                (contoso, carla)
+            } else {
+                (northwind, sam)
+            };
+            let at = t - (i as i64 % 50_000) * 60;
+            q = q
+                .bind(org)
+                .bind(by)
+                .bind(statuses[i % statuses.len()])
+                .bind(format!("Load Customer {i:06}"))
+                .bind(format!("load-customer-{i}.example"))
+                .bind("DE")
+                .bind(((i * 7_919) % 500_000) as i64 * 100)
+                .bind("EUR")
+                .bind(format!("2027-{:02}-{:02}", 1 + i % 12, 1 + i % 28))
+                .bind(at)
+                .bind(at);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Adds `n` synthetic notifications for the user with `email` (for load tests).
+pub async fn synthetic_notifications(db: &Db, email: &str, n: usize) -> Result<usize> {
+    let user = user_id(db, email).await?;
+    let t = app::server::now();
+    let mut tx = db.pool.begin().await?;
+    for start in (0..n).step_by(SEED_BATCH) {
+        let rows = SEED_BATCH.min(n - start);
+        let sql = format!(
+            "INSERT INTO notifications (user_id, subject_type, subject_id, kind, title, body, link, \
+             created_at) VALUES {}",
+            app::server::sql::value_rows(rows, 8)
+        );
+        let mut q = sqlx::query(&sql);
+        for i in start..start + rows {
+            q = q
+                .bind(user)
+                .bind("certification")
+                .bind(i as i64)
+                .bind("learning.expiring")
+                .bind(format!("Load Certification {i:06}"))
+                .bind("2027-01-31")
+                .bind("/learning")
+                .bind(t - (n - i) as i64);
+        }
+        q.execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(n)

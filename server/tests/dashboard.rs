@@ -37,7 +37,7 @@ async fn listed(app: &TestApp, c: &reqwest::Client, status: &str, mine: bool) ->
         )
         .await;
     assert_eq!(code, StatusCode::OK, "{v}");
-    v.as_array().expect("list").clone()
+    v["rows"].as_array().expect("list").clone()
 }
 
 async fn submit(app: &TestApp, c: &reqwest::Client, company: &str) -> i64 {

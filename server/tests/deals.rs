@@ -125,7 +125,8 @@ async fn conflicts_are_redacted_for_partners_and_explained_to_managers(b: Backen
         )
         .await;
     assert!(
-        list.as_array()
+        list["rows"]
+            .as_array()
             .expect("list")
             .iter()
             .all(|d| d["org_name"] == "Contoso Reseller"),
@@ -301,7 +302,7 @@ async fn lifecycle_validation_rules_and_expiry(b: Backend) {
             &[("filter[q]", ""), ("filter[status]", "")],
         )
         .await;
-    let list = list.as_array().expect("list");
+    let list = list["rows"].as_array().expect("list");
     assert!(
         !list.is_empty() && list.iter().all(|d| d["status"] != "draft"),
         "{list:?}"
@@ -622,8 +623,182 @@ async fn next_in_the_queue(b: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+/// Every page of the deal list as `c` asks for it, 4 rows at a time, following the next
+/// links; the rows and the first page's total.
+async fn deal_pages(
+    app: &TestApp,
+    c: &reqwest::Client,
+    status: &str,
+    sort: &str,
+) -> (Vec<serde_json::Value>, i64) {
+    let mut rows = Vec::new();
+    let mut after = String::new();
+    let mut total = -1;
+    loop {
+        let (code, page) = app
+            .call(
+                c,
+                "list_deals",
+                &[
+                    ("filter[q]", "Paged"),
+                    ("filter[status]", status),
+                    ("filter[page][sort]", sort),
+                    ("filter[page][after]", &after),
+                    ("filter[page][size]", "4"),
+                ],
+            )
+            .await;
+        assert_eq!(code, StatusCode::OK, "{page}");
+        if total < 0 {
+            total = page["total"].as_i64().expect("total");
+        }
+        let page_rows = page["rows"].as_array().expect("rows");
+        assert!(page_rows.len() <= 4);
+        rows.extend(page_rows.iter().cloned());
+        match page["next"].as_str() {
+            Some(n) => after = n.to_string(),
+            None => return (rows, total),
+        }
+    }
+}
+
+/// The deal list pages on the server within the caller's scope: a partner's pages hold its
+/// own registrations only (drafts included), vendor staff's every partner's but no drafts,
+/// each exactly once, in the order asked.
+async fn the_deal_list_pages_within_scope(b: Backend) {
+    let app = spawn_app(b).await;
+    let org = |slug: &'static str| {
+        let app = &app;
+        async move {
+            app.scalar("SELECT id FROM orgs WHERE slug = $1", slug)
+                .await
+        }
+    };
+    let user = |email: &'static str| {
+        let app = &app;
+        async move {
+            app.scalar("SELECT id FROM users WHERE email = $1", email)
+                .await
+        }
+    };
+    let (northwind, contoso) = (org("northwind-msp").await, org("contoso-reseller").await);
+    let (sam, carla) = (
+        user("sam@northwind.example").await,
+        user("carla@contoso.example").await,
+    );
+    let statuses = ["draft", "submitted", "under_review", "approved", "rejected"];
+    for i in 0..23i64 {
+        let (org_id, by) = if i % 3 == 0 {
+            (contoso, carla)
+        } else {
+            (northwind, sam)
+        };
+        sqlx::query(
+            "INSERT INTO deals (org_id, created_by, status, company, value_minor, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(org_id)
+        .bind(by)
+        .bind(statuses[i as usize % statuses.len()])
+        .bind(format!("Paged Customer {i:02}"))
+        // Ties in value, so the id must break them.
+        .bind((i % 4) * 1_000)
+        .bind(1_800_000_000 + i % 5)
+        .execute(&app.db.pool)
+        .await
+        .expect("insert deal");
+    }
+    let count = |sql: &'static str, org: i64| {
+        let app = &app;
+        async move {
+            use sqlx::Row;
+            sqlx::query(sql)
+                .bind(org)
+                .fetch_one(&app.db.pool)
+                .await
+                .expect("count")
+                .try_get::<i64, _>(0)
+                .expect("count")
+        }
+    };
+    let sam_c = app.as_user("sam@northwind.example").await;
+    let own = count(
+        "SELECT COUNT(*) FROM deals WHERE org_id = $1 AND company LIKE 'Paged%'",
+        northwind,
+    )
+    .await;
+    for sort in ["updated", "value", "company", "status"] {
+        let (rows, total) = deal_pages(&app, &sam_c, "", sort).await;
+        assert_eq!((rows.len() as i64, total), (own, own), "{sort}");
+        assert!(
+            rows.iter().all(|d| d["org_name"] == "Northwind MSP"),
+            "{sort}"
+        );
+        let mut ids: Vec<i64> = rows.iter().map(|d| d["id"].as_i64().expect("id")).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len() as i64, own, "{sort}: each once");
+    }
+    let cam = app.as_user("cam@acme.example").await;
+    let visible = count(
+        "SELECT COUNT(*) FROM deals WHERE company LIKE 'Paged%' AND status <> 'draft' AND $1 > 0",
+        1,
+    )
+    .await;
+    let (rows, total) = deal_pages(&app, &cam, "", "value").await;
+    assert_eq!((rows.len() as i64, total), (visible, visible));
+    assert!(rows.iter().all(|d| d["status"] != "draft"));
+    let values: Vec<i64> = rows
+        .iter()
+        .map(|d| d["value_minor"].as_i64().expect("value"))
+        .collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+    // The review queue pages too.
+    let (queue, _) = deal_pages(&app, &cam, "queue", "company").await;
+    assert!(!queue.is_empty());
+    assert!(
+        queue
+            .iter()
+            .all(|d| d["status"] == "submitted" || d["status"] == "under_review")
+    );
+    let companies: Vec<&str> = queue
+        .iter()
+        .map(|d| d["company"].as_str().expect("company"))
+        .collect();
+    assert!(companies.windows(2).all(|w| w[0] <= w[1]), "{companies:?}");
+    // Another partner's cursor reveals nothing: Contoso's registrations stay out of reach.
+    let theirs = rows
+        .iter()
+        .find(|d| d["org_name"] == "Contoso Reseller")
+        .expect("a Contoso registration");
+    let cursor = format!("{}.i{}", theirs["id"], theirs["updated_at"]);
+    let (code, page) = app
+        .call(
+            &sam_c,
+            "list_deals",
+            &[("filter[q]", "Paged"), ("filter[page][after]", &cursor)],
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{page}");
+    assert!(
+        page["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .all(|d| d["org_name"] == "Northwind MSP")
+    );
+    // The review page as HTML: a count, 25 rows at most and a pager.
+    let (status, html) = app.get(&cam, "/deals?q=Paged&sort=value").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("{visible} registrations")),
+        "count shown"
+    );
+}
+
 both_backends!(
     conflicts_are_redacted_for_partners_and_explained_to_managers,
     lifecycle_validation_rules_and_expiry,
-    next_in_the_queue
+    next_in_the_queue,
+    the_deal_list_pages_within_scope,
 );

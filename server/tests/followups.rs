@@ -428,7 +428,7 @@ async fn notifications_reach_the_other_side_only(b: Backend) {
             &[("filter[q]", "Notify Test"), ("filter[status]", "queue")],
         )
         .await;
-    assert_eq!(queue.as_array().map(Vec::len), Some(1), "{queue}");
+    assert_eq!(queue["rows"].as_array().map(Vec::len), Some(1), "{queue}");
     // An internal note is not news for the partner; a question is.
     app.call(
         &cam,
@@ -454,7 +454,7 @@ async fn notifications_reach_the_other_side_only(b: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(unread(&app, &carla).await, carla_before + 2);
     let (_, list) = app.call(&carla, "list_notifications", &[]).await;
-    let newest = &list[0];
+    let newest = &list["rows"][0];
     assert_eq!(newest["title"], "Notify Test Ltd");
     assert_eq!(newest["subject_type"], "deal");
     assert_eq!(newest["link"], format!("/deals/{id}"));
@@ -523,7 +523,7 @@ async fn other_features_notify_by_subject(b: Backend) {
     assert_eq!(unread(&app, &sam).await, before + 1);
     let (status, list) = app.call(&sam, "list_notifications", &[]).await;
     assert_eq!(status, StatusCode::OK, "{list}");
-    let n = list
+    let n = list["rows"]
         .as_array()
         .expect("list")
         .iter()

@@ -364,9 +364,200 @@ async fn partner_admins_manage_their_own_team(b: Backend) {
     );
 }
 
+/// One page of the partner list as `cam`, with these page parameters.
+async fn partner_page(
+    app: &TestApp,
+    c: &reqwest::Client,
+    page: &[(&str, &str)],
+) -> (StatusCode, serde_json::Value) {
+    let mut pairs: Vec<(String, String)> = ["q", "partner_type", "tier", "region", "status"]
+        .iter()
+        .map(|k| (format!("filter[{k}]"), String::new()))
+        .collect();
+    pairs.extend(
+        page.iter()
+            .map(|(k, v)| (format!("filter[page][{k}]"), v.to_string())),
+    );
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.call(c, "list_partners", &pairs).await
+}
+
+fn names(page: &serde_json::Value) -> Vec<String> {
+    page["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["name"].as_str().expect("name").to_string())
+        .collect()
+}
+
+/// The partner list pages on the server: walking it forward and back by its links shows
+/// every partner exactly once in order, for each sort; forged links and sorts are field
+/// errors; the page as HTML carries only its rows and links to its neighbours.
+async fn the_partner_list_pages_by_keyset(b: Backend) {
+    let app = spawn_app(b).await;
+    trellis::seed::synthetic_partners(&app.db, 61)
+        .await
+        .expect("seed partners");
+    let cam = app.as_user("cam@acme.example").await;
+    let (status, all) = partner_page(&app, &cam, &[("size", "200")]).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    let everyone = names(&all);
+    let total = all["total"].as_i64().expect("total");
+    assert_eq!(everyone.len() as i64, total);
+    assert!(
+        total > 61 && all["next"].is_null() && all["prev"].is_null(),
+        "{all}"
+    );
+    let mut sorted = everyone.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(everyone, sorted, "names ascending by default");
+
+    for (sort, dir) in [("name", ""), ("tier", ""), ("status", "a"), ("region", "d")] {
+        // Forward, 7 at a time.
+        let mut seen: Vec<String> = Vec::new();
+        let mut pages = Vec::new();
+        let mut after = String::new();
+        loop {
+            let (status, page) = partner_page(
+                &app,
+                &cam,
+                &[
+                    ("sort", sort),
+                    ("dir", dir),
+                    ("after", &after),
+                    ("size", "7"),
+                ],
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{sort}: {page}");
+            assert_eq!(page["total"], total, "{sort}");
+            let rows = names(&page);
+            assert!(!rows.is_empty() && rows.len() <= 7, "{sort}: {page}");
+            assert_eq!(page["prev"].is_null(), after.is_empty(), "{sort}: {page}");
+            seen.extend(rows.iter().cloned());
+            pages.push(rows);
+            match page["next"].as_str() {
+                Some(next) => after = next.to_string(),
+                None => break,
+            }
+        }
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(seen.len() as i64, total, "{sort}: every partner once");
+        assert_eq!(unique.len(), seen.len(), "{sort}: no partner twice");
+        // Back from the last page by the previous links: the same pages.
+        let (_, last) = partner_page(
+            &app,
+            &cam,
+            &[
+                ("sort", sort),
+                ("dir", dir),
+                ("after", &after),
+                ("size", "7"),
+            ],
+        )
+        .await;
+        let mut back = vec![names(&last)];
+        let mut before = last["prev"].as_str().expect("prev").to_string();
+        loop {
+            let (status, page) = partner_page(
+                &app,
+                &cam,
+                &[
+                    ("sort", sort),
+                    ("dir", dir),
+                    ("before", &before),
+                    ("size", "7"),
+                ],
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{sort}: {page}");
+            back.push(names(&page));
+            match page["prev"].as_str() {
+                Some(p) => before = p.to_string(),
+                None => break,
+            }
+        }
+        back.reverse();
+        assert_eq!(back, pages, "{sort}: backward walk");
+    }
+    // Tier descending by default: platinum first, untiered last.
+    let (_, by_tier) = partner_page(&app, &cam, &[("sort", "tier"), ("size", "200")]).await;
+    let tiers: Vec<i64> = by_tier["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| match r["tier"].as_str() {
+            Some("platinum") => 3,
+            Some("gold") => 2,
+            Some("silver") => 1,
+            Some("registered") => 0,
+            _ => -1,
+        })
+        .collect();
+    assert!(tiers.windows(2).all(|w| w[0] >= w[1]), "{tiers:?}");
+    assert_eq!(by_tier["desc"], true);
+
+    // Forged or stale links are a message on the field, never a server error.
+    for (page, field) in [
+        (vec![("after", "garbage")], "after"),
+        (vec![("after", "1.i5")], "after"),
+        (vec![("before", "99.tzz")], "before"),
+        (vec![("after", "1.t61"), ("before", "2.t62")], "after"),
+        (vec![("sort", "password_hash")], "sort"),
+        (vec![("dir", "sideways")], "dir"),
+        (vec![("size", "100000")], "size"),
+        (vec![("size", "-1")], "size"),
+    ] {
+        let (status, body) = partner_page(&app, &cam, &page).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page:?}: {body}");
+        assert!(body.to_string().contains(field), "{page:?}: {body}");
+    }
+    let long = "7.t".to_string() + &"61".repeat(2_000);
+    let (status, _) = partner_page(&app, &cam, &[("after", &long)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A partner may not list partners, with or without a cursor.
+    let nina = app.as_user("nina@northwind.example").await;
+    let after = all["rows"][3]["name"].as_str().expect("name");
+    let cursor = format!(
+        "1.t{}",
+        after
+            .bytes()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    let (status, _) = partner_page(&app, &nina, &[("after", &cursor)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The page as HTML: 25 rows, sorted as asked, with a link to the next page.
+    let (status, html) = app.get(&cam, "/partners?sort=tier&dir=d").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(html.matches("<tr>").count(), 26, "a header row and 25 rows");
+    assert!(
+        html.contains(r#"aria-sort="descending""#),
+        "sorted column marked"
+    );
+    assert!(
+        html.contains("sort=tier&amp;dir=d&amp;after=") || html.contains("sort=tier&dir=d&after="),
+        "next link"
+    );
+    let (status, html) = app.get(&cam, "/partners?after=garbage").await;
+    assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        html.contains("This page link is not valid any more"),
+        "{html}"
+    );
+}
+
 both_backends!(
     vendor_staff_create_search_and_edit_partners,
     invalid_partner_forms_get_a_message_per_field,
     partner_a_cannot_see_or_touch_partner_b,
     partner_admins_manage_their_own_team,
+    the_partner_list_pages_by_keyset,
 );

@@ -290,7 +290,12 @@ pub fn CampaignPage() -> impl IntoView {
     );
     let partners = Resource::new(
         || (),
-        |_| crate::partners::api::list_partners(Default::default()),
+        |_| {
+            crate::partners::api::list_partners(crate::partners::PartnerFilter {
+                page: PageRequest::default().sized(MAX_PAGE_SIZE),
+                ..Default::default()
+            })
+        },
     );
     let phone = RwSignal::new(true);
     let launch = ServerAction::<LaunchCampaign>::new();

@@ -82,8 +82,8 @@ pub async fn check_deal(input: DealInput, id: Option<i64>) -> Result<RedactedVer
 }
 
 #[server(endpoint = "list_deals")]
-pub async fn list_deals(filter: DealFilter) -> Result<Vec<DealSummary>, AppError> {
-    respond(async { service::list(&app_state()?.db, &caller()?, &filter).await }.await)
+pub async fn list_deals(filter: DealFilter) -> Result<crate::ui::Page<DealSummary>, AppError> {
+    respond(async { service::page(&app_state()?.db, &caller()?, &filter).await }.await)
 }
 
 #[server(endpoint = "get_deal")]

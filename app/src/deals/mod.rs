@@ -473,6 +473,8 @@ pub struct DealFilter {
     pub status: String,
     /// Only the caller's own registrations.
     pub mine: bool,
+    /// Which page, in which order.
+    pub page: crate::ui::PageRequest,
 }
 
 /// The rules of engagement as edited by the vendor admin.

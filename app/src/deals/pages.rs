@@ -44,6 +44,7 @@ pub fn DealListPage() -> impl IntoView {
             q: m.get("q").unwrap_or_default(),
             status: m.get("status").unwrap_or_default(),
             mine: m.get("mine").is_some_and(|v| v == "1"),
+            page: PageRequest::from_query(m),
         })
     };
     let f0 = filter();
@@ -97,31 +98,32 @@ pub fn DealListPage() -> impl IntoView {
         <Transition fallback=|| view! { <Skeleton lines=6 /> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(list) if list.is_empty() => view! { <EmptyState title="deals.none" body="deals.none_hint" /> }.into_any(),
-                    Ok(list) => deal_table(i, list).into_any(),
-                    Err(e) => error_view(e),
+                    Ok(page) if page.is_empty() && page.prev.is_none() => view! { <EmptyState title="deals.none" body="deals.none_hint" /> }.into_any(),
+                    Ok(page) => deal_table(i, page).into_any(),
+                    Err(e) => list_error_view(e),
                 }
             })}
         </Transition>
     }
 }
 
-fn deal_table(i: I18n, list: Vec<DealSummary>) -> impl IntoView {
-    let vendor = list.iter().any(|d| d.verdict.is_some());
+fn deal_table(i: I18n, page: Page<DealSummary>) -> impl IntoView {
+    let vendor = page.rows.iter().any(|d| d.verdict.is_some());
+    let count = page_count(&page, "deals.count", "deals.count_more");
     let mut columns: Vec<Column<DealSummary>> = vec![
         Column::new("field.company", |d: &DealSummary| {
             let href = format!("/deals/{}", d.id);
             let name = d.company.clone();
             view! { <A href=href>{name}</A> }.into_any()
         })
-        .sort_by(|d| SortKey::Text(d.company.to_lowercase())),
+        .server_sort("company"),
     ];
     if vendor {
         columns.push(
             Column::new("deals.partner", |d: &DealSummary| {
                 d.org_name.clone().into_any()
             })
-            .sort_by(|d| SortKey::Text(d.org_name.clone())),
+            .server_sort("partner"),
         );
         columns.push(
             Column::new("deals.match", move |d: &DealSummary| {
@@ -132,35 +134,40 @@ fn deal_table(i: I18n, list: Vec<DealSummary>) -> impl IntoView {
                 let cls = format!("badge verdict-{v}");
                 view! { <span class=cls>{i.t(&format!("verdict.{v}"))}</span> }.into_any()
             })
-            .sort_by(|d| SortKey::Num(d.verdict.map(|v| v as i64).unwrap_or(-1))),
+            .server_sort("match"),
         );
     }
     columns.push(
         Column::new("field.status", move |d: &DealSummary| {
             status_badge(i, d.status).into_any()
         })
-        .sort_by(|d| SortKey::Num(d.status as i64)),
+        .server_sort("status"),
     );
     columns.push(
         Column::new("field.value", move |d: &DealSummary| {
             money(i, d.value_minor, &d.currency).into_any()
         })
-        .sort_by(|d| SortKey::Num(d.value_minor)),
+        .server_sort("value"),
     );
     columns.push(
         Column::new("field.expected_close", move |d: &DealSummary| {
             format::iso_date(i.locale(), &d.expected_close).into_any()
         })
-        .sort_by(|d| SortKey::Text(d.expected_close.clone())),
+        .server_sort("close"),
     );
     columns.push(
         Column::new("deals.updated", move |d: &DealSummary| {
             format::date(i.locale(), d.updated_at).into_any()
         })
-        .sort_by(|d| SortKey::Num(d.updated_at)),
+        .server_sort("updated"),
     );
     // One search box: the form's, which searches on the server.
-    view! { <DataTable rows=list columns caption="deals.title" /> }
+    let sorted = (page.sort.clone(), page.desc);
+    view! {
+        <p class="count" role="status">{count}</p>
+        <DataTable rows=page.rows columns caption="deals.title" sorted />
+        <Pager prev=page.prev next=page.next />
+    }
 }
 
 #[component]

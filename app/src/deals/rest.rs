@@ -250,7 +250,7 @@ pub async fn list_deals(
         &DealFilter {
             q: q.q,
             status: q.status,
-            mine: false,
+            ..DealFilter::default()
         },
     )
     .await?;

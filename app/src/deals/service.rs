@@ -14,7 +14,9 @@ use crate::notifications;
 use crate::policy::{Action, Actor, OrgAction, Scope};
 use crate::server::audit::{self, AuditEvent};
 use crate::server::db::Db;
+use crate::server::keyset::Keyset;
 use crate::server::now;
+use crate::ui::{Page, PageRequest};
 
 pub use super::jobs::expire_due;
 pub use super::review::{
@@ -245,7 +247,28 @@ pub async fn check_for(
     }
 }
 
+/// One page of the registrations the caller may read, as the filter's page asks.
+pub async fn page(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Page<DealSummary>, AppError> {
+    let keyset = Keyset::new(store::DEAL_SORTS, "d.id", &f.page)?;
+    list_page(db, caller, f, &keyset).await
+}
+
+/// The latest-changed registrations the caller may read, up to `REST_LIST_LIMIT` (the
+/// REST list).
 pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSummary>, AppError> {
+    let keyset = Keyset::first(store::DEAL_SORTS, "d.id", REST_LIST_LIMIT);
+    Ok(list_page(db, caller, f, &keyset).await?.rows)
+}
+
+/// How many registrations the REST list returns.
+pub const REST_LIST_LIMIT: i64 = 500;
+
+async fn list_page(
+    db: &Db,
+    caller: &Caller,
+    f: &DealFilter,
+    keyset: &Keyset,
+) -> Result<Page<DealSummary>, AppError> {
     let scope = read_scope(caller)?;
     // `queue` is the review queue: submitted and under review; `expiring`, approved with
     // the protection ending soon.
@@ -256,12 +279,18 @@ pub async fn list(db: &Db, caller: &Caller, f: &DealFilter) -> Result<Vec<DealSu
         return Err(AppError::field("q", "err.too_long"));
     }
     let horizon = crate::server::now() + crate::dashboard::EXPIRING_DAYS * 86_400;
-    let mine = if f.mine { caller.user_id } else { 0 };
-    store::list(db, scope, f.status.trim(), f.q.trim(), horizon, mine)
-        .await?
-        .iter()
-        .map(|r| r.summary(scope.all()))
-        .collect()
+    let filter = store::ListFilter {
+        status: f.status.trim(),
+        q: f.q.trim(),
+        horizon,
+        created_by: if f.mine { caller.user_id } else { 0 },
+    };
+    let (rows, total) = store::list(db, scope, &filter, keyset).await?;
+    let rows = rows
+        .into_iter()
+        .map(|(key, r)| Ok((key, r.summary(scope.all())?)))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(keyset.page(rows, |(k, _)| k.clone(), total).map(|(_, d)| d))
 }
 
 /// The registration a reviewer takes next: the longest-waiting one in the review queue
@@ -270,15 +299,21 @@ pub async fn next_in_queue(db: &Db, caller: &Caller, after: i64) -> Result<Optio
     if !caller.scope(Action::DecideDeals).all() {
         return Err(AppError::Forbidden);
     }
+    // The two that have waited longest: one of them is not `after`.
     let queue = DealFilter {
         status: "queue".into(),
+        page: PageRequest {
+            dir: "a".into(),
+            size: 2,
+            ..PageRequest::default()
+        },
         ..DealFilter::default()
     };
-    Ok(list(db, caller, &queue)
+    Ok(page(db, caller, &queue)
         .await?
+        .rows
         .into_iter()
-        .filter(|d| d.id != after)
-        .min_by_key(|d| (d.updated_at, d.id))
+        .find(|d| d.id != after)
         .map(|d| d.id))
 }
 

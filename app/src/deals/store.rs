@@ -8,8 +8,9 @@ use crate::domain::{Currency, DealStage, DealStatus};
 use crate::error::{AppError, internal};
 use crate::policy::{Owner, Scope};
 use crate::server::db::Db;
-use crate::server::sql::like_pattern;
-use sqlx::FromRow;
+use crate::server::keyset::{Key, KeyKind, Keyset, SortColumn, count_sql};
+use crate::server::sql::{Bind, Sql, like_pattern};
+use sqlx::{FromRow, Row};
 
 /// A registration as stored, with its organisation's name.
 #[derive(Debug, Clone, FromRow)]
@@ -135,33 +136,131 @@ pub async fn find(db: &Db, scope: Scope, id: i64) -> Result<DealRow, AppError> {
 /// `queue` (submitted or under review), `expiring` (approved, protected until at most
 /// `horizon`) or empty; `q` matches the company name; `created_by`, when not 0, keeps one
 /// person's registrations.
+/// The deal list's sort columns; the first (latest change first) is the default.
+pub const DEAL_SORTS: &[SortColumn] = &[
+    SortColumn {
+        code: "updated",
+        expr: "d.updated_at",
+        kind: KeyKind::Int,
+        desc: true,
+    },
+    SortColumn {
+        code: "company",
+        expr: "LOWER(d.company)",
+        kind: KeyKind::Text,
+        desc: false,
+    },
+    SortColumn {
+        code: "partner",
+        expr: "LOWER(o.name)",
+        kind: KeyKind::Text,
+        desc: false,
+    },
+    SortColumn {
+        code: "match",
+        expr: "CAST(CASE d.verdict WHEN 'clear' THEN 0 WHEN 'review' THEN 1 \
+               WHEN 'conflict' THEN 2 ELSE -1 END AS BIGINT)",
+        kind: KeyKind::Int,
+        desc: true,
+    },
+    SortColumn {
+        code: "status",
+        expr: "CAST(CASE d.status WHEN 'draft' THEN 0 WHEN 'submitted' THEN 1 \
+               WHEN 'under_review' THEN 2 WHEN 'info_requested' THEN 3 WHEN 'approved' THEN 4 \
+               WHEN 'rejected' THEN 5 WHEN 'won' THEN 6 WHEN 'lost' THEN 7 WHEN 'expired' THEN 8 \
+               ELSE -1 END AS BIGINT)",
+        kind: KeyKind::Int,
+        desc: false,
+    },
+    SortColumn {
+        code: "value",
+        expr: "d.value_minor",
+        kind: KeyKind::Int,
+        desc: true,
+    },
+    SortColumn {
+        code: "close",
+        expr: "d.expected_close",
+        kind: KeyKind::Text,
+        desc: false,
+    },
+];
+
+/// What the deal list is narrowed to (checked by the caller).
+pub struct ListFilter<'a> {
+    /// A status code, `queue`, `expiring` or empty.
+    pub status: &'a str,
+    pub q: &'a str,
+    /// `expiring` means protection ends before this time.
+    pub horizon: i64,
+    /// Only this user's registrations (0: anyone's).
+    pub created_by: i64,
+}
+
+/// One page of the registrations in `scope`, with the (capped) count of matches.
 pub async fn list(
     db: &Db,
     scope: Scope,
-    status: &str,
-    q: &str,
-    horizon: i64,
-    created_by: i64,
-) -> Result<Vec<DealRow>, AppError> {
-    let sql = format!(
-        "{SELECT} WHERE {} AND ($3 = '' OR d.status = $3 OR ($3 = 'queue' AND d.status IN ('submitted', 'under_review')) \
-         OR ($3 = 'expiring' AND d.status = 'approved' AND d.protected_until IS NOT NULL AND d.protected_until <= $6)) \
-         AND ($4 = '' OR LOWER(d.company) LIKE $5 ESCAPE '\\') AND ($7 = 0 OR d.created_by = $7) \
-         ORDER BY d.updated_at DESC, d.id DESC LIMIT 500",
-        in_scope(1)
-    );
-    let rows = scope
-        .bind(sqlx::query(&sql))
-        .bind(status)
-        .bind(q)
-        .bind(like_pattern(q))
-        .bind(horizon)
-        .bind(created_by)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| DealRow::from_row(r).map_err(AppError::from))
-        .collect()
+    f: &ListFilter<'_>,
+    keyset: &Keyset,
+) -> Result<(Vec<((Key, i64), DealRow)>, i64), AppError> {
+    // Only the filters given become conditions, so each query is as simple as it can be.
+    // The scope is written out, not bound, so each side gets its own plan and index:
+    // vendor staff every partner's but drafts, a partner its own.
+    let mut w = Sql::default();
+    w.push("FROM deals d JOIN orgs o ON o.id = d.org_id WHERE ");
+    if scope.all() {
+        w.push("d.status <> 'draft'");
+    } else {
+        let org = w.bind(Bind::I(scope.org_id()));
+        w.push(&format!("d.org_id = {org}"));
+    }
+    match f.status {
+        "" => {}
+        "queue" => w.push(" AND d.status IN ('submitted', 'under_review')"),
+        "expiring" => {
+            let h = w.bind(Bind::I(f.horizon));
+            w.push(&format!(
+                " AND d.status = 'approved' AND d.protected_until IS NOT NULL AND d.protected_until <= {h}"
+            ));
+        }
+        s => {
+            let p = w.bind(Bind::S(s.into()));
+            w.push(&format!(" AND d.status = {p}"));
+        }
+    }
+    if !f.q.is_empty() {
+        let p = w.bind(Bind::S(like_pattern(f.q)));
+        w.push(&format!(" AND LOWER(d.company) LIKE {p} ESCAPE '\\'"));
+    }
+    if f.created_by != 0 {
+        let p = w.bind(Bind::I(f.created_by));
+        w.push(&format!(" AND d.created_by = {p}"));
+    }
+    let count = Sql {
+        text: count_sql(&w.text),
+        binds: w.binds.clone(),
+    };
+    let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
+    let mut page = Sql {
+        text: format!(
+            "SELECT d.*, o.name AS org_name, {} AS sort_key {}",
+            keyset.key_expr(),
+            w.text
+        ),
+        binds: w.binds,
+    };
+    keyset.push_condition(&mut page);
+    keyset.push_order_limit(&mut page);
+    let rows = page.query().fetch_all(&db.pool).await?;
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let d = DealRow::from_row(r)?;
+            Ok(((keyset.key_of(r)?, d.id), d))
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    Ok((rows, total))
 }
 
 #[derive(FromRow)]

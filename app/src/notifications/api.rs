@@ -7,9 +7,12 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{auth::caller, server::respond, server::state::app_state};
 
+/// One page of the caller's notifications, newest first.
 #[server(endpoint = "list_notifications")]
-pub async fn list_notifications() -> Result<Vec<Notification>, AppError> {
-    respond(async { super::store::list(&app_state()?.db, &caller()?, 100).await }.await)
+pub async fn list_notifications(
+    #[server(default)] page: crate::ui::PageRequest,
+) -> Result<crate::ui::Page<Notification>, AppError> {
+    respond(async { super::store::list(&app_state()?.db, &caller()?, &page).await }.await)
 }
 
 /// Marks all of the caller's notifications read; returns how many changed.

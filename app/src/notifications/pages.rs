@@ -15,7 +15,11 @@ use leptos_router::components::A;
 pub fn NotificationsPage() -> impl IntoView {
     let i = use_i18n();
     let mark = ServerAction::<MarkNotificationsRead>::new();
-    let data = Resource::new(move || mark.version().get(), |_| list_notifications());
+    let query = leptos_router::hooks::use_query_map();
+    let data = Resource::new(
+        move || (mark.version().get(), query.with(PageRequest::from_query)),
+        |(_, page)| list_notifications(page),
+    );
     let user = use_user();
     Effect::new(move |_| {
         if mark.version().get() > 0 {
@@ -36,13 +40,14 @@ pub fn NotificationsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Skeleton lines=6 /> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(list) if list.is_empty() => view! { <EmptyState title="notifications.none" /> }.into_any(),
-                    Ok(list) => view! {
+                    Ok(page) if page.is_empty() && page.prev.is_none() => view! { <EmptyState title="notifications.none" /> }.into_any(),
+                    Ok(page) => view! {
                         <ul class="notifications">
-                            {list.into_iter().map(|n| item(i, n)).collect_view()}
+                            {page.rows.into_iter().map(|n| item(i, n)).collect_view()}
                         </ul>
+                        <Pager prev=page.prev next=page.next />
                     }.into_any(),
-                    Err(e) => error_view(e),
+                    Err(e) => list_error_view(e),
                 }
             })}
         </Suspense>

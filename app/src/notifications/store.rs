@@ -5,7 +5,11 @@ use super::Notification;
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::server::db::Db;
+use crate::server::keyset::{Key, KeyKind, Keyset, SortColumn, count_sql};
 use crate::server::now;
+use crate::server::sql::{Bind, Sql};
+use crate::ui::{Page, PageRequest};
+use sqlx::{FromRow, Row};
 
 /// Notifies the other side of a deal about one of its events: partner events go to the
 /// partner's channel manager, vendor and system events to the user who registered the deal.
@@ -86,20 +90,45 @@ where
     Ok(())
 }
 
-/// The caller's latest notifications, newest first.
-pub async fn list(db: &Db, caller: &Caller, limit: i64) -> Result<Vec<Notification>, AppError> {
-    let rows: Vec<NotificationRecord> = sqlx::query_as(
+/// Notifications come newest first; the id is their order.
+const NOTIFICATION_SORTS: &[SortColumn] = &[SortColumn {
+    code: "newest",
+    expr: "n.id",
+    kind: KeyKind::Int,
+    desc: true,
+}];
+
+/// One page of the caller's notifications, newest first, with the (capped) count.
+pub async fn list(
+    db: &Db,
+    caller: &Caller,
+    req: &PageRequest,
+) -> Result<Page<Notification>, AppError> {
+    let keyset = Keyset::new(NOTIFICATION_SORTS, "n.id", req)?;
+    let mut sql = Sql::default();
+    let user = sql.bind(Bind::I(caller.user_id));
+    let total: i64 = sqlx::query(&count_sql("FROM notifications n WHERE n.user_id = $1"))
+        .bind(caller.user_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?;
+    sql.push(&format!(
         "SELECT n.id, n.subject_type, n.subject_id, n.created_at, n.read_at, \
          COALESCE(e.kind, n.kind) AS kind, e.to_status, COALESCE(e.body, n.body) AS body, \
          COALESCE(e.actor_name, '') AS actor_name, COALESCE(d.company, n.title) AS title, n.link \
          FROM notifications n LEFT JOIN deal_events e ON e.id = n.event_id \
          LEFT JOIN deals d ON n.subject_type = 'deal' AND d.id = n.subject_id \
-         WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
-    )
-    .bind(caller.user_id)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+         WHERE n.user_id = {user}"
+    ));
+    keyset.push_condition(&mut sql);
+    keyset.push_order_limit(&mut sql);
+    let rows = sql
+        .query()
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(NotificationRecord::from_row)
+        .collect::<Result<Vec<_>, _>>()?;
     let rows = rows
         .into_iter()
         .map(|n| Notification {
@@ -120,7 +149,7 @@ pub async fn list(db: &Db, caller: &Caller, limit: i64) -> Result<Vec<Notificati
             body: n.body,
         })
         .collect::<Vec<_>>();
-    Ok(rows)
+    Ok(keyset.page(rows, |n| (Key::I(n.id), n.id), total))
 }
 
 /// A notification as listed, with its deal event's words when it has one.

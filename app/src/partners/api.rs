@@ -7,22 +7,15 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::{auth::caller, server::respond, server::state::app_state};
 
-/// The page of the partner list: up to this many rows, with the total.
-pub const LIST_LIMIT: i64 = 200;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PartnerPage {
-    pub rows: Vec<PartnerSummary>,
-    pub total: i64,
-}
-
+/// One page of the partner list, sorted and filtered on the server.
 #[server(endpoint = "list_partners")]
-pub async fn list_partners(filter: PartnerFilter) -> Result<PartnerPage, AppError> {
+pub async fn list_partners(
+    filter: PartnerFilter,
+) -> Result<crate::ui::Page<PartnerSummary>, AppError> {
     respond(
         async {
             let (c, s) = (caller()?, app_state()?);
-            let (rows, total) = repo::list_partners(&s.db, &c, &filter, LIST_LIMIT).await?;
-            Ok(PartnerPage { rows, total })
+            repo::list_partners(&s.db, &c, &filter).await
         }
         .await,
     )

@@ -36,6 +36,8 @@ pub struct PartnerFilter {
     pub tier: String,
     pub region: String,
     pub status: String,
+    /// Which page, in which order.
+    pub page: crate::ui::PageRequest,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,7 +13,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use std::sync::Arc;
 
 fn type_options(i: I18n) -> Vec<(String, String)> {
     code_options(i, PartnerType::ALL, PartnerType::code, "ptype")
@@ -78,6 +77,7 @@ pub fn PartnerListPage() -> impl IntoView {
             tier: m.get("tier").unwrap_or_default(),
             region: m.get("region").unwrap_or_default(),
             status: m.get("status").unwrap_or_default(),
+            page: PageRequest::from_query(m),
         })
     };
     let data = Resource::new(filter, list_partners);
@@ -110,78 +110,57 @@ pub fn PartnerListPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(page) => partner_table(i, page).into_any(),
-                    Err(e) => error_view(e),
+                    Err(e) => list_error_view(e),
                 }
             })}
         </Transition>
     }
 }
 
-fn partner_table(i: I18n, page: PartnerPage) -> impl IntoView {
-    if page.rows.is_empty() {
+fn partner_table(i: I18n, page: Page<PartnerSummary>) -> impl IntoView {
+    if page.rows.is_empty() && page.prev.is_none() {
         return view! { <EmptyState title="partners.none" body="partners.none_hint" /> }.into_any();
     }
-    let shown = page.rows.len() as i64;
-    let count = if shown < page.total {
-        i.tf(
-            "partners.count_capped",
-            &[
-                ("shown", &format::integer(i.locale(), shown)),
-                ("total", &format::integer(i.locale(), page.total)),
-            ],
-        )
-    } else {
-        i.tf(
-            "partners.count",
-            &[("total", &format::integer(i.locale(), page.total))],
-        )
-    };
+    let count = page_count(&page, "partners.count", "partners.count_more");
     let columns: Vec<Column<PartnerSummary>> = vec![
         Column::new("field.name", |p: &PartnerSummary| {
             let href = format!("/partners/{}", p.slug);
             let name = p.name.clone();
             view! { <A href=href>{name}</A> }.into_any()
         })
-        .sort_by(|p| SortKey::Text(p.name.to_lowercase())),
+        .server_sort("name"),
         Column::new("field.types", move |p: &PartnerSummary| {
             types_text(i, &p.types).into_any()
         }),
         Column::new("field.tier", move |p: &PartnerSummary| {
             label(i, p.tier, Tier::code, "tier").into_any()
         })
-        .sort_by(|p| SortKey::Num(p.tier.map(|t| t as i64).unwrap_or(-1))),
+        .server_sort("tier"),
         Column::new("field.region", move |p: &PartnerSummary| {
             label(i, p.region, Region::code, "region").into_any()
         })
-        .sort_by(|p| SortKey::Text(p.region.map(|r| r.code()).unwrap_or("").into())),
+        .server_sort("region"),
         Column::new("field.status", move |p: &PartnerSummary| {
             let cls = format!("badge status-{}", p.status.code());
             view! { <span class=cls>{i.t(&format!("status.{}", p.status.code()))}</span> }
                 .into_any()
         })
-        .sort_by(|p| SortKey::Num(p.status as i64)),
+        .server_sort("status"),
         Column::new("field.channel_manager", |p: &PartnerSummary| {
             p.channel_manager
                 .clone()
                 .unwrap_or_else(|| "—".into())
                 .into_any()
-        })
-        .sort_by(|p| SortKey::Text(p.channel_manager.clone().unwrap_or_default())),
+        }),
         Column::new("partners.users", move |p: &PartnerSummary| {
             format::integer(i.locale(), p.users).into_any()
-        })
-        .sort_by(|p| SortKey::Num(p.users)),
+        }),
     ];
-    let filter_text: FilterText<PartnerSummary> = Arc::new(|p: &PartnerSummary| {
-        format!(
-            "{} {}",
-            p.name,
-            p.channel_manager.clone().unwrap_or_default()
-        )
-    });
+    let sorted = (page.sort.clone(), page.desc);
     view! {
         <p class="count" role="status">{count}</p>
-        <DataTable rows=page.rows columns caption="partners.title" filter_text />
+        <DataTable rows=page.rows columns caption="partners.title" sorted />
+        <Pager prev=page.prev next=page.next />
     }
     .into_any()
 }

@@ -9,8 +9,10 @@ use crate::error::{AppError, Problems};
 use crate::policy::{Action, Actor, OrgAction, Owner, Scope};
 use crate::server::audit::{self, AuditEvent, snapshot};
 use crate::server::db::Db;
+use crate::server::keyset::{KeyKind, Keyset, SortColumn, count_sql};
 use crate::server::now;
-use crate::server::sql::like_pattern;
+use crate::server::sql::{Bind, Sql, like_pattern};
+use crate::ui::Page;
 use sqlx::any::AnyRow;
 use sqlx::{FromRow, Row};
 
@@ -137,14 +139,50 @@ pub fn detail(caller: &Caller, org: OrgRow) -> OrgDetail {
     }
 }
 
-/// Lists partner organisations for vendor staff, filtered and capped at `limit`. Returns the
-/// rows and the total number of matches.
+/// The partner list's sort columns; the first is the default.
+const PARTNER_SORTS: &[SortColumn] = &[
+    SortColumn {
+        code: "name",
+        expr: "LOWER(o.name)",
+        kind: KeyKind::Text,
+        desc: false,
+    },
+    SortColumn {
+        code: "tier",
+        expr: "CAST(CASE o.tier WHEN 'registered' THEN 0 WHEN 'silver' THEN 1 WHEN 'gold' THEN 2 \
+               WHEN 'platinum' THEN 3 ELSE -1 END AS BIGINT)",
+        kind: KeyKind::Int,
+        desc: true,
+    },
+    SortColumn {
+        code: "region",
+        expr: "COALESCE(o.region, '')",
+        kind: KeyKind::Text,
+        desc: false,
+    },
+    SortColumn {
+        code: "status",
+        expr: "CAST(CASE o.status WHEN 'prospect' THEN 0 WHEN 'applied' THEN 1 WHEN 'contracted' THEN 2 \
+               WHEN 'onboarding' THEN 3 WHEN 'active' THEN 4 WHEN 'at_risk' THEN 5 \
+               WHEN 'retired' THEN 6 ELSE -1 END AS BIGINT)",
+        kind: KeyKind::Int,
+        desc: false,
+    },
+    SortColumn {
+        code: "created",
+        expr: "o.created_at",
+        kind: KeyKind::Int,
+        desc: true,
+    },
+];
+
+/// One page of the partner organisations for vendor staff, filtered and sorted on the
+/// server, with the (capped) number of matches.
 pub async fn list_partners(
     db: &Db,
     caller: &Caller,
     f: &PartnerFilter,
-    limit: i64,
-) -> Result<(Vec<PartnerSummary>, i64), AppError> {
+) -> Result<Page<PartnerSummary>, AppError> {
     caller.require(Action::ViewAllPartners)?;
     let mut p = Problems::new();
     let ptype = opt(&mut p, "partner_type", &f.partner_type, PartnerType::parse);
@@ -155,53 +193,68 @@ pub async fn list_partners(
         p.add("q", "err.too_long");
     }
     p.into_result()?;
+    let keyset = Keyset::new(PARTNER_SORTS, "o.id", &f.page)?;
+    // Only the filters given become conditions, so each query is as simple as it can be.
+    let mut filter = Sql::default();
+    filter.push("FROM orgs o WHERE o.kind = 'partner'");
     let q = f.q.trim();
-    let where_sql = "o.kind = 'partner' \
-         AND ($1 = '' OR LOWER(o.name) LIKE $2 ESCAPE '\\' OR o.slug LIKE $2 ESCAPE '\\') \
-         AND ($3 = '' OR (',' || o.partner_types || ',') LIKE $4) \
-         AND ($5 = '' OR o.tier = $5) AND ($6 = '' OR o.region = $6) AND ($7 = '' OR o.status = $7)";
-    let ptype_code = ptype.map(|t| t.code()).unwrap_or("");
-    let binds = [
-        q.to_string(),
-        like_pattern(q),
-        ptype_code.to_string(),
-        format!("%,{ptype_code},%"),
-        tier.map(|t| t.code()).unwrap_or("").to_string(),
-        region.map(|t| t.code()).unwrap_or("").to_string(),
-        status.map(|t| t.code()).unwrap_or("").to_string(),
-    ];
-    let count_sql = format!("SELECT COUNT(*) FROM orgs o WHERE {where_sql}");
-    let mut cq = sqlx::query(&count_sql);
-    for b in &binds {
-        cq = cq.bind(b.clone());
+    if !q.is_empty() {
+        let p = filter.bind(Bind::S(like_pattern(q)));
+        filter.push(&format!(
+            " AND (LOWER(o.name) LIKE {p} ESCAPE '\\' OR o.slug LIKE {p} ESCAPE '\\')"
+        ));
     }
-    let total: i64 = cq.fetch_one(&db.pool).await?.try_get(0)?;
-    let sql = format!(
-        "SELECT {ORG_COLUMNS}, (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS users \
-         FROM orgs o LEFT JOIN users cm ON cm.id = o.channel_manager_id \
-         WHERE {where_sql} ORDER BY LOWER(o.name), o.id LIMIT $8"
-    );
-    let mut lq = sqlx::query(&sql);
-    for b in &binds {
-        lq = lq.bind(b.clone());
+    if let Some(t) = ptype {
+        let p = filter.bind(Bind::S(format!("%,{},%", t.code())));
+        filter.push(&format!(" AND (',' || o.partner_types || ',') LIKE {p}"));
     }
-    let rows = lq.bind(limit).fetch_all(&db.pool).await?;
+    for (col, code) in [
+        ("o.tier", tier.map(|t| t.code())),
+        ("o.region", region.map(|r| r.code())),
+        ("o.status", status.map(|s| s.code())),
+    ] {
+        if let Some(code) = code {
+            let p = filter.bind(Bind::S(code.into()));
+            filter.push(&format!(" AND {col} = {p}"));
+        }
+    }
+    let count = Sql {
+        text: count_sql(&filter.text),
+        binds: filter.binds.clone(),
+    };
+    let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
+    let mut page = Sql {
+        text: format!(
+            "SELECT {ORG_COLUMNS}, (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS users, \
+             {} AS sort_key FROM orgs o LEFT JOIN users cm ON cm.id = o.channel_manager_id {}",
+            keyset.key_expr(),
+            filter.text.trim_start_matches("FROM orgs o")
+        ),
+        binds: filter.binds,
+    };
+    keyset.push_condition(&mut page);
+    keyset.push_order_limit(&mut page);
+    let rows = page.query().fetch_all(&db.pool).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let org = org_from_row(r)?;
-        out.push(PartnerSummary {
-            slug: org.slug,
-            name: org.name,
-            types: org.types,
-            tier: org.tier,
-            region: org.region,
-            status: org.status,
-            channel_manager: org.channel_manager,
-            users: r.try_get("users")?,
-            created_at: org.created_at,
-        });
+        out.push((
+            (keyset.key_of(r)?, org.id),
+            PartnerSummary {
+                slug: org.slug,
+                name: org.name,
+                types: org.types,
+                tier: org.tier,
+                region: org.region,
+                status: org.status,
+                channel_manager: org.channel_manager,
+                users: r.try_get("users")?,
+                created_at: org.created_at,
+            },
+        ));
     }
-    Ok((out, total))
+    let page = keyset.page(out, |(k, _)| k.clone(), total);
+    Ok(page.map(|(_, p)| p))
 }
 
 /// Vendor users who can be assigned as a partner's channel manager.

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod db;
 pub mod jobs;
+pub mod keyset;
 pub mod mail;
 pub mod nojs;
 pub mod pdf;

@@ -6,12 +6,14 @@ mod chart;
 mod feedback;
 mod form;
 mod nojs;
+mod paging;
 mod table;
 
 pub use chart::*;
 pub use feedback::*;
 pub use form::*;
 pub use nojs::*;
+pub use paging::*;
 pub use table::*;
 
 /// The route's `:id` as a number (0 when it is not one, which no record has), read

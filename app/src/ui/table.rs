@@ -20,6 +20,8 @@ pub struct Column<T> {
     /// i18n key of the header; also the card label on a phone.
     pub label: &'static str,
     pub sort: Option<Sorter<T>>,
+    /// The code the server sorts this column by, for a table paged on the server.
+    pub server_sort: Option<&'static str>,
     pub cell: Cell<T>,
 }
 
@@ -28,6 +30,7 @@ impl<T> Clone for Column<T> {
         Column {
             label: self.label,
             sort: self.sort.clone(),
+            server_sort: self.server_sort,
             cell: self.cell.clone(),
         }
     }
@@ -38,12 +41,19 @@ impl<T> Column<T> {
         Column {
             label,
             sort: None,
+            server_sort: None,
             cell: Arc::new(cell),
         }
     }
 
     pub fn sort_by(mut self, key: impl Fn(&T) -> SortKey + Send + Sync + 'static) -> Self {
         self.sort = Some(Arc::new(key));
+        self
+    }
+
+    /// Sorted on the server by the list's sort column `code` (a table given `sorted`).
+    pub fn server_sort(mut self, code: &'static str) -> Self {
+        self.server_sort = Some(code);
         self
     }
 }
@@ -59,11 +69,19 @@ pub fn DataTable<T>(
     /// Text a row is filtered by; no filter box without it.
     #[prop(optional)]
     filter_text: Option<FilterText<T>>,
+    /// For a list paged on the server: the sort applied (a column code) and whether it is
+    /// descending. The rows are shown in the order given; a header is a link to the first
+    /// page sorted by its column.
+    #[prop(optional)]
+    sorted: Option<(String, bool)>,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
 {
     let i = use_i18n();
+    if let Some(sorted) = sorted {
+        return server_sorted(i, rows, columns, caption, sorted).into_any();
+    }
     // The sort is in the address too (`?sort=<caption>.<column>.<a|d>`), so a header is a
     // link that sorts without JavaScript; with it, a click sorts in place.
     let location = leptos_router::hooks::use_location();
@@ -157,13 +175,7 @@ where
             }
             visible
                 .into_iter()
-                .map(|r| {
-                    let cells = columns
-                        .iter()
-                        .map(|c| view! { <td data-label=i.t(c.label)>{(c.cell)(r)}</td> })
-                        .collect_view();
-                    view! { <tr>{cells}</tr> }
-                })
+                .map(|r| row_view(i, &columns, r))
                 .collect_view()
         }
     };
@@ -187,6 +199,75 @@ where
             </table>
         </div>
     }
+    .into_any()
+}
+
+/// A table paged and sorted on the server: rows in the order given, headers that link to
+/// the list sorted by their column (first page, filters kept).
+fn server_sorted<T: 'static>(
+    i: crate::i18n::I18n,
+    rows: Vec<T>,
+    columns: Vec<Column<T>>,
+    caption: &'static str,
+    (sort, desc): (String, bool),
+) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let (path, search) = (
+        location.pathname.get_untracked(),
+        location.search.get_untracked(),
+    );
+    let headers = columns
+        .iter()
+        .map(|c| {
+            let label = i.t(c.label);
+            let Some(code) = c.server_sort else {
+                return view! { <th scope="col">{label}</th> }.into_any();
+            };
+            let current = (sort == code).then_some(desc);
+            // A click on the sorted column turns it round; on another, sorts by it in its
+            // natural direction (the server's default for it).
+            let set: Vec<(&str, &str)> = match current {
+                Some(d) => vec![("sort", code), ("dir", if d { "a" } else { "d" })],
+                None => vec![("sort", code)],
+            };
+            let href = super::page_href(&path, &search, &["after", "before", "dir"], &set);
+            let (aria, mark) = match current {
+                Some(false) => ("ascending", "▲"),
+                Some(true) => ("descending", "▼"),
+                None => ("none", "↕"),
+            };
+            view! {
+                <th scope="col" aria-sort=aria>
+                    <a class="sort" href=href rel="nofollow">
+                        {label}
+                        <span aria-hidden="true" class="sort-mark">{mark}</span>
+                    </a>
+                </th>
+            }
+            .into_any()
+        })
+        .collect_view();
+    let body = rows.iter().map(|r| row_view(i, &columns, r)).collect_view();
+    view! {
+        <div class="data-table">
+            <table>
+                <caption class="visually-hidden">{i.t(caption)}</caption>
+                <thead>
+                    <tr>{headers}</tr>
+                </thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// One row: a cell per column, each labelled for the card it becomes on a phone.
+fn row_view<T>(i: crate::i18n::I18n, columns: &[Column<T>], r: &T) -> impl IntoView + use<T> {
+    let cells = columns
+        .iter()
+        .map(|c| view! { <td data-label=i.t(c.label)>{(c.cell)(r)}</td> })
+        .collect_view();
+    view! { <tr>{cells}</tr> }
 }
 
 /// The sort a table's address asks for: `sort=<caption>.<column>.<a|d>`.

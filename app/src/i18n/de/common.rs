@@ -201,6 +201,14 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("ui.none", "Keine Angabe"),
     ("ui.actions", "Aktionen"),
     ("ui.filter_rows", "Zeilen filtern"),
+    ("ui.pages", "Seiten"),
+    ("ui.first_page", "Erste Seite"),
+    ("ui.prev_page", "Zurück"),
+    ("ui.next_page", "Weiter"),
+    (
+        "err.page_link",
+        "Dieser Seitenlink ist nicht mehr gültig. Beginnen Sie wieder auf der ersten Seite.",
+    ),
     ("page.not_found_title", "Seite nicht gefunden"),
     (
         "page.not_found_body",

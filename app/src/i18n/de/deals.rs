@@ -72,6 +72,8 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("deals.queue", "Prüfwarteschlange"),
     ("deals.search", "Nach Kunde suchen"),
     ("deals.none", "Noch keine Deal-Registrierungen."),
+    ("deals.count", "{total} Registrierungen"),
+    ("deals.count_more", "Mehr als {total} Registrierungen"),
     (
         "deals.none_hint",
         "Registrieren Sie einen Deal, um Ihre Verkaufschance zu schützen.",

@@ -11,10 +11,7 @@ pub static TEXTS: &[(&str, &str)] = &[
         "Ändern Sie die Filter oder legen Sie einen Partner an.",
     ),
     ("partners.count", "{total} Partner"),
-    (
-        "partners.count_capped",
-        "{shown} von {total} Partnern. Grenzen Sie die Suche ein, um den Rest zu sehen.",
-    ),
+    ("partners.count_more", "Mehr als {total} Partner"),
     ("partners.users", "Benutzer"),
     ("org.edit", "Profil bearbeiten"),
     ("org.edit_named", "{name} bearbeiten"),

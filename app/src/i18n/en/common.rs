@@ -171,6 +171,14 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("ui.none", "None"),
     ("ui.actions", "Actions"),
     ("ui.filter_rows", "Filter rows"),
+    ("ui.pages", "Pages"),
+    ("ui.first_page", "First page"),
+    ("ui.prev_page", "Previous"),
+    ("ui.next_page", "Next"),
+    (
+        "err.page_link",
+        "This page link is not valid any more. Start again from the first page.",
+    ),
     ("page.not_found_title", "Page not found"),
     (
         "page.not_found_body",

@@ -69,6 +69,8 @@ pub static TEXTS: &[(&str, &str)] = &[
     ("deals.queue", "Review queue"),
     ("deals.search", "Search by customer"),
     ("deals.none", "No deal registrations yet."),
+    ("deals.count", "{total} registrations"),
+    ("deals.count_more", "More than {total} registrations"),
     (
         "deals.none_hint",
         "Register a deal to protect your opportunity.",

@@ -11,10 +11,7 @@ pub static TEXTS: &[(&str, &str)] = &[
         "Change the filters, or create a partner.",
     ),
     ("partners.count", "{total} partners"),
-    (
-        "partners.count_capped",
-        "Showing {shown} of {total} partners. Narrow the search to see the rest.",
-    ),
+    ("partners.count_more", "More than {total} partners"),
     ("partners.users", "Users"),
     ("org.edit", "Edit profile"),
     ("org.edit_named", "Edit {name}"),
