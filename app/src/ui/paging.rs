@@ -33,14 +33,15 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// The page an address asks for: `sort`, `dir`, `after`, `before`.
+    /// The page an address asks for: `sort`, `dir`, `after`, `before`, `size`.
     pub fn from_query(m: &leptos_router::params::ParamsMap) -> Self {
         PageRequest {
             sort: m.get("sort").unwrap_or_default(),
             dir: m.get("dir").unwrap_or_default(),
             after: m.get("after").unwrap_or_default(),
             before: m.get("before").unwrap_or_default(),
-            size: 0,
+            // Not a number: refused as out of range, like a size too large.
+            size: m.get("size").map_or(0, |v| v.parse().unwrap_or(-1)),
         }
     }
 
