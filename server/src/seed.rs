@@ -376,10 +376,10 @@ async fn user_id(db: &Db, email: &str) -> Result<i64> {
 const SEED_BATCH: usize = 500;
 
 /// Adds `n` synthetic deal registrations (for load tests), two of three by Northwind MSP's
-/// sales rep and one by Contoso Reseller's admin, cycling through every status but draft,
-/// with varied values and dates. Needs the demo data.
+/// sales rep and one by Contoso Reseller's admin, with varied values and dates. Statuses
+/// are spread as in a programme that works its queue: 3% waiting for review, 2% asked for
+/// information, the rest decided or closed. Needs the demo data.
 pub async fn synthetic_deals(db: &Db, n: usize) -> Result<usize> {
-    use app::domain::DealStatus;
     use sqlx::Row;
     let sam = user_id(db, "sam@northwind.example").await?;
     let carla = user_id(db, "carla@contoso.example").await?;
@@ -392,10 +392,20 @@ pub async fn synthetic_deals(db: &Db, n: usize) -> Result<usize> {
         Ok::<i64, anyhow::Error>(org)
     };
     let (northwind, contoso) = (org_of(sam).await?, org_of(carla).await?);
-    let statuses: Vec<&str> = DealStatus::ALL
+    // Of each 100: (status, how many).
+    let spread = [
+        ("submitted", 2),
+        ("under_review", 1),
+        ("info_requested", 2),
+        ("approved", 55),
+        ("rejected", 15),
+        ("won", 13),
+        ("lost", 8),
+        ("expired", 4),
+    ];
+    let statuses: Vec<&str> = spread
         .iter()
-        .map(|s| s.code())
-        .filter(|c| *c != "draft")
+        .flat_map(|(s, k)| std::iter::repeat_n(*s, *k))
         .collect();
     let t = app::server::now();
     let mut tx = db.pool.begin().await?;

@@ -207,8 +207,9 @@ pub async fn list(
     // Only the filters given become conditions, so each query is as simple as it can be.
     // The scope is written out, not bound, so each side gets its own plan and index:
     // vendor staff every partner's but drafts, a partner its own.
+    // The count needs no join: every registration has its organisation.
     let mut w = Sql::default();
-    w.push("FROM deals d JOIN orgs o ON o.id = d.org_id WHERE ");
+    w.push("FROM deals d WHERE ");
     if scope.all() {
         w.push("d.status <> 'draft'");
     } else {
@@ -244,9 +245,10 @@ pub async fn list(
     let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
     let mut page = Sql {
         text: format!(
-            "SELECT d.*, o.name AS org_name, {} AS sort_key {}",
+            "SELECT d.*, o.name AS org_name, {} AS sort_key \
+             FROM deals d JOIN orgs o ON o.id = d.org_id {}",
             keyset.key_expr(),
-            w.text
+            w.text.trim_start_matches("FROM deals d")
         ),
         binds: w.binds,
     };

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 pub const PAGE_SIZE: i64 = 25;
 /// The most rows one page may hold.
 pub const MAX_PAGE_SIZE: i64 = 200;
-/// Counts stop here: beyond it a list says "more than 10,000".
-pub const COUNT_CAP: i64 = 10_000;
+/// Counts stop here: beyond it a list says "more than 1,000" (a count reads at most this
+/// many index entries, so a list of 100,000 costs what one of 1,000 does).
+pub const COUNT_CAP: i64 = 1_000;
 
 /// The page a list asks for. Empty fields mean the list's defaults: its default sort, the
 /// first page, `PAGE_SIZE` rows.
@@ -109,7 +110,7 @@ pub fn page_href(path: &str, search: &str, drop: &[&str], set: &[(&str, &str)]) 
     }
 }
 
-/// The count above a paged table: "1,234 partners" or "More than 10,000 partners".
+/// The count above a paged table: "234 partners" or "More than 1,000 partners".
 /// `key` names a text with `{total}`; `key_more`, the same for a capped count.
 pub fn page_count<T>(page: &Page<T>, key: &'static str, key_more: &'static str) -> String {
     let i = use_i18n();
