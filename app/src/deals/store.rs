@@ -8,9 +8,9 @@ use crate::domain::{Currency, DealStage, DealStatus};
 use crate::error::{AppError, internal};
 use crate::policy::{Owner, Scope};
 use crate::server::db::Db;
-use crate::server::keyset::{Key, KeyKind, Keyset, SortColumn, count_sql};
+use crate::server::keyset::{Key, KeyKind, Keyset, SortColumn};
 use crate::server::sql::{Bind, Sql, like_pattern};
-use sqlx::{FromRow, Row};
+use sqlx::FromRow;
 
 /// A registration as stored, with its organisation's name.
 #[derive(Debug, Clone, FromRow)]
@@ -209,7 +209,6 @@ pub async fn list(
     // vendor staff every partner's but drafts, a partner its own.
     // The count needs no join: every registration has its organisation.
     let mut w = Sql::default();
-    w.push("FROM deals d WHERE ");
     if scope.all() {
         w.push("d.status <> 'draft'");
     } else {
@@ -238,23 +237,11 @@ pub async fn list(
         let p = w.bind(Bind::I(f.created_by));
         w.push(&format!(" AND d.created_by = {p}"));
     }
-    let count = Sql {
-        text: count_sql(&w.text),
-        binds: w.binds.clone(),
-    };
-    let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
-    let mut page = Sql {
-        text: format!(
-            "SELECT d.*, o.name AS org_name, {} AS sort_key \
-             FROM deals d JOIN orgs o ON o.id = d.org_id {}",
-            keyset.key_expr(),
-            w.text.trim_start_matches("FROM deals d")
-        ),
-        binds: w.binds,
-    };
-    keyset.push_condition(&mut page);
-    keyset.push_order_limit(&mut page);
-    let rows = page.query().fetch_all(&db.pool).await?;
+    let select = format!(
+        "SELECT d.*, o.name AS org_name, {} AS sort_key FROM deals d JOIN orgs o ON o.id = d.org_id",
+        keyset.key_expr()
+    );
+    let (rows, total) = keyset.fetch(db, "FROM deals d", &select, w).await?;
     let rows = rows
         .iter()
         .map(|r| {

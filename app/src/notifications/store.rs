@@ -5,11 +5,11 @@ use super::Notification;
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::server::db::Db;
-use crate::server::keyset::{Key, KeyKind, Keyset, SortColumn, count_sql};
+use crate::server::keyset::{Key, KeyKind, Keyset, SortColumn};
 use crate::server::now;
 use crate::server::sql::{Bind, Sql};
 use crate::ui::{Page, PageRequest};
-use sqlx::{FromRow, Row};
+use sqlx::FromRow;
 
 /// Notifies the other side of a deal about one of its events: partner events go to the
 /// partner's channel manager, vendor and system events to the user who registered the deal.
@@ -105,27 +105,21 @@ pub async fn list(
     req: &PageRequest,
 ) -> Result<Page<Notification>, AppError> {
     let keyset = Keyset::new(NOTIFICATION_SORTS, "n.id", req)?;
-    let mut sql = Sql::default();
-    let user = sql.bind(Bind::I(caller.user_id));
-    let total: i64 = sqlx::query(&count_sql("FROM notifications n WHERE n.user_id = $1"))
-        .bind(caller.user_id)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get(0)?;
-    sql.push(&format!(
+    let mut filter = Sql::default();
+    let user = filter.bind(Bind::I(caller.user_id));
+    filter.push(&format!("n.user_id = {user}"));
+    let select = format!(
         "SELECT n.id, n.subject_type, n.subject_id, n.created_at, n.read_at, \
          COALESCE(e.kind, n.kind) AS kind, e.to_status, COALESCE(e.body, n.body) AS body, \
-         COALESCE(e.actor_name, '') AS actor_name, COALESCE(d.company, n.title) AS title, n.link \
-         FROM notifications n LEFT JOIN deal_events e ON e.id = n.event_id \
-         LEFT JOIN deals d ON n.subject_type = 'deal' AND d.id = n.subject_id \
-         WHERE n.user_id = {user}"
-    ));
-    keyset.push_condition(&mut sql);
-    keyset.push_order_limit(&mut sql);
-    let rows = sql
-        .query()
-        .fetch_all(&db.pool)
-        .await?
+         COALESCE(e.actor_name, '') AS actor_name, COALESCE(d.company, n.title) AS title, n.link, \
+         {} AS sort_key FROM notifications n LEFT JOIN deal_events e ON e.id = n.event_id \
+         LEFT JOIN deals d ON n.subject_type = 'deal' AND d.id = n.subject_id",
+        keyset.key_expr()
+    );
+    let (rows, total) = keyset
+        .fetch(db, "FROM notifications n", &select, filter)
+        .await?;
+    let rows = rows
         .iter()
         .map(NotificationRecord::from_row)
         .collect::<Result<Vec<_>, _>>()?;

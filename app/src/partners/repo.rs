@@ -9,7 +9,7 @@ use crate::error::{AppError, Problems};
 use crate::policy::{Action, Actor, OrgAction, Owner, Scope};
 use crate::server::audit::{self, AuditEvent, snapshot};
 use crate::server::db::Db;
-use crate::server::keyset::{KeyKind, Keyset, SortColumn, count_sql};
+use crate::server::keyset::{KeyKind, Keyset, SortColumn};
 use crate::server::now;
 use crate::server::sql::{Bind, Sql, like_pattern};
 use crate::ui::Page;
@@ -196,7 +196,7 @@ pub async fn list_partners(
     let keyset = Keyset::new(PARTNER_SORTS, "o.id", &f.page)?;
     // Only the filters given become conditions, so each query is as simple as it can be.
     let mut filter = Sql::default();
-    filter.push("FROM orgs o WHERE o.kind = 'partner'");
+    filter.push("o.kind = 'partner'");
     let q = f.q.trim();
     if !q.is_empty() {
         let p = filter.bind(Bind::S(like_pattern(q)));
@@ -218,23 +218,12 @@ pub async fn list_partners(
             filter.push(&format!(" AND {col} = {p}"));
         }
     }
-    let count = Sql {
-        text: count_sql(&filter.text),
-        binds: filter.binds.clone(),
-    };
-    let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
-    let mut page = Sql {
-        text: format!(
-            "SELECT {ORG_COLUMNS}, (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS users, \
-             {} AS sort_key FROM orgs o LEFT JOIN users cm ON cm.id = o.channel_manager_id {}",
-            keyset.key_expr(),
-            filter.text.trim_start_matches("FROM orgs o")
-        ),
-        binds: filter.binds,
-    };
-    keyset.push_condition(&mut page);
-    keyset.push_order_limit(&mut page);
-    let rows = page.query().fetch_all(&db.pool).await?;
+    let select = format!(
+        "SELECT {ORG_COLUMNS}, (SELECT COUNT(*) FROM users u WHERE u.org_id = o.id) AS users, \
+         {} AS sort_key FROM orgs o LEFT JOIN users cm ON cm.id = o.channel_manager_id",
+        keyset.key_expr()
+    );
+    let (rows, total) = keyset.fetch(db, "FROM orgs o", &select, filter).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let org = org_from_row(r)?;

@@ -148,6 +148,36 @@ impl Keyset {
         sql.push(&format!(" AND ({e}, {ide}) {op} ({k}, {i})"));
     }
 
+    /// Counts the matches (capped) and fetches this page's rows, in query order.
+    /// `filter` holds the conditions after `WHERE`, with their binds; `count_from` is the
+    /// `FROM …` the count needs, `select` the `SELECT … FROM …` of the page, whose select
+    /// list names `key_expr()` as `sort_key`.
+    pub async fn fetch(
+        &self,
+        db: &super::db::Db,
+        count_from: &str,
+        select: &str,
+        filter: Sql,
+    ) -> Result<(Vec<sqlx::any::AnyRow>, i64), AppError> {
+        use sqlx::Row;
+        let count = Sql {
+            text: format!(
+                "SELECT COUNT(*) FROM (SELECT 1 AS one {count_from} WHERE {} LIMIT {}) capped",
+                filter.text,
+                COUNT_CAP + 1
+            ),
+            binds: filter.binds.clone(),
+        };
+        let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
+        let mut page = Sql {
+            text: format!("{select} WHERE {}", filter.text),
+            binds: filter.binds,
+        };
+        self.push_condition(&mut page);
+        self.push_order_limit(&mut page);
+        Ok((page.query().fetch_all(&db.pool).await?, total))
+    }
+
     /// Appends the order and the limit (one row more than a page, to know if there is
     /// a next one).
     pub fn push_order_limit(&self, sql: &mut Sql) {
@@ -189,15 +219,6 @@ impl Keyset {
             desc: self.desc,
         }
     }
-}
-
-/// Counts the rows of `from_where` (a `FROM … WHERE …` clause) up to one more than
-/// `COUNT_CAP`, so a count never reads a whole large table.
-pub fn count_sql(from_where: &str) -> String {
-    format!(
-        "SELECT COUNT(*) FROM (SELECT 1 AS one {from_where} LIMIT {}) capped",
-        COUNT_CAP + 1
-    )
 }
 
 /// A row's sort key as a cursor.
