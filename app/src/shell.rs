@@ -41,7 +41,7 @@ fn NavLinks(user: CurrentUser, #[prop(optional)] more: bool) -> impl IntoView {
                 <li><A href="/notifications">
                     {i.t("nav.notifications")}
                     {(user.unread > 0).then(|| view! {
-                        <span class="nav-count" data-testid="unread-count">{user.unread}</span>
+                        <span class="nav-count" data-testid="unread-count">{crate::notifications::unread_badge(user.unread)}</span>
                         <span class="visually-hidden">{i.t("nav.unread")}</span>
                     })}
                 </A></li>
@@ -92,7 +92,7 @@ fn Bell(unread: i64) -> impl IntoView {
             </svg>
             <span class="visually-hidden">{i.t("nav.notifications")}" "</span>
             {(unread > 0).then(|| view! {
-                <span class="bell-count" data-testid="bell-count">{unread}</span>
+                <span class="bell-count" data-testid="bell-count">{crate::notifications::unread_badge(unread)}</span>
                 <span class="visually-hidden">" "{i.t("nav.unread")}</span>
             })}
         </A>

@@ -551,7 +551,23 @@ async fn other_features_notify_by_subject(b: Backend) {
     assert_eq!(unread(&app, &sam).await, 0);
 }
 
+/// A backlog of unread notifications is counted only up to the cap, and the bell says "99+".
+async fn a_long_unread_backlog_reads_99_plus(b: Backend) {
+    let app = spawn_app(b).await;
+    let sam = app.as_user("sam@northwind.example").await;
+    trellis::seed::synthetic_notifications(&app.db, "sam@northwind.example", 150)
+        .await
+        .expect("seed notifications");
+    assert_eq!(unread(&app, &sam).await, app::notifications::UNREAD_CAP);
+    let (status, html) = app.get(&sam, "/deals").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(">99+</span>"), "no 99+ badge");
+    app.call(&sam, "mark_notifications_read", &[]).await;
+    assert_eq!(unread(&app, &sam).await, 0);
+}
+
 both_backends!(
+    a_long_unread_backlog_reads_99_plus,
     other_features_notify_by_subject,
     pipeline_upload_previews_validates_and_imports_with_progress,
     pipeline_upload_is_guarded,

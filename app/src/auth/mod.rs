@@ -24,7 +24,7 @@ pub struct CurrentUser {
     pub org_slug: String,
     pub vendor: bool,
     pub locale: Locale,
-    /// Unread in-app notifications.
+    /// Unread in-app notifications, counted up to `notifications::UNREAD_CAP`.
     pub unread: i64,
 }
 

@@ -9,6 +9,8 @@ pub mod format;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Locale {
@@ -69,10 +71,28 @@ impl Locale {
 
     /// The text of a key, if there is one (in this locale, else in English).
     pub fn known(self, key: &str) -> Option<&'static str> {
-        lookup(self.sections(), key).or_else(|| lookup(en::SECTIONS, key))
+        self.index()
+            .get(key)
+            .or_else(|| Locale::En.index().get(key))
+            .copied()
+    }
+
+    /// The locale's catalogues as one map, built on first use. A page renders a few hundred
+    /// texts; scanning the ~1,000 keys for each showed up in the server's render profile.
+    fn index(self) -> &'static HashMap<&'static str, &'static str> {
+        static INDEX: [OnceLock<HashMap<&'static str, &'static str>>; 2] =
+            [OnceLock::new(), OnceLock::new()];
+        INDEX[self as usize].get_or_init(|| {
+            self.sections()
+                .iter()
+                .flat_map(|s| s.iter())
+                .map(|(k, v)| (*k, *v))
+                .collect()
+        })
     }
 }
 
+#[cfg(test)]
 fn lookup(
     sections: &'static [&'static [(&'static str, &'static str)]],
     key: &str,
@@ -170,6 +190,17 @@ mod tests {
                 "no text for the conflict {key:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_index_answers_as_the_catalogues_do() {
+        for locale in Locale::ALL {
+            for (k, v) in locale.sections().iter().flat_map(|s| s.iter()) {
+                assert_eq!(locale.known(k), Some(*v), "{k} in {}", locale.code());
+            }
+        }
+        assert_eq!(Locale::De.known("no.such.key"), None);
+        assert_eq!(Locale::De.text("no.such.key"), "…");
     }
 
     #[test]

@@ -11,6 +11,18 @@ pub mod store;
 
 use serde::{Deserialize, Serialize};
 
+/// The unread count stops here; the badge then reads "99+".
+pub const UNREAD_CAP: i64 = 100;
+
+/// The badge text for an unread count.
+pub fn unread_badge(count: i64) -> String {
+    if count >= UNREAD_CAP {
+        format!("{}+", UNREAD_CAP - 1)
+    } else {
+        count.to_string()
+    }
+}
+
 /// The subject type of deal registrations.
 pub const DEAL: &str = "deal";
 
@@ -33,4 +45,16 @@ pub struct Notification {
     pub kind: String,
     pub to_status: Option<String>,
     pub body: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_badge_stops_below_the_cap() {
+        assert_eq!(unread_badge(0), "0");
+        assert_eq!(unread_badge(UNREAD_CAP - 1), "99");
+        assert_eq!(unread_badge(UNREAD_CAP), "99+");
+    }
 }
