@@ -25,6 +25,13 @@ need() {
   command -v "$1" >/dev/null 2>&1 || { echo "error: '$1' is required. $2" >&2; exit 1; }
 }
 
+# The session cookie (name=value) of a demo user signed in at BASE: demo_session BASE EMAIL.
+demo_session() {
+  curl -s -o /dev/null -D - -X POST "$1/login" \
+    --data-urlencode "email=$2" --data-urlencode "password=trellis-demo-2026" -d "next=%2F" |
+    grep -i '^set-cookie' | sed 's/^[^:]*: //; s/;.*//' | head -1
+}
+
 ensure_wasm_target() {
   need rustup "Install Rust with rustup (https://rustup.rs); the wasm32 target comes from rustup."
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -80,8 +80,8 @@ impl Locale {
     /// The locale's catalogues as one map, built on first use. A page renders a few hundred
     /// texts; scanning the ~1,000 keys for each showed up in the server's render profile.
     fn index(self) -> &'static HashMap<&'static str, &'static str> {
-        static INDEX: [OnceLock<HashMap<&'static str, &'static str>>; 2] =
-            [OnceLock::new(), OnceLock::new()];
+        static INDEX: [OnceLock<HashMap<&'static str, &'static str>>; Locale::ALL.len()] =
+            [const { OnceLock::new() }; Locale::ALL.len()];
         INDEX[self as usize].get_or_init(|| {
             self.sections()
                 .iter()
@@ -90,18 +90,6 @@ impl Locale {
                 .collect()
         })
     }
-}
-
-#[cfg(test)]
-fn lookup(
-    sections: &'static [&'static [(&'static str, &'static str)]],
-    key: &str,
-) -> Option<&'static str> {
-    sections
-        .iter()
-        .flat_map(|s| s.iter())
-        .find(|(k, _)| *k == key)
-        .map(|(_, v)| *v)
 }
 
 /// The reader's locale, provided as context by the app root.
@@ -141,6 +129,17 @@ mod tests {
             .flat_map(|s| s.iter())
             .map(|(k, _)| k.to_string())
             .collect()
+    }
+
+    fn lookup(
+        sections: &'static [&'static [(&'static str, &'static str)]],
+        key: &str,
+    ) -> Option<&'static str> {
+        sections
+            .iter()
+            .flat_map(|s| s.iter())
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
     }
 
     fn count(t: &[&[(&str, &str)]]) -> usize {

@@ -162,10 +162,9 @@ struct NotificationRecord {
     link: String,
 }
 
-/// How many notifications the user has not read, stopping at [`crate::notifications::UNREAD_CAP`].
-///
-/// It stops at `UNREAD_CAP`: every signed-in page shows this count, and counting a backlog of
-/// 100,000 unread rows on each render halved the list pages' throughput.
+/// How many notifications the user has not read, up to [`crate::notifications::UNREAD_CAP`]:
+/// every signed-in page shows this count, and counting a backlog of 100,000 unread rows on
+/// each render halved the list pages' throughput.
 pub async fn unread(db: &Db, user_id: i64) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM (SELECT 1 FROM notifications WHERE user_id = $1 \
