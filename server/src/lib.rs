@@ -35,6 +35,9 @@ pub async fn connect(database_url: &str) -> Result<Db> {
         .await
         .with_context(|| format!("cannot open the database at {}", redact(database_url)))?;
     db.migrate().await.context("database migration failed")?;
+    db.refresh_statistics(false)
+        .await
+        .context("cannot refresh the database's statistics")?;
     Ok(db)
 }
 

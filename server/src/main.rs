@@ -247,6 +247,10 @@ async fn run(cli: Cli) -> Result<()> {
                 seed::synthetic_notifications(&db, &notify, notifications).await?;
                 println!("Added {notifications} synthetic notifications for {notify}.");
             }
+            if partners > 0 || deals > 0 || notifications > 0 {
+                // A bulk load: the planner needs to know the tables' new sizes.
+                db.refresh_statistics(true).await?;
+            }
             println!(
                 "Demo data loaded. Sign in at {}/login with password {:?}:",
                 config.public_url,

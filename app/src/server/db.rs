@@ -94,6 +94,26 @@ impl Db {
         }
     }
 
+    /// Refreshes the planner's statistics where they are missing or stale, so a list reads
+    /// the index that yields its order (the review queue's partial index is chosen only when
+    /// the planner knows how few rows are queued). SQLite analyses, on a sample, the tables
+    /// that need it; Postgres leaves it to autovacuum unless `full`. `full` analyses every
+    /// table completely, after a bulk load.
+    pub async fn refresh_statistics(&self, full: bool) -> Result<(), sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        match (self.backend, full) {
+            (_, true) => {
+                conn.execute("ANALYZE").await?;
+            }
+            (Backend::Sqlite, false) => {
+                conn.execute("PRAGMA analysis_limit = 1000").await?;
+                conn.execute("PRAGMA optimize = 0x10002").await?;
+            }
+            (Backend::Postgres, false) => {}
+        }
+        Ok(())
+    }
+
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
         sqlx::query("SELECT 1")
