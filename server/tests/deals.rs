@@ -753,8 +753,28 @@ async fn the_deal_list_pages_within_scope(b: Backend) {
         .map(|d| d["value_minor"].as_i64().expect("value"))
         .collect();
     assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
-    // The review queue pages too.
+    // The review queue pages too (a merge of one read per status): every queued
+    // registration once, newest first, ties broken by id across the two statuses.
+    let queued = count(
+        "SELECT COUNT(*) FROM deals WHERE company LIKE 'Paged%' \
+         AND status IN ('submitted', 'under_review') AND $1 > 0",
+        1,
+    )
+    .await;
+    let (queue, total) = deal_pages(&app, &cam, "queue", "updated").await;
+    assert_eq!((queue.len() as i64, total), (queued, queued));
+    let keys: Vec<(i64, i64)> = queue
+        .iter()
+        .map(|d| {
+            (
+                d["updated_at"].as_i64().expect("updated_at"),
+                d["id"].as_i64().expect("id"),
+            )
+        })
+        .collect();
+    assert!(keys.windows(2).all(|w| w[0] > w[1]), "{keys:?}");
     let (queue, _) = deal_pages(&app, &cam, "queue", "company").await;
+    assert_eq!(queue.len() as i64, queued);
     assert!(!queue.is_empty());
     assert!(
         queue

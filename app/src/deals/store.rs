@@ -208,40 +208,51 @@ pub async fn list(
     // The scope is written out, not bound, so each side gets its own plan and index:
     // vendor staff every partner's but drafts, a partner its own.
     // The count needs no join: every registration has its organisation.
-    let mut w = Sql::default();
-    if scope.all() {
-        w.push("d.status <> 'draft'");
-    } else {
-        let org = w.bind(Bind::I(scope.org_id()));
-        w.push(&format!("d.org_id = {org}"));
-    }
-    match f.status {
-        "" => {}
-        "queue" => w.push(" AND d.status IN ('submitted', 'under_review')"),
-        "expiring" => {
-            let h = w.bind(Bind::I(f.horizon));
-            w.push(&format!(
-                " AND d.status = 'approved' AND d.protected_until IS NOT NULL AND d.protected_until <= {h}"
-            ));
+    // `conditions` writes them into a query (the queue's union writes them once per branch).
+    let conditions = |w: &mut Sql| {
+        if scope.all() {
+            w.push("d.status <> 'draft'");
+        } else {
+            let org = w.bind(Bind::I(scope.org_id()));
+            w.push(&format!("d.org_id = {org}"));
         }
-        s => {
-            let p = w.bind(Bind::S(s.into()));
-            w.push(&format!(" AND d.status = {p}"));
+        match f.status {
+            "" | "queue" => {}
+            "expiring" => {
+                let h = w.bind(Bind::I(f.horizon));
+                w.push(&format!(
+                    " AND d.status = 'approved' AND d.protected_until IS NOT NULL AND d.protected_until <= {h}"
+                ));
+            }
+            s => {
+                let p = w.bind(Bind::S(s.into()));
+                w.push(&format!(" AND d.status = {p}"));
+            }
         }
-    }
-    if !f.q.is_empty() {
-        let p = w.bind(Bind::S(like_pattern(f.q)));
-        w.push(&format!(" AND LOWER(d.company) LIKE {p} ESCAPE '\\'"));
-    }
-    if f.created_by != 0 {
-        let p = w.bind(Bind::I(f.created_by));
-        w.push(&format!(" AND d.created_by = {p}"));
-    }
+        if !f.q.is_empty() {
+            let p = w.bind(Bind::S(like_pattern(f.q)));
+            w.push(&format!(" AND LOWER(d.company) LIKE {p} ESCAPE '\\'"));
+        }
+        if f.created_by != 0 {
+            let p = w.bind(Bind::I(f.created_by));
+            w.push(&format!(" AND d.created_by = {p}"));
+        }
+    };
     let select = format!(
         "SELECT d.*, o.name AS org_name, {} AS sort_key FROM deals d JOIN orgs o ON o.id = d.org_id",
         keyset.key_expr()
     );
-    let (rows, total) = keyset.fetch(db, "FROM deals d", &select, w).await?;
+    let (rows, total) = if f.status == "queue" {
+        // One branch per queued status, each read in order from (status, sort key, id).
+        let branches = ["d.status = 'submitted'", "d.status = 'under_review'"];
+        keyset
+            .fetch_union(db, "FROM deals d", &select, conditions, &branches)
+            .await?
+    } else {
+        let mut w = Sql::default();
+        conditions(&mut w);
+        keyset.fetch(db, "FROM deals d", &select, w).await?
+    };
     let rows = rows
         .iter()
         .map(|r| {

@@ -94,15 +94,19 @@ impl Db {
         }
     }
 
-    /// Refreshes the planner's statistics where they are missing or stale, so a list reads
-    /// the index that yields its order (the review queue's partial index is chosen only when
-    /// the planner knows how few rows are queued). SQLite analyses, on a sample, the tables
+    /// Refreshes the planner's statistics where they are missing or stale, so each query
+    /// picks its index by the tables' real sizes. SQLite analyses, on a sample, the tables
     /// that need it; Postgres leaves it to autovacuum unless `full`. `full` analyses every
     /// table completely, after a bulk load.
     pub async fn refresh_statistics(&self, full: bool) -> Result<(), sqlx::Error> {
         let mut conn = self.pool.acquire().await?;
         match (self.backend, full) {
-            (_, true) => {
+            (Backend::Sqlite, true) => {
+                // The limit is per connection, and this one may have sampled before.
+                conn.execute("PRAGMA analysis_limit = 0").await?;
+                conn.execute("ANALYZE").await?;
+            }
+            (Backend::Postgres, true) => {
                 conn.execute("ANALYZE").await?;
             }
             (Backend::Sqlite, false) => {

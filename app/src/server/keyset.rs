@@ -178,14 +178,66 @@ impl Keyset {
         Ok((page.query().fetch_all(&db.pool).await?, total))
     }
 
-    /// Appends the order and the limit (one row more than a page, to know if there is
-    /// a next one).
-    pub fn push_order_limit(&self, sql: &mut Sql) {
-        let dir = if self.desc != self.backward {
+    /// Like [`Keyset::fetch`], for a filter that is one of several disjoint `branches` (SQL
+    /// conditions without binds, e.g. one status each). `filter` writes the conditions all
+    /// branches share. Each branch reads its own first page in this order, through the index
+    /// on (its column, sort key, id), and the page is the first rows of their merge: with
+    /// `status IN (a, b)` instead, both backends sort every matching row to show a page.
+    pub async fn fetch_union(
+        &self,
+        db: &super::db::Db,
+        count_from: &str,
+        select: &str,
+        filter: impl Fn(&mut Sql),
+        branches: &[&str],
+    ) -> Result<(Vec<sqlx::any::AnyRow>, i64), AppError> {
+        use sqlx::Row;
+        let mut count = Sql::default();
+        count.push(&format!(
+            "SELECT COUNT(*) FROM (SELECT 1 AS one {count_from} WHERE "
+        ));
+        filter(&mut count);
+        count.push(&format!(
+            " AND ({}) LIMIT {}) capped",
+            branches.join(" OR "),
+            COUNT_CAP + 1
+        ));
+        let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
+        let mut page = Sql::default();
+        page.push("SELECT * FROM (");
+        for (n, branch) in branches.iter().enumerate() {
+            if n > 0 {
+                page.push(" UNION ALL ");
+            }
+            page.push(&format!("SELECT * FROM ({select} WHERE "));
+            filter(&mut page);
+            page.push(&format!(" AND {branch}"));
+            self.push_condition(&mut page);
+            self.push_order_limit(&mut page);
+            page.push(&format!(") AS branch{n}"));
+        }
+        // The merge orders by the select list's names: the key and the id column.
+        let id = self.id_expr.rsplit('.').next().unwrap_or(self.id_expr);
+        let dir = self.direction();
+        page.push(&format!(
+            ") AS merged ORDER BY sort_key {dir}, {id} {dir} LIMIT {}",
+            self.size + 1
+        ));
+        Ok((page.query().fetch_all(&db.pool).await?, total))
+    }
+
+    fn direction(&self) -> &'static str {
+        if self.desc != self.backward {
             "DESC"
         } else {
             "ASC"
-        };
+        }
+    }
+
+    /// Appends the order and the limit (one row more than a page, to know if there is
+    /// a next one).
+    pub fn push_order_limit(&self, sql: &mut Sql) {
+        let dir = self.direction();
         sql.push(&format!(
             " ORDER BY {e} {dir}, {i} {dir} LIMIT {n}",
             e = self.col.expr,
