@@ -238,7 +238,8 @@ pub struct RevokeInput {
 }
 
 #[utoipa::path(post, path = "/api/v1/credentials/{id}/revoke", request_body = RevokeInput,
-    params(("id" = String, Path, description = "the credential's id")),
+    params(("id" = String, Path, description = "the credential's id (a UUID)",
+        pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")),
     responses((status = 204, description = "revoked; the status list shows it at once"), (status = 409, body = Problem, description = "already revoked")),
     security(("bearer" = [])))]
 pub async fn revoke(
@@ -271,7 +272,7 @@ fn problem(e: AppError) -> Response {
 }
 
 #[utoipa::path(get, path = "/credentials/status/{list}",
-    params(("list" = String, Path, description = "the status list's number (1)")),
+    params(("list" = String, Path, description = "the status list's number (1)", pattern = "^[0-9]+$")),
     responses((status = 200, content_type = "application/ld+json", body = Object, description = "the signed BitstringStatusListCredential")))]
 pub async fn status_list(State(s): State<AppState>, Path(list): Path<String>) -> Response {
     if list != credentials::STATUS_LIST_ID.to_string() {
