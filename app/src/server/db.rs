@@ -99,21 +99,18 @@ impl Db {
     /// that need it; Postgres leaves it to autovacuum unless `full`. `full` analyses every
     /// table completely, after a bulk load.
     pub async fn refresh_statistics(&self, full: bool) -> Result<(), sqlx::Error> {
-        let mut conn = self.pool.acquire().await?;
-        match (self.backend, full) {
-            (Backend::Sqlite, true) => {
-                // The limit is per connection, and this one may have sampled before.
-                conn.execute("PRAGMA analysis_limit = 0").await?;
-                conn.execute("ANALYZE").await?;
-            }
-            (Backend::Postgres, true) => {
-                conn.execute("ANALYZE").await?;
-            }
+        let statements: &[&str] = match (self.backend, full) {
+            // The limit is per connection, and this one may have sampled before.
+            (Backend::Sqlite, true) => &["PRAGMA analysis_limit = 0", "ANALYZE"],
+            (Backend::Postgres, true) => &["ANALYZE"],
             (Backend::Sqlite, false) => {
-                conn.execute("PRAGMA analysis_limit = 1000").await?;
-                conn.execute("PRAGMA optimize = 0x10002").await?;
+                &["PRAGMA analysis_limit = 1000", "PRAGMA optimize = 0x10002"]
             }
-            (Backend::Postgres, false) => {}
+            (Backend::Postgres, false) => return Ok(()),
+        };
+        let mut conn = self.pool.acquire().await?;
+        for statement in statements {
+            conn.execute(*statement).await?;
         }
         Ok(())
     }

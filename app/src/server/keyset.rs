@@ -159,16 +159,7 @@ impl Keyset {
         select: &str,
         filter: Sql,
     ) -> Result<(Vec<sqlx::any::AnyRow>, i64), AppError> {
-        use sqlx::Row;
-        let count = Sql {
-            text: format!(
-                "SELECT COUNT(*) FROM (SELECT 1 AS one {count_from} WHERE {} LIMIT {}) capped",
-                filter.text,
-                COUNT_CAP + 1
-            ),
-            binds: filter.binds.clone(),
-        };
-        let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
+        let total = capped_count(db, count_from, &filter).await?;
         let mut page = Sql {
             text: format!("{select} WHERE {}", filter.text),
             binds: filter.binds,
@@ -191,18 +182,10 @@ impl Keyset {
         filter: impl Fn(&mut Sql),
         branches: &[&str],
     ) -> Result<(Vec<sqlx::any::AnyRow>, i64), AppError> {
-        use sqlx::Row;
-        let mut count = Sql::default();
-        count.push(&format!(
-            "SELECT COUNT(*) FROM (SELECT 1 AS one {count_from} WHERE "
-        ));
-        filter(&mut count);
-        count.push(&format!(
-            " AND ({}) LIMIT {}) capped",
-            branches.join(" OR "),
-            COUNT_CAP + 1
-        ));
-        let total: i64 = count.query().fetch_one(&db.pool).await?.try_get(0)?;
+        let mut any_branch = Sql::default();
+        filter(&mut any_branch);
+        any_branch.push(&format!(" AND ({})", branches.join(" OR ")));
+        let total = capped_count(db, count_from, &any_branch).await?;
         let mut page = Sql::default();
         page.push("SELECT * FROM (");
         for (n, branch) in branches.iter().enumerate() {
@@ -306,6 +289,20 @@ fn decode(raw: &str, kind: KeyKind) -> Option<(Key, i64)> {
         _ => return None,
     };
     Some((key, id))
+}
+
+/// How many rows `filter` matches in `count_from`, counted up to one past `COUNT_CAP`.
+async fn capped_count(db: &super::db::Db, count_from: &str, filter: &Sql) -> Result<i64, AppError> {
+    use sqlx::Row;
+    let count = Sql {
+        text: format!(
+            "SELECT COUNT(*) FROM (SELECT 1 AS one {count_from} WHERE {} LIMIT {}) capped",
+            filter.text,
+            COUNT_CAP + 1
+        ),
+        binds: filter.binds.clone(),
+    };
+    Ok(count.query().fetch_one(&db.pool).await?.try_get(0)?)
 }
 
 #[cfg(test)]
