@@ -95,6 +95,7 @@ build_site() {
   stage="$site.new"
   lib="$target/wasm32-unknown-unknown/wasm-release/app.wasm"
 
+  # .cargo/config.toml sets `--cfg erase_components` for this build and the server's alike.
   say "building the browser bundle (app with hydrate, wasm32, profile wasm-release)"
   (cd "$ROOT" && cargo build -p app --lib --target wasm32-unknown-unknown \
     --no-default-features --features hydrate --profile wasm-release)

@@ -305,6 +305,7 @@ pub fn CampaignPage() -> impl IntoView {
     let list = RwSignal::new(String::new());
     let when = RwSignal::new(String::new());
     let track_opens = RwSignal::new(false);
+    let preview_pending = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(_)) = launch.value().get() {
             toast(i.t("campaign.launched").to_string());
@@ -415,7 +416,12 @@ pub fn CampaignPage() -> impl IntoView {
                     {(manage || can_launch || u.as_ref().is_some_and(|u| u.vendor && u.can(Action::ViewAllPartners))).then(|| view! {
                         <Stats template_id vendor=u.as_ref().is_some_and(|u| u.vendor) />
                     })}
-                    <Suspense fallback=|| view! { <Skeleton lines=4 /> }>
+                    // A Transition, not a Suspense: a new preview replaces the shown one in place.
+                    // Under Suspense the frames left the page while it loaded and came back
+                    // with their old document, and Chromium sometimes kept that document when
+                    // the new `srcdoc` was set right after.
+                    <div class="preview-area" aria-busy=move || preview_pending.get().to_string()>
+                    <Transition fallback=|| view! { <Skeleton lines=4 /> } set_pending=preview_pending.write_only()>
                         {move || Suspend::new(async move {
                             let frame = move || if phone.get() { "width:375px;max-width:100%;height:640px;border:1px solid #ccc" } else { "width:600px;max-width:100%;height:640px;border:1px solid #ccc" };
                             match preview.await {
@@ -438,7 +444,8 @@ pub fn CampaignPage() -> impl IntoView {
                                 Err(e) => view! { <p class="alert warning">{error_text(&e)}</p> }.into_any(),
                             }
                         })}
-                    </Suspense>
+                    </Transition>
+                    </div>
                 }.into_any()
             })}
         </Suspense>
