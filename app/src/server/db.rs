@@ -58,6 +58,10 @@ impl Db {
                 AnyPoolOptions::new()
                     .max_connections(8)
                     .acquire_timeout(Duration::from_secs(10))
+                    // A file on this machine cannot drop a connection, so the pool's ping
+                    // before each checkout only costs a round trip to the connection's
+                    // worker thread: about 8 % of a list page's server time in a profile.
+                    .test_before_acquire(false)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
                             conn.execute("PRAGMA journal_mode = WAL").await?;
