@@ -150,8 +150,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/rules") view=deals::review_page::RulesPage ssr=SsrMode::Async />
                     <Route path=path!("/learning") view=learning::pages::LearningPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns") view=campaigns::pages::CampaignsPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/brand") view=campaigns::pages::BrandKitPage ssr=SsrMode::Async />
-                    <Route path=path!("/campaigns/contacts") view=campaigns::pages::ContactsPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/brand") view=campaigns::brand_page::BrandKitPage ssr=SsrMode::Async />
+                    <Route path=path!("/campaigns/contacts") view=campaigns::contacts_page::ContactsPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/new") view=campaigns::editor_page::TemplateNewPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id/edit") view=campaigns::editor_page::TemplateEditPage ssr=SsrMode::Async />
                     <Route path=path!("/campaigns/:id") view=campaigns::pages::CampaignPage ssr=SsrMode::Async />

@@ -13,6 +13,8 @@
 
 pub mod api;
 pub mod approval_page;
+pub mod brand_page;
+pub mod contacts_page;
 pub mod editor_page;
 pub mod pages;
 
