@@ -20,6 +20,7 @@ pub mod policy;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod shell;
+pub mod site;
 pub mod tasks;
 pub mod ui;
 
@@ -35,7 +36,7 @@ use leptos_router::{
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
-    let stylesheet = stylesheet_href(&options);
+    let stylesheet = site::stylesheet_href(&options);
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -45,7 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="stylesheet" id="leptos" href=stylesheet />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                <site::HydrationScript options />
                 <MetaTags />
             </head>
             <body>
@@ -53,27 +54,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// The stylesheet's URL: its content-hashed name when the site was built with hashes (the
-/// `css:` line of the hash file Leptos reads for the JS and WASM names), else the plain one.
-fn stylesheet_href(options: &LeptosOptions) -> String {
-    let pkg = &options.site_pkg_dir;
-    #[cfg(feature = "ssr")]
-    if options.hash_files {
-        static CSS_HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-        let hash = CSS_HASH.get_or_init(|| {
-            let text = std::fs::read_to_string(options.hash_file.as_ref()).ok()?;
-            text.lines()
-                .filter_map(|l| l.split_once(':'))
-                .find(|(k, _)| k.trim() == "css")
-                .map(|(_, v)| v.trim().to_string())
-        });
-        if let Some(hash) = hash {
-            return format!("/{pkg}/trellis.{hash}.css");
-        }
-    }
-    format!("/{pkg}/trellis.css")
 }
 
 /// The reader's locale: chosen by the server from the user's setting, the locale cookie or

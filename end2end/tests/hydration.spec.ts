@@ -25,3 +25,22 @@ for (const [email, paths] of Object.entries(pages)) {
     }
   });
 }
+
+// The WASM is fetched after the server's HTML has painted, never before it: a preload that
+// won the race against the first paint made Lighthouse count the whole bundle in the
+// largest paint.
+test("the app's WASM is fetched after the first paint", async ({ page }) => {
+  await signIn(page, "nina@northwind.example");
+  await page.goto("/deals");
+  await hydrated(page);
+  const t = await page.evaluate(() => {
+    const paint = performance.getEntriesByName("first-paint")[0]?.startTime;
+    const wasm = performance
+      .getEntriesByType("resource")
+      .find((e) => /\/pkg\/trellis[^/]*\.wasm/.test(e.name))?.startTime;
+    return { paint, wasm };
+  });
+  expect(t.paint, "first paint").toBeDefined();
+  expect(t.wasm, "WASM request").toBeDefined();
+  expect(t.wasm!).toBeGreaterThanOrEqual(t.paint!);
+});

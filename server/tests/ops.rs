@@ -276,6 +276,17 @@ async fn hashed_bundle_is_served_precompressed_and_immutable(b: Backend) {
     assert!(page.contains("/pkg/trellis.00ff00ff00ff00ff.css"), "{page}");
     assert!(page.contains("trellis.0123456789abcdef"), "{page}");
     assert!(page.contains("trellis.fedcba9876543210"), "{page}");
+    // The loader names both files and nothing preloads the WASM: it is fetched after the
+    // first paint.
+    assert!(
+        page.contains(r#""/pkg/trellis.0123456789abcdef.js""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#""/pkg/trellis.fedcba9876543210.wasm""#),
+        "{page}"
+    );
+    assert!(!page.contains("preload"), "{page}");
 }
 
 both_backends!(
