@@ -36,7 +36,6 @@ use leptos_router::{
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = request_locale();
-    let stylesheet = site::stylesheet_href(&options);
     view! {
         <!DOCTYPE html>
         <html lang=locale.code()>
@@ -44,9 +43,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <link rel="stylesheet" id="leptos" href=stylesheet />
+                <site::BundleLinks options />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <site::HydrationScript options />
                 <MetaTags />
             </head>
             <body>

@@ -68,15 +68,15 @@ pub fn site_files(options: &LeptosOptions) -> Arc<SiteFiles> {
         use std::sync::{LazyLock, Mutex};
         static READ: LazyLock<Mutex<HashMap<String, Arc<SiteFiles>>>> =
             LazyLock::new(Default::default);
-        let path = options.hash_file.to_string();
+        let path: &str = options.hash_file.as_ref();
         let mut read = READ.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(files) = read.get(&path) {
+        if let Some(files) = read.get(path) {
             return files.clone();
         }
-        match std::fs::read_to_string(&path) {
+        match std::fs::read_to_string(path) {
             Ok(text) => {
                 let files = Arc::new(SiteFiles::from_hashes(output, &text));
-                read.insert(path, files.clone());
+                read.insert(path.to_string(), files.clone());
                 return files;
             }
             Err(e) => tracing::error!("cannot read the site's hash file {path}: {e}"),
@@ -108,20 +108,20 @@ const LOADER: &str = r#"(function (js, wasm) {
 	setTimeout(load, 3000);
 })"#;
 
-/// The loader script for `<head>`, carrying the response's CSP nonce.
+/// The stylesheet and the loader script for `<head>`, named from one read of the site's
+/// files; the script carries the response's CSP nonce.
 #[component]
-pub fn HydrationScript(options: LeptosOptions) -> impl IntoView {
+pub fn BundleLinks(options: LeptosOptions) -> impl IntoView {
     let files = site_files(&options);
     let pkg = &options.site_pkg_dir;
+    let css = format!("/{pkg}/{}", files.css);
     let js = format!("/{pkg}/{}", files.js);
     let wasm = format!("/{pkg}/{}", files.wasm);
     let nonce = leptos::nonce::use_nonce();
-    view! { <script type="module" nonce=nonce>{format!("{LOADER}({js:?}, {wasm:?});")}</script> }
-}
-
-/// The stylesheet's URL.
-pub fn stylesheet_href(options: &LeptosOptions) -> String {
-    format!("/{}/{}", options.site_pkg_dir, site_files(options).css)
+    view! {
+        <link rel="stylesheet" id="leptos" href=css />
+        <script type="module" nonce=nonce>{format!("{LOADER}({js:?}, {wasm:?});")}</script>
+    }
 }
 
 #[cfg(test)]
