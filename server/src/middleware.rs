@@ -26,9 +26,9 @@ pub use app::server::client_ip;
 /// Resolves the session into a `Caller` and the reader's `Locale`, both request extensions
 /// that server functions and pages read. Pages that need a session redirect to sign-in.
 pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let caller = match cookie(req.headers(), SESSION_COOKIE) {
+    let session = match cookie(req.headers(), SESSION_COOKIE) {
         Some(token) if token.len() <= 128 => {
-            match app::auth::server::load_session(&state.db, &state.config, &token).await {
+            match app::auth::server::load_session_counted(&state.db, &state.config, &token).await {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = ?e, "session lookup failed");
@@ -38,6 +38,7 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         }
         _ => None,
     };
+    let (caller, unread) = session.unzip();
     let locale = caller
         .as_ref()
         .and_then(|c| c.locale)
@@ -65,6 +66,9 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     }
     if let Some(c) = caller {
         req.extensions_mut().insert(c);
+    }
+    if let Some(n) = unread {
+        req.extensions_mut().insert(n);
     }
     next.run(req).await
 }

@@ -18,15 +18,27 @@ pub struct InviteInfo {
 
 #[server(endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    let locale = use_context::<http::request::Parts>()
+    let parts = use_context::<http::request::Parts>();
+    let locale = parts
+        .as_ref()
         .and_then(|p| p.extensions.get::<crate::i18n::Locale>().copied())
         .unwrap_or_default();
     let Ok(c) = super::caller() else {
         return Ok(None);
     };
-    let unread =
-        crate::notifications::store::unread(&crate::server::state::app_state()?.db, c.user_id)
-            .await?;
+    // Counted with the session when the middleware read it; otherwise counted here.
+    let counted = parts.as_ref().and_then(|p| {
+        p.extensions
+            .get::<super::server::UnreadAtRequest>()
+            .copied()
+    });
+    let unread = match counted {
+        Some(super::server::UnreadAtRequest(n)) => n,
+        None => {
+            crate::notifications::store::unread(&crate::server::state::app_state()?.db, c.user_id)
+                .await?
+        }
+    };
     Ok(Some(CurrentUser {
         name: c.name,
         email: c.email,

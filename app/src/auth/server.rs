@@ -83,14 +83,34 @@ pub async fn load_session(
     cfg: &AppConfig,
     cookie: &str,
 ) -> Result<Option<Caller>, AppError> {
+    Ok(load_session_counted(db, cfg, cookie)
+        .await?
+        .map(|(caller, _)| caller))
+}
+
+/// The caller's unread notifications (up to `notifications::UNREAD_CAP`) as counted when
+/// the request's session was read: a request extension the session middleware sets, so the
+/// header's count costs no query of its own on each page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnreadAtRequest(pub i64);
+
+/// `load_session`, with the caller's unread-notification count read in the same query.
+pub async fn load_session_counted(
+    db: &Db,
+    cfg: &AppConfig,
+    cookie: &str,
+) -> Result<Option<(Caller, UnreadAtRequest)>, AppError> {
     let hash = token_hash(cookie);
     let row = sqlx::query(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, u.org_id, u.email, u.name, u.role, \
-         u.active, u.locale, o.slug, o.name AS org_name, o.kind \
+         u.active, u.locale, o.slug, o.name AS org_name, o.kind, \
+         (SELECT COUNT(*) FROM (SELECT 1 FROM notifications n WHERE n.user_id = s.user_id \
+         AND n.read_at IS NULL LIMIT $2) AS unread_rows) AS unread \
          FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id \
          WHERE s.id_hash = $1",
     )
     .bind(&hash)
+    .bind(crate::notifications::UNREAD_CAP)
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -113,7 +133,11 @@ pub async fn load_session(
             .execute(&db.pool)
             .await?;
     }
-    Ok(Some(Caller::from_row(&row, hash)?))
+    let unread: i64 = row.try_get("unread")?;
+    Ok(Some((
+        Caller::from_row(&row, hash)?,
+        UnreadAtRequest(unread),
+    )))
 }
 
 /// Failures allowed per (account, IP) in the window before that pair is throttled.
