@@ -43,7 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
-                <site::BundleLinks options />
+                <site::BundleLinks options locale />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <MetaTags />
             </head>
@@ -167,7 +167,12 @@ fn set_csp_header() {
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn hydrate() {
+pub fn hydrate(catalogue: String) {
     console_error_panic_hook::set_once();
+    if !i18n::load_catalogue(&catalogue) {
+        // The server's page stays as it is, and works without script.
+        leptos::logging::error!("the text catalogue is not valid; the page is not hydrated");
+        return;
+    }
     leptos::mount::hydrate_body(App);
 }

@@ -90,12 +90,17 @@ pub fn site_files(options: &LeptosOptions) -> Arc<SiteFiles> {
 /// which fetches and starts the WASM and hydrates the page. A frame callback is not enough:
 /// Chrome runs them while it still holds back the first frame of a navigation. A browser
 /// without paint entries loads it after the next frame; any browser after three seconds.
-const LOADER: &str = r#"(function (js, wasm) {
+///
+/// The page's text catalogue is fetched beside the WASM and handed to `hydrate`. If either
+/// fails the page is not hydrated and stays the server's page, which works without script.
+const LOADER: &str = r#"(function (js, wasm, texts) {
 	let started = false;
 	const load = () => {
 		if (started) return;
 		started = true;
-		import(js).then(m => m.default({ module_or_path: wasm }).then(() => m.hydrate()));
+		const app = import(js).then(m => m.default({ module_or_path: wasm }).then(() => m));
+		const catalogue = fetch(texts).then(r => r.ok ? r.text() : Promise.reject(new Error(texts + ": " + r.status)));
+		Promise.all([app, catalogue]).then(([m, t]) => m.hydrate(t));
 	};
 	if (typeof PerformanceObserver === "function" && (PerformanceObserver.supportedEntryTypes || []).includes("paint")) {
 		new PerformanceObserver((list, obs) => {
@@ -109,18 +114,23 @@ const LOADER: &str = r#"(function (js, wasm) {
 })"#;
 
 /// The stylesheet and the loader script for `<head>`, named from one read of the site's
-/// files; the script carries the response's CSP nonce.
+/// files; the script carries the response's CSP nonce and the URL of the page's catalogue.
 #[component]
-pub fn BundleLinks(options: LeptosOptions) -> impl IntoView {
+pub fn BundleLinks(options: LeptosOptions, locale: crate::i18n::Locale) -> impl IntoView {
     let files = site_files(&options);
     let pkg = &options.site_pkg_dir;
     let css = format!("/{pkg}/{}", files.css);
     let js = format!("/{pkg}/{}", files.js);
     let wasm = format!("/{pkg}/{}", files.wasm);
+    // The document is only ever rendered on the server.
+    #[cfg(feature = "ssr")]
+    let texts = crate::i18n::catalogue(locale).url(locale);
+    #[cfg(not(feature = "ssr"))]
+    let texts = locale.code();
     let nonce = leptos::nonce::use_nonce();
     view! {
         <link rel="stylesheet" id="leptos" href=css />
-        <script type="module" nonce=nonce>{format!("{LOADER}({js:?}, {wasm:?});")}</script>
+        <script type="module" nonce=nonce>{format!("{LOADER}({js:?}, {wasm:?}, {texts:?});")}</script>
     }
 }
 

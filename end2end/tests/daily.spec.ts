@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hydrated, signIn, signInDirect } from "./helpers";
+import { expectNoReload, hydrated, markWindow, signIn, signInDirect } from "./helpers";
 
 // The pages people open every day, at both widths (desktop and phone projects).
 
@@ -77,6 +77,24 @@ test.describe("in German", () => {
     // The registration card does not overflow its column.
     const overflow = await page.locator(".review-grid .panel").evaluateAll((els) => els.some((e) => e.scrollWidth > e.clientWidth + 1));
     expect(overflow).toBe(false);
+  });
+
+  test("a page the app renders in the browser is German too, from the catalogue fetched beside the WASM", async ({ page }, info) => {
+    await signInDirect(page, "cam@acme.example");
+    await page.goto("/deals");
+    await hydrated(page);
+    await markWindow(page);
+    // Client-side navigation: the next page is rendered by the WASM, not the server.
+    if (info.project.name === "phone") await page.locator("details.nav-phone summary").click();
+    await page.locator('.app-header a[href="/content"]:visible').first().click();
+    await expect(page).toHaveURL(/\/content$/);
+    await expect(page.locator("main h1").first()).toHaveText("Content-Bibliothek");
+    await expectNoReload(page);
+    // No text is missing from the catalogue ("…" stands in for a missing one).
+    expect(await page.locator("main").innerText()).not.toContain("…");
+    const fetched = await page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name));
+    expect(fetched.filter((u) => /\/i18n\/de\.[0-9a-f]{16}\.json$/.test(u))).toHaveLength(1);
+    expect(fetched.filter((u) => /\/i18n\/en\./.test(u))).toHaveLength(0);
   });
 
   test("the German admin header is one row at 1024 px, the rest in a More menu", async ({ page }, info) => {

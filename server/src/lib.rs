@@ -152,6 +152,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state);
     Router::new()
         .nest_service("/pkg", pkg_files(&opts_for_pkg))
+        .route("/i18n/{name}", get(routes::catalogue))
         .route(
             "/metrics",
             get(metrics::serve).with_state((metrics_for_route, metrics_token)),

@@ -1,5 +1,5 @@
 //! Plain HTTP routes: sign-in and sign-out work as ordinary form posts (no JavaScript
-//! needed), and the readiness check.
+//! needed), the readiness check, and the browser's text catalogues.
 
 use crate::middleware::{client_ip, cookie};
 use app::auth::pages::urlencode;
@@ -9,8 +9,8 @@ use app::policy::Actor;
 use app::server::AppState;
 use app::server::audit::{self, AuditEvent};
 use axum::Form;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -143,6 +143,56 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
+}
+
+/// A locale's text catalogue for the browser, `/i18n/{code}.{hash}.json`: pre-compressed at
+/// the highest level (brotli, else gzip, as the browser takes it) and cached for a year,
+/// since the hash names the content. A name with another hash (a page from another release
+/// of the server) is not found, and that page stays unhydrated rather than mislabelled.
+pub async fn catalogue(Path(name): Path<String>, headers: HeaderMap) -> Response {
+    let Some(locale) = app::i18n::Locale::from_catalogue_name(&name) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let c = app::i18n::catalogue(locale);
+    let (body, encoding) = if accepts(&headers, "br") {
+        (&c.brotli, Some("br"))
+    } else if accepts(&headers, "gzip") {
+        (&c.gzip, Some("gzip"))
+    } else {
+        (&c.json, None)
+    };
+    let mut res = (
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            (header::VARY, "accept-encoding"),
+        ],
+        axum::body::Bytes::from_static(body.as_slice()),
+    )
+        .into_response();
+    if let Some(encoding) = encoding {
+        res.headers_mut()
+            .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
+    res
+}
+
+/// Whether `Accept-Encoding` lists `coding` without refusing it (`q=0`).
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            parts.next().is_some_and(|c| c.eq_ignore_ascii_case(coding))
+                && !parts.any(|p| {
+                    p.strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                        .is_some_and(|q| q == 0.0)
+                })
+        })
 }
 
 use axum::extract::FromRequest;

@@ -212,6 +212,15 @@ async fn oversized_and_malformed_input_is_refused_cleanly(b: Backend) {
     assert!(to.contains("error=invalid"), "{to}");
 }
 
+/// A response header as text; empty when missing.
+fn header(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// A built site as scripts/lib.sh leaves it: hashed names, their .br and .gz copies, and
 /// hash.txt. Pages name the hashed files; /pkg sends the pre-compressed copy the browser
 /// takes, or the file itself, cached for a year; pages are revalidated.
@@ -247,14 +256,10 @@ async fn hashed_bundle_is_served_precompressed_and_immutable(b: Backend) {
                 .send()
                 .await
                 .expect("get");
-            let h = |k: &str| {
-                res.headers()
-                    .get(k)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            let (enc, cache) = (h("content-encoding"), h("cache-control"));
+            let (enc, cache) = (
+                header(&res, "content-encoding"),
+                header(&res, "cache-control"),
+            );
             let status = res.status();
             (status, enc, cache, res.text().await.unwrap_or_default())
         }
@@ -289,7 +294,94 @@ async fn hashed_bundle_is_served_precompressed_and_immutable(b: Backend) {
     assert!(!page.contains("preload"), "{page}");
 }
 
+/// The browser's text catalogue is not in the WASM: each page names its locale's
+/// catalogue, served pre-compressed and immutable under a content hash.
+async fn each_page_names_its_catalogue_served_precompressed(b: Backend) {
+    use std::io::Read;
+    let app = spawn_app(b).await;
+    // Without reqwest's decompression features, bodies arrive as sent.
+    let c = reqwest::Client::new();
+    let page = |lang: &'static str| {
+        let req = c
+            .get(app.url("/login"))
+            .header("accept-language", lang)
+            .header("accept-encoding", "identity");
+        async move {
+            let html = req.send().await.expect("page").text().await.expect("html");
+            let at = html.find("\"/i18n/").expect("a catalogue URL") + 1;
+            let end = at + html[at..].find('"').expect("end of the URL");
+            html[at..end].to_string()
+        }
+    };
+    let (de, en) = (page("de").await, page("en-GB").await);
+    assert!(de.starts_with("/i18n/de.") && de.ends_with(".json"), "{de}");
+    assert!(en.starts_with("/i18n/en.") && en.ends_with(".json"), "{en}");
+    let get = |url: String, accept: &'static str| {
+        let req = c.get(app.url(&url)).header("accept-encoding", accept);
+        async move {
+            let res = req.send().await.expect("get");
+            let head = (
+                res.status(),
+                header(&res, "content-encoding"),
+                header(&res, "cache-control"),
+            );
+            (head, res.bytes().await.expect("body").to_vec())
+        }
+    };
+    let ((status, enc, cache), plain) = get(de.clone(), "identity").await;
+    assert_eq!((status, enc.as_str()), (StatusCode::OK, ""));
+    assert_eq!(cache, "public, max-age=31536000, immutable");
+    let texts: std::collections::HashMap<String, String> =
+        serde_json::from_slice(&plain).expect("a JSON object of texts");
+    // Every key, in German, and nothing else.
+    let locale = app::i18n::Locale::De;
+    assert!(texts.len() > 500, "{} texts", texts.len());
+    for (k, v) in &texts {
+        assert_eq!(locale.known(k), Some(v.as_str()), "{k}");
+    }
+    assert_eq!(texts["login.title"], "Bei Trellis anmelden");
+    // The compressed copies decode to the same bytes.
+    let ((_, enc, _), br) = get(de.clone(), "gzip, deflate, br").await;
+    assert_eq!(enc, "br");
+    let mut unbr = Vec::new();
+    brotli::Decompressor::new(br.as_slice(), 4096)
+        .read_to_end(&mut unbr)
+        .expect("brotli");
+    assert_eq!(unbr, plain);
+    assert!(
+        br.len() * 3 < plain.len(),
+        "{} of {}",
+        br.len(),
+        plain.len()
+    );
+    let ((_, enc, _), gz) = get(de.clone(), "gzip").await;
+    assert_eq!(enc, "gzip");
+    let mut ungz = Vec::new();
+    flate2::read::GzDecoder::new(gz.as_slice())
+        .read_to_end(&mut ungz)
+        .expect("gzip");
+    assert_eq!(ungz, plain);
+    // Refusing brotli gets gzip.
+    let ((_, enc, _), _) = get(de.clone(), "br;q=0, gzip").await;
+    assert_eq!(enc, "gzip");
+    // The English catalogue is another file; other names are not found.
+    let ((status, _, _), en_plain) = get(en.clone(), "identity").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(en_plain, plain);
+    let hash = &de["/i18n/de.".len()..de.len() - ".json".len()];
+    for wrong in [
+        "/i18n/de.0000000000000000.json".to_string(),
+        format!("/i18n/fr.{hash}.json"),
+        format!("/i18n/de.{hash}"),
+        "/i18n/de.json".to_string(),
+    ] {
+        let ((status, _, _), _) = get(wrong.clone(), "identity").await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{wrong}");
+    }
+}
+
 both_backends!(
+    each_page_names_its_catalogue_served_precompressed,
     hashed_bundle_is_served_precompressed_and_immutable,
     health_readiness_and_metrics,
     cross_origin_posts_are_rejected,

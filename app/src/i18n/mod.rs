@@ -3,7 +3,11 @@
 //! formatters render dates, numbers and money per locale.
 
 pub mod countries;
+// The browser gets only its page's catalogue, fetched beside the WASM (see `catalogue`),
+// so the catalogues are compiled into the server and the tests, not into the bundle.
+#[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
 mod de;
+#[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
 mod en;
 pub mod format;
 
@@ -57,6 +61,7 @@ impl Locale {
     }
 
     /// The locale's catalogues, one per feature.
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
     fn sections(self) -> &'static [&'static [(&'static str, &'static str)]] {
         match self {
             Locale::En => en::SECTIONS,
@@ -79,6 +84,7 @@ impl Locale {
 
     /// The locale's catalogues as one map, built on first use. A page renders a few hundred
     /// texts; scanning the ~1,000 keys for each showed up in the server's render profile.
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
     fn index(self) -> &'static HashMap<&'static str, &'static str> {
         static INDEX: [OnceLock<HashMap<&'static str, &'static str>>; Locale::ALL.len()] =
             [const { OnceLock::new() }; Locale::ALL.len()];
@@ -89,6 +95,93 @@ impl Locale {
                 .map(|(k, v)| (*k, *v))
                 .collect()
         })
+    }
+
+    /// In the browser: the page's catalogue, as `hydrate` was given it. A page is rendered
+    /// in one locale and a change of locale reloads it, so this one catalogue answers for
+    /// every locale; a key it lacks falls back to the "…" of `text`.
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    fn index(self) -> &'static HashMap<&'static str, &'static str> {
+        LOADED.get_or_init(HashMap::new)
+    }
+}
+
+#[cfg(feature = "hydrate")]
+static LOADED: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+
+/// In the browser: takes the page's catalogue (the JSON object `catalogue` serves) before
+/// the app hydrates. The texts live as long as the page, as compiled-in ones would. Returns
+/// false when the text is not a catalogue.
+#[cfg(feature = "hydrate")]
+pub fn load_catalogue(json: &str) -> bool {
+    let Ok(map) = serde_json::from_str::<HashMap<String, String>>(json) else {
+        return false;
+    };
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let map = map.into_iter().map(|(k, v)| (leak(k), leak(v))).collect();
+    LOADED.set(map).is_ok()
+}
+
+/// A locale's catalogue as the browser fetches it: one JSON object of key → text, its
+/// pre-compressed copies, and a content hash for its immutable URL.
+#[cfg(feature = "ssr")]
+pub struct Catalogue {
+    pub json: Vec<u8>,
+    pub brotli: Vec<u8>,
+    pub gzip: Vec<u8>,
+    pub hash: String,
+}
+
+#[cfg(feature = "ssr")]
+impl Catalogue {
+    /// Where the page's loader fetches it: `/i18n/{code}.{hash}.json`.
+    pub fn url(&self, locale: Locale) -> String {
+        format!("/i18n/{}.{}.json", locale.code(), self.hash)
+    }
+}
+
+/// The locale's catalogue for the browser, built and compressed (brotli 11, gzip 9) once
+/// per process.
+#[cfg(feature = "ssr")]
+pub fn catalogue(locale: Locale) -> &'static Catalogue {
+    use sha2::Digest;
+    use std::io::Write;
+    static BUILT: [OnceLock<Catalogue>; Locale::ALL.len()] =
+        [const { OnceLock::new() }; Locale::ALL.len()];
+    BUILT[locale as usize].get_or_init(|| {
+        // Sorted, so the bytes and the hash are the same in every process of a release.
+        let map: std::collections::BTreeMap<&str, &str> =
+            locale.index().iter().map(|(k, v)| (*k, *v)).collect();
+        let json = serde_json::to_vec(&map).unwrap_or_default();
+        let mut brotli = Vec::new();
+        {
+            let mut w = brotli::CompressorWriter::new(&mut brotli, 4096, 11, 22);
+            let _ = w.write_all(&json);
+        }
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let _ = gz.write_all(&json);
+        let gzip = gz.finish().unwrap_or_default();
+        let digest = sha2::Sha256::digest(&json);
+        let hash = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        Catalogue {
+            json,
+            brotli,
+            gzip,
+            hash,
+        }
+    })
+}
+
+impl Locale {
+    /// The locale whose catalogue URL this is, when `name` is `{code}.{hash}.json` with the
+    /// current hash.
+    #[cfg(feature = "ssr")]
+    pub fn from_catalogue_name(name: &str) -> Option<Locale> {
+        let (code, rest) = name.split_once('.')?;
+        let hash = rest.strip_suffix(".json")?;
+        Locale::ALL
+            .into_iter()
+            .find(|l| l.code() == code && catalogue(*l).hash == hash)
     }
 }
 
