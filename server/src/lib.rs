@@ -273,6 +273,13 @@ pub fn spawn_workers(state: &AppState) {
 /// streamed page waits ~40 ms for Nagle and delayed ACKs.
 pub async fn serve(listener: TcpListener, app: Router) -> Result<()> {
     use axum::serve::ListenerExt;
+    // The browser's text catalogues are built and compressed off the request path (about
+    // 0.1 s of brotli), so the first page does not wait for them.
+    tokio::task::spawn_blocking(|| {
+        for locale in app::i18n::Locale::ALL {
+            app::i18n::catalogue(locale);
+        }
+    });
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
