@@ -124,7 +124,7 @@ pub fn BundleLinks(options: LeptosOptions, locale: crate::i18n::Locale) -> impl 
     let wasm = format!("/{pkg}/{}", files.wasm);
     // The document is only ever rendered on the server.
     #[cfg(feature = "ssr")]
-    let texts = crate::i18n::catalogue(locale).url(locale);
+    let texts = crate::i18n::catalogue(locale).url.as_str();
     #[cfg(not(feature = "ssr"))]
     let texts = locale.code();
     let nonce = leptos::nonce::use_nonce();

@@ -123,21 +123,14 @@ pub fn load_catalogue(json: &str) -> bool {
 }
 
 /// A locale's catalogue as the browser fetches it: one JSON object of key → text, its
-/// pre-compressed copies, and a content hash for its immutable URL.
+/// pre-compressed copies, and where the page's loader fetches it,
+/// `/i18n/{code}.{hash}.json` with a hash of the content.
 #[cfg(feature = "ssr")]
 pub struct Catalogue {
     pub json: Vec<u8>,
     pub brotli: Vec<u8>,
     pub gzip: Vec<u8>,
-    pub hash: String,
-}
-
-#[cfg(feature = "ssr")]
-impl Catalogue {
-    /// Where the page's loader fetches it: `/i18n/{code}.{hash}.json`.
-    pub fn url(&self, locale: Locale) -> String {
-        format!("/i18n/{}.{}.json", locale.code(), self.hash)
-    }
+    pub url: String,
 }
 
 /// The locale's catalogue for the browser, built and compressed (brotli 11, gzip 9) once
@@ -162,26 +155,23 @@ pub fn catalogue(locale: Locale) -> &'static Catalogue {
         let _ = gz.write_all(&json);
         let gzip = gz.finish().unwrap_or_default();
         let digest = sha2::Sha256::digest(&json);
-        let hash = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let hash: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
         Catalogue {
             json,
             brotli,
             gzip,
-            hash,
+            url: format!("/i18n/{}.{hash}.json", locale.code()),
         }
     })
 }
 
 impl Locale {
-    /// The locale whose catalogue URL this is, when `name` is `{code}.{hash}.json` with the
-    /// current hash.
+    /// The locale whose catalogue `/i18n/{name}` is, when the name carries the current hash.
     #[cfg(feature = "ssr")]
     pub fn from_catalogue_name(name: &str) -> Option<Locale> {
-        let (code, rest) = name.split_once('.')?;
-        let hash = rest.strip_suffix(".json")?;
         Locale::ALL
             .into_iter()
-            .find(|l| l.code() == code && catalogue(*l).hash == hash)
+            .find(|l| catalogue(*l).url.strip_prefix("/i18n/") == Some(name))
     }
 }
 
