@@ -111,53 +111,54 @@ fn deal_table(i: I18n, page: Page<DealSummary>) -> impl IntoView {
     let vendor = page.rows.iter().any(|d| d.verdict.is_some());
     let count = page_count(&page, "deals.count", "deals.count_more");
     let mut columns: Vec<Column<DealSummary>> = vec![
-        Column::new("field.company", |d: &DealSummary| {
-            let href = format!("/deals/{}", d.id);
-            let name = d.company.clone();
-            view! { <A href=href>{name}</A> }.into_any()
+        Column::html("field.company", |d: &DealSummary, h| {
+            h.link(&format!("/deals/{}", d.id), &d.company);
         })
         .server_sort("company"),
     ];
     if vendor {
         columns.push(
-            Column::new("deals.partner", |d: &DealSummary| {
-                d.org_name.clone().into_any()
+            Column::html("deals.partner", |d: &DealSummary, h| {
+                h.text(&d.org_name);
             })
             .server_sort("partner"),
         );
         columns.push(
-            Column::new("deals.match", move |d: &DealSummary| {
+            Column::html("deals.match", move |d: &DealSummary, h| {
                 let v = d
                     .verdict
                     .map(|v| format!("{v:?}").to_lowercase())
                     .unwrap_or_default();
-                let cls = format!("badge verdict-{v}");
-                view! { <span class=cls>{i.t(&format!("verdict.{v}"))}</span> }.into_any()
+                h.span(&format!("badge verdict-{v}"), i.t(&format!("verdict.{v}")));
             })
             .server_sort("match"),
         );
     }
     columns.push(
-        Column::new("field.status", move |d: &DealSummary| {
-            status_badge(i, d.status).into_any()
+        Column::html("field.status", move |d: &DealSummary, h| {
+            let code = d.status.code();
+            h.span(
+                &format!("badge deal-{code}"),
+                i.t(&format!("deal_status.{code}")),
+            );
         })
         .server_sort("status"),
     );
     columns.push(
-        Column::new("field.value", move |d: &DealSummary| {
-            money(i, d.value_minor, &d.currency).into_any()
+        Column::html("field.value", move |d: &DealSummary, h| {
+            h.text(&money(i, d.value_minor, &d.currency));
         })
         .server_sort("value"),
     );
     columns.push(
-        Column::new("field.expected_close", move |d: &DealSummary| {
-            format::iso_date(i.locale(), &d.expected_close).into_any()
+        Column::html("field.expected_close", move |d: &DealSummary, h| {
+            h.text(&format::iso_date(i.locale(), &d.expected_close));
         })
         .server_sort("close"),
     );
     columns.push(
-        Column::new("deals.updated", move |d: &DealSummary| {
-            format::date(i.locale(), d.updated_at).into_any()
+        Column::html("deals.updated", move |d: &DealSummary, h| {
+            h.text(&format::date(i.locale(), d.updated_at));
         })
         .server_sort("updated"),
     );

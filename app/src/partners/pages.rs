@@ -123,37 +123,34 @@ fn partner_table(i: I18n, page: Page<PartnerSummary>) -> impl IntoView {
     }
     let count = page_count(&page, "partners.count", "partners.count_more");
     let columns: Vec<Column<PartnerSummary>> = vec![
-        Column::new("field.name", |p: &PartnerSummary| {
-            let href = format!("/partners/{}", p.slug);
-            let name = p.name.clone();
-            view! { <A href=href>{name}</A> }.into_any()
+        Column::html("field.name", |p: &PartnerSummary, h| {
+            h.link(&format!("/partners/{}", p.slug), &p.name);
         })
         .server_sort("name"),
-        Column::new("field.types", move |p: &PartnerSummary| {
-            types_text(i, &p.types).into_any()
+        Column::html("field.types", move |p: &PartnerSummary, h| {
+            h.text(&types_text(i, &p.types));
         }),
-        Column::new("field.tier", move |p: &PartnerSummary| {
-            label(i, p.tier, Tier::code, "tier").into_any()
+        Column::html("field.tier", move |p: &PartnerSummary, h| {
+            h.text(&label(i, p.tier, Tier::code, "tier"));
         })
         .server_sort("tier"),
-        Column::new("field.region", move |p: &PartnerSummary| {
-            label(i, p.region, Region::code, "region").into_any()
+        Column::html("field.region", move |p: &PartnerSummary, h| {
+            h.text(&label(i, p.region, Region::code, "region"));
         })
         .server_sort("region"),
-        Column::new("field.status", move |p: &PartnerSummary| {
-            let cls = format!("badge status-{}", p.status.code());
-            view! { <span class=cls>{i.t(&format!("status.{}", p.status.code()))}</span> }
-                .into_any()
+        Column::html("field.status", move |p: &PartnerSummary, h| {
+            let code = p.status.code();
+            h.span(
+                &format!("badge status-{code}"),
+                i.t(&format!("status.{code}")),
+            );
         })
         .server_sort("status"),
-        Column::new("field.channel_manager", |p: &PartnerSummary| {
-            p.channel_manager
-                .clone()
-                .unwrap_or_else(|| "—".into())
-                .into_any()
+        Column::html("field.channel_manager", |p: &PartnerSummary, h| {
+            h.text(p.channel_manager.as_deref().unwrap_or("—"));
         }),
-        Column::new("partners.users", move |p: &PartnerSummary| {
-            format::integer(i.locale(), p.users).into_any()
+        Column::html("partners.users", move |p: &PartnerSummary, h| {
+            h.text(&format::integer(i.locale(), p.users));
         }),
     ];
     let sorted = (page.sort.clone(), page.desc);

@@ -5,6 +5,7 @@
 mod chart;
 mod feedback;
 mod form;
+mod html;
 mod nojs;
 mod paging;
 mod table;
@@ -12,6 +13,7 @@ mod table;
 pub use chart::*;
 pub use feedback::*;
 pub use form::*;
+pub use html::Html;
 pub use nojs::*;
 pub use paging::*;
 pub use table::*;
