@@ -25,42 +25,42 @@ pub fn use_user() -> UserResource {
 /// and settings fold into a "More" menu so the header stays one row at 1024 px in every
 /// language; the phone menu lists everything.
 #[component]
-fn NavLinks(user: CurrentUser, #[prop(optional)] more: bool) -> impl IntoView {
+fn NavLinks(user: CurrentUser, here: Memo<String>, #[prop(optional)] more: bool) -> impl IntoView {
     let i = use_i18n();
     let secondary = {
         let user = user.clone();
         move || {
             view! {
                 {user.can(Action::Administer).then(|| view! {
-                    <li><NavLink href="/admin/outbox">{i.t("nav.outbox")}</NavLink></li>
-                    <li><NavLink href="/admin/audit">{i.t("nav.audit")}</NavLink></li>
-                    <li><NavLink href="/admin/jobs">{i.t("nav.jobs")}</NavLink></li>
-                    <li><NavLink href="/admin/rules">{i.t("nav.rules")}</NavLink></li>
+                    <li><NavLink here=here href="/admin/outbox">{i.t("nav.outbox")}</NavLink></li>
+                    <li><NavLink here=here href="/admin/audit">{i.t("nav.audit")}</NavLink></li>
+                    <li><NavLink here=here href="/admin/jobs">{i.t("nav.jobs")}</NavLink></li>
+                    <li><NavLink here=here href="/admin/rules">{i.t("nav.rules")}</NavLink></li>
                 })}
-                {user.can(Action::ImportPipeline).then(|| view! { <li><NavLink href="/admin/pipeline">{i.t("nav.pipeline")}</NavLink></li> })}
-                <li><NavLink href="/notifications">
+                {user.can(Action::ImportPipeline).then(|| view! { <li><NavLink here=here href="/admin/pipeline">{i.t("nav.pipeline")}</NavLink></li> })}
+                <li><NavLink here=here href="/notifications">
                     {i.t("nav.notifications")}
                     {(user.unread > 0).then(|| view! {
                         <span class="nav-count" data-testid="unread-count">{crate::notifications::unread_badge(user.unread)}</span>
                         <span class="visually-hidden">{i.t("nav.unread")}</span>
                     })}
                 </NavLink></li>
-                <li><NavLink href="/settings">{i.t("nav.settings")}</NavLink></li>
+                <li><NavLink here=here href="/settings">{i.t("nav.settings")}</NavLink></li>
             }
         }
     };
     view! {
         <ul class="nav-links">
-            <li><NavLink href="/">{i.t("nav.home")}</NavLink></li>
-            {user.can(Action::ViewAllPartners).then(|| view! { <li><NavLink href="/partners">{i.t("nav.partners")}</NavLink></li> })}
-            {(user.can(Action::RegisterDeals) || user.can(Action::ViewAllDeals)).then(|| view! { <li><NavLink href="/deals">{i.t("nav.deals")}</NavLink></li> })}
-            <li><NavLink href="/content">{i.t("nav.content")}</NavLink></li>
-            <li><NavLink href="/learning">{i.t("nav.learning")}</NavLink></li>
-            {(user.can(Action::LaunchCampaigns) || user.can(Action::ManageCampaigns) || user.can(Action::ViewAllPartners)).then(|| view! { <li><NavLink href="/campaigns">{i.t("nav.campaigns")}</NavLink></li> })}
-            {(!user.vendor).then(|| view! { <li><NavLink href="/org">{i.t("nav.my_org")}</NavLink></li> })}
+            <li><NavLink here=here href="/">{i.t("nav.home")}</NavLink></li>
+            {user.can(Action::ViewAllPartners).then(|| view! { <li><NavLink here=here href="/partners">{i.t("nav.partners")}</NavLink></li> })}
+            {(user.can(Action::RegisterDeals) || user.can(Action::ViewAllDeals)).then(|| view! { <li><NavLink here=here href="/deals">{i.t("nav.deals")}</NavLink></li> })}
+            <li><NavLink here=here href="/content">{i.t("nav.content")}</NavLink></li>
+            <li><NavLink here=here href="/learning">{i.t("nav.learning")}</NavLink></li>
+            {(user.can(Action::LaunchCampaigns) || user.can(Action::ManageCampaigns) || user.can(Action::ViewAllPartners)).then(|| view! { <li><NavLink here=here href="/campaigns">{i.t("nav.campaigns")}</NavLink></li> })}
+            {(!user.vendor).then(|| view! { <li><NavLink here=here href="/org">{i.t("nav.my_org")}</NavLink></li> })}
             {user.vendor.then(|| {
                 let href = format!("/partners/{}", user.org_slug);
-                view! { <li><NavLink href=href>{i.t("nav.vendor_team")}</NavLink></li> }
+                view! { <li><NavLink here=here href=href>{i.t("nav.vendor_team")}</NavLink></li> }
             })}
             {if more {
                 view! {
@@ -83,16 +83,25 @@ fn NavLinks(user: CurrentUser, #[prop(optional)] more: bool) -> impl IntoView {
 /// marks it. The header holds about 25 links, and each `<A>` builds a resolved-path memo and
 /// its own closures: they were an eighth of a signed-in page's render.
 #[component]
-fn NavLink(#[prop(into)] href: String, children: Children) -> impl IntoView {
-    let current = current_page(&href);
+fn NavLink(here: Memo<String>, #[prop(into)] href: String, children: Children) -> impl IntoView {
+    let current = current_page(here, &href);
     view! { <a href=href aria-current=current>{children()}</a> }
 }
 
-/// `aria-current` of a link to `href`: "page" while the address is at or under it.
-fn current_page(href: &str) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
-    let pathname = use_location().pathname;
+/// `aria-current` of a link to `href`: "page" while the address `here` is at or under it.
+/// `here` is read from the router once, when the shell is built: the navigation is built
+/// later, once the user is known, and by then the request may have been abandoned and its
+/// router's context cleared; the address is then simply not read.
+fn current_page(
+    here: Memo<String>,
+    href: &str,
+) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
     let href = href.to_string();
-    move || pathname.with(|path| is_current(&href, path).then_some("page"))
+    move || {
+        here.try_with(|path| is_current(&href, path))
+            .unwrap_or(false)
+            .then_some("page")
+    }
 }
 
 /// Whether the address `path` is the page `href` or under it (segment by segment): `/` only
@@ -109,7 +118,7 @@ fn is_current(href: &str, path: &str) -> bool {
 /// The notifications bell: in the header at every width (the phone menu folds the rest
 /// away), with the unread count.
 #[component]
-fn Bell(unread: i64) -> impl IntoView {
+fn Bell(unread: i64, here: Memo<String>) -> impl IntoView {
     let i = use_i18n();
     // The name is the link's own text (the count visible, the words for screen readers),
     // so what is seen is part of what is read.
@@ -118,7 +127,7 @@ fn Bell(unread: i64) -> impl IntoView {
             href="/notifications"
             class="bell"
             data-testid="bell"
-            aria-current=current_page("/notifications")
+            aria-current=current_page(here, "/notifications")
         >
             <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
                 <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" />
@@ -153,6 +162,7 @@ fn UserBox(user: CurrentUser) -> impl IntoView {
 pub fn Shell(children: Children) -> impl IntoView {
     let i = use_i18n();
     let user = use_user();
+    let here = use_location().pathname;
     focus_main_on_navigation();
     let nav = move || {
         Suspend::new(async move {
@@ -162,7 +172,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                     let u3 = u.clone();
                     view! {
                         <nav class="nav-desktop" aria-label=i.t("nav.main")>
-                            <NavLinks user=u more=true />
+                            <NavLinks user=u here=here more=true />
                         </nav>
                         <details class="nav-phone">
                             <summary aria-label=i.t("nav.menu")>
@@ -170,11 +180,11 @@ pub fn Shell(children: Children) -> impl IntoView {
                                 <span class="visually-hidden">{i.t("nav.menu")}</span>
                             </summary>
                             <nav aria-label=i.t("nav.main_phone")>
-                                <NavLinks user=u2 />
+                                <NavLinks user=u2 here=here />
                             </nav>
                         </details>
                         <div class="header-end">
-                            <Bell unread=u3.unread />
+                            <Bell unread=u3.unread here=here />
                             <UserBox user=u3 />
                         </div>
                     }

@@ -28,7 +28,9 @@ impl Html {
 
     /// A `<span>` of the given classes around text.
     pub fn span(&mut self, class: &str, text: &str) -> &mut Self {
-        self.open_with("span", "class", class).text(text).close("span")
+        self.open_with("span", "class", class)
+            .text(text)
+            .close("span")
     }
 
     /// Opens `<tag>`, for a tag name of ours.
