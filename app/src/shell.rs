@@ -163,7 +163,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let i = use_i18n();
     let user = use_user();
     let here = use_location().pathname;
-    focus_main_on_navigation();
+    focus_main_on_navigation(here);
     let nav = move || {
         Suspend::new(async move {
             match user.await {
@@ -209,10 +209,9 @@ pub fn Shell(children: Children) -> impl IntoView {
 
 /// After a client-side navigation, moves focus to the main region (so screen readers and
 /// keyboard users start at the new content) and closes the phone and "More" menus.
-fn focus_main_on_navigation() {
-    let location = leptos_router::hooks::use_location();
+fn focus_main_on_navigation(here: Memo<String>) {
     Effect::new(move |prev: Option<String>| {
-        let path = location.pathname.get();
+        let path = here.get();
         #[cfg(feature = "hydrate")]
         if prev.as_ref().is_some_and(|p| *p != path) {
             use wasm_bindgen::JsCast;

@@ -51,21 +51,8 @@ pub fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
-/// HTML-escapes text for element content and quoted attributes.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// HTML-escapes text for element content and quoted attributes (the design system's).
+pub use crate::ui::escape;
 
 fn unescape(s: &str) -> String {
     s.replace("&lt;", "<")

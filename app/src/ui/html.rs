@@ -76,6 +76,13 @@ impl Html {
     }
 }
 
+/// `s` HTML-escaped for element content and quoted attributes.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
 /// Appends `s` with the five characters that matter in text and quoted attributes escaped.
 fn escape_into(out: &mut String, s: &str) {
     let mut last = 0;

@@ -13,7 +13,7 @@ mod table;
 pub use chart::*;
 pub use feedback::*;
 pub use form::*;
-pub use html::Html;
+pub use html::{Html, escape};
 pub use nojs::*;
 pub use paging::*;
 pub use table::*;
